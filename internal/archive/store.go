@@ -1,0 +1,60 @@
+package archive
+
+import (
+	"context"
+	"time"
+)
+
+// RunStore records crawl runs.
+type RunStore interface {
+	// CreateRun stores a new run in state running and returns its id.
+	CreateRun(ctx context.Context, r Run) (int64, error)
+	// FinishRun sets the run's final status, counts and finish time.
+	FinishRun(ctx context.Context, id int64, status RunStatus, counts RunCounts, at time.Time) error
+	// Run returns one run, or ErrNotFound.
+	Run(ctx context.Context, id int64) (Run, error)
+	// Runs returns all runs, newest first.
+	Runs(ctx context.Context) ([]Run, error)
+}
+
+// Frontier is the crawl frontier of a run, kept in the archive so that an
+// interrupted crawl can resume without refetching what was done and without
+// losing what was claimed.
+type Frontier interface {
+	// Enqueue adds entries in state queued; URLs already in the run's
+	// frontier (in any state) are left as they are. It returns how many were
+	// new.
+	Enqueue(ctx context.Context, runID int64, entries []FrontierEntry) (int, error)
+	// Claim moves up to n queued entries whose NotBefore has passed at now to
+	// state claimed and returns them, shallowest first.
+	Claim(ctx context.Context, runID int64, n int, now time.Time) ([]FrontierEntry, error)
+	// Finish moves a claimed entry to done or skipped with a reason.
+	Finish(ctx context.Context, runID int64, url string, state FrontierState, reason string) error
+	// Retry puts a claimed entry back in the queue, not to be claimed before
+	// notBefore, and counts the attempt.
+	Retry(ctx context.Context, runID int64, url string, notBefore time.Time, reason string) error
+	// Release puts every claimed entry of the run back in the queue (on
+	// resume, after a crash).
+	Release(ctx context.Context, runID int64) (int, error)
+	// Pending counts queued and claimed entries, and the earliest NotBefore
+	// among the queued ones (zero if none).
+	Pending(ctx context.Context, runID int64) (queued, claimed int, next time.Time, err error)
+	// Skip records a URL that will not be fetched, with the reason, as a
+	// frontier entry in state skipped (if the URL is not already present).
+	Skip(ctx context.Context, runID int64, e FrontierEntry) error
+}
+
+// CaptureStore stores captures and their bodies.
+type CaptureStore interface {
+	// PutCapture stores a capture. The body (c.Body) is stored once per
+	// SHA-256; c.BodySHA256 and c.Size are set from it. It returns the new
+	// capture's id and whether the body was new to the archive.
+	PutCapture(ctx context.Context, c *Capture) (id int64, newBody bool, err error)
+	// Capture returns one capture; with body true, c.Body holds the bytes.
+	Capture(ctx context.Context, id int64, body bool) (*Capture, error)
+	// LatestCapture returns the newest capture of a canonical URL before the
+	// given run (0: any run) that received a response, or ErrNotFound.
+	LatestCapture(ctx context.Context, canonicalURL string, beforeRun int64) (*Capture, error)
+	// AddAlias records that alias was collapsed into canonical in a run.
+	AddAlias(ctx context.Context, runID int64, alias, canonical, reason string) error
+}
