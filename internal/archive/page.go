@@ -24,12 +24,12 @@ type Date struct {
 
 // Dateline is the "MINSK, 3 April (BelTA) - " opening of a wire story.
 type Dateline struct {
-	Raw      string `json:"raw" expr:"raw"`           // the dateline as printed
-	Place    string `json:"place" expr:"place"`       // MINSK
+	Raw      string `json:"raw" expr:"raw"`             // the dateline as printed
+	Place    string `json:"place" expr:"place"`         // MINSK
 	DateText string `json:"date_text" expr:"date_text"` // 3 April
-	Date     string `json:"date" expr:"date"`         // MM-DD resolved against the page year as YYYY-MM-DD, "" if unknown
-	Agency   string `json:"agency" expr:"agency"`     // BelTA
-	Dash     string `json:"dash" expr:"dash"`         // the separator used: "-", "–", "—", "/."
+	Date     string `json:"date" expr:"date"`           // MM-DD resolved against the page year as YYYY-MM-DD, "" if unknown
+	Agency   string `json:"agency" expr:"agency"`       // BelTA
+	Dash     string `json:"dash" expr:"dash"`           // the separator used: "-", "–", "—", "/."
 }
 
 // Image is an image in the main content, with its credit if one is bound to it.
@@ -109,11 +109,11 @@ type Page struct {
 
 	Kind         PageKind `json:"kind" expr:"kind"`
 	KindEvidence string   `json:"kind_evidence" expr:"kind_evidence"`
-	Lang         string   `json:"lang" expr:"lang"`           // from <html lang>, "" if absent
+	Lang         string   `json:"lang" expr:"lang"`                   // from <html lang>, "" if absent
 	DetectedLang string   `json:"detected_lang" expr:"detected_lang"` // from the text: en, ru, be, …
-	Charset      string   `json:"charset" expr:"charset"`     // the charset used to decode
-	CharsetFrom  string   `json:"charset_from" expr:"charset_from"` // bom, header, meta, sniff, default
-	CharsetNote  string   `json:"charset_note" expr:"charset_note"` // a wrong or conflicting declaration, described
+	Charset      string   `json:"charset" expr:"charset"`             // the charset used to decode
+	CharsetFrom  string   `json:"charset_from" expr:"charset_from"`   // bom, header, meta, sniff, default
+	CharsetNote  string   `json:"charset_note" expr:"charset_note"`   // a wrong or conflicting declaration, described
 
 	Title            string   `json:"title" expr:"title"` // <title> as written
 	Headline         string   `json:"headline" expr:"headline"`
