@@ -34,10 +34,10 @@ type Refs uint8
 
 // The places that link to a URL.
 const (
-	RefListing Refs = 1 << iota // a section listing
-	RefDay                      // a day archive
-	RefCalendar                 // an archive calendar (for day archives)
-	RefSitemap                  // sitemap.xml
+	RefListing  Refs = 1 << iota // a section listing
+	RefDay                       // a day archive
+	RefCalendar                  // an archive calendar (for day archives)
+	RefSitemap                   // sitemap.xml
 )
 
 // String lists the places, comma separated.
