@@ -1,0 +1,310 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+)
+
+var _ archive.Frontier = (*Store)(nil)
+
+// Enqueue adds entries in state queued; URLs already in the run's frontier
+// (in any state) are left as they are. It returns how many were new. All
+// entries are added in one transaction.
+func (s *Store) Enqueue(ctx context.Context, runID int64, entries []archive.FrontierEntry) (int, error) {
+	if len(entries) == 0 {
+		return 0, nil
+	}
+	added := 0
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		added = 0
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO frontier
+			(run_id, url, state, reason, depth, discovered_from, attempts, not_before)
+			VALUES (?, ?, 'queued', ?, ?, ?, ?, ?) ON CONFLICT (run_id, url) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, e := range entries {
+			if e.URL == "" {
+				return fmt.Errorf("empty URL (discovered from %q)", e.DiscoveredFrom)
+			}
+			res, err := stmt.ExecContext(ctx, runID, e.URL, e.Reason, e.Depth, e.DiscoveredFrom, e.Attempts, timeText(e.NotBefore))
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			added += int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("enqueue in run %d: %w", runID, err)
+	}
+	return added, nil
+}
+
+// Claim moves up to n queued entries whose NotBefore has passed at now to
+// state claimed and returns them, shallowest first and, within a depth, in
+// the order they were discovered. The move is one transaction: an entry is
+// claimed by one caller only, and a claimed entry stays claimed, even
+// across a crash, until Finish, Retry or Release.
+func (s *Store) Claim(ctx context.Context, runID int64, n int, now time.Time) ([]archive.FrontierEntry, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	type claimed struct {
+		seq int64
+		e   archive.FrontierEntry
+	}
+	var got []claimed
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		got = got[:0]
+		rows, err := tx.QueryContext(ctx, `
+			UPDATE frontier SET state = 'claimed'
+			WHERE rowid IN (
+				SELECT rowid FROM frontier
+				WHERE run_id = ? AND state = 'queued' AND not_before <= ?
+				ORDER BY depth, rowid LIMIT ?)
+			RETURNING rowid, url, reason, depth, discovered_from, attempts, not_before`,
+			runID, timeText(now), n)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c := claimed{e: archive.FrontierEntry{RunID: runID, State: archive.FrontierClaimed}}
+			var nb string
+			if err := rows.Scan(&c.seq, &c.e.URL, &c.e.Reason, &c.e.Depth, &c.e.DiscoveredFrom, &c.e.Attempts, &nb); err != nil {
+				return err
+			}
+			if c.e.NotBefore, err = parseTime(nb); err != nil {
+				return err
+			}
+			got = append(got, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim from run %d: %w", runID, err)
+	}
+	sort.Slice(got, func(i, j int) bool {
+		if got[i].e.Depth != got[j].e.Depth {
+			return got[i].e.Depth < got[j].e.Depth
+		}
+		return got[i].seq < got[j].seq
+	})
+	out := make([]archive.FrontierEntry, len(got))
+	for i, c := range got {
+		out[i] = c.e
+	}
+	return out, nil
+}
+
+// Finish moves an entry to done or skipped with a reason. It returns
+// archive.ErrNotFound if the URL is not in the run's frontier.
+func (s *Store) Finish(ctx context.Context, runID int64, url string, state archive.FrontierState, reason string) error {
+	if state != archive.FrontierDone && state != archive.FrontierSkipped {
+		return fmt.Errorf("finish %s in run %d: state %q is not done or skipped", url, runID, state)
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`UPDATE frontier SET state = ?, reason = ? WHERE run_id = ? AND url = ?`,
+			string(state), reason, runID, url)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res)
+	})
+	if err != nil {
+		return fmt.Errorf("finish %s in run %d: %w", url, runID, err)
+	}
+	return nil
+}
+
+// Retry puts an entry back in the queue, not to be claimed before
+// notBefore, records the reason and counts the attempt. It returns
+// archive.ErrNotFound if the URL is not in the run's frontier.
+func (s *Store) Retry(ctx context.Context, runID int64, url string, notBefore time.Time, reason string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE frontier
+			SET state = 'queued', not_before = ?, reason = ?, attempts = attempts + 1
+			WHERE run_id = ? AND url = ?`,
+			timeText(notBefore), reason, runID, url)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res)
+	})
+	if err != nil {
+		return fmt.Errorf("retry %s in run %d: %w", url, runID, err)
+	}
+	return nil
+}
+
+// Release puts every claimed entry of the run back in the queue and returns
+// how many there were. Call it when resuming a run whose crawler died.
+func (s *Store) Release(ctx context.Context, runID int64) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`UPDATE frontier SET state = 'queued' WHERE run_id = ? AND state = 'claimed'`, runID)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("release claims of run %d: %w", runID, err)
+	}
+	return int(n), nil
+}
+
+// Pending counts the run's queued and claimed entries, and returns the
+// earliest NotBefore among the queued entries that have one (zero if none
+// has). When Claim returns nothing but queued is not zero, the crawler can
+// wait until next.
+func (s *Store) Pending(ctx context.Context, runID int64) (queued, claimed int, next time.Time, err error) {
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx,
+			`SELECT count(*) FROM frontier WHERE run_id = ? AND state = 'queued'`, runID).Scan(&queued); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx,
+			`SELECT count(*) FROM frontier WHERE run_id = ? AND state = 'claimed'`, runID).Scan(&claimed); err != nil {
+			return err
+		}
+		var nb sql.NullString
+		if err := tx.QueryRowContext(ctx,
+			`SELECT min(not_before) FROM frontier WHERE run_id = ? AND state = 'queued' AND not_before <> ''`, runID).Scan(&nb); err != nil {
+			return err
+		}
+		var err error
+		next, err = parseTime(nb.String)
+		return err
+	})
+	if err != nil {
+		return 0, 0, time.Time{}, fmt.Errorf("pending of run %d: %w", runID, err)
+	}
+	return queued, claimed, next, nil
+}
+
+// Skip records a URL that will not be fetched, with the reason in e.Reason,
+// as an entry in state skipped, unless the URL is already in the run's
+// frontier.
+func (s *Store) Skip(ctx context.Context, runID int64, e archive.FrontierEntry) error {
+	if e.URL == "" {
+		return fmt.Errorf("skip in run %d: empty URL", runID)
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO frontier
+			(run_id, url, state, reason, depth, discovered_from, attempts, not_before)
+			VALUES (?, ?, 'skipped', ?, ?, ?, ?, ?) ON CONFLICT (run_id, url) DO NOTHING`,
+			runID, e.URL, e.Reason, e.Depth, e.DiscoveredFrom, e.Attempts, timeText(e.NotBefore))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("skip %s in run %d: %w", e.URL, runID, err)
+	}
+	return nil
+}
+
+// FrontierEntries calls fn for each entry of the run's frontier in the given
+// state ("" for every state), in order of discovery, streaming them from
+// one read transaction. It stops at and returns the first error of fn.
+func (s *Store) FrontierEntries(ctx context.Context, runID int64, state archive.FrontierState, fn func(archive.FrontierEntry) error) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT url, state, reason, depth, discovered_from, attempts, not_before
+			FROM frontier WHERE run_id = ? AND (? = '' OR state = ?) ORDER BY rowid`,
+			runID, string(state), string(state))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e := archive.FrontierEntry{RunID: runID}
+			var st, nb string
+			if err := rows.Scan(&e.URL, &st, &e.Reason, &e.Depth, &e.DiscoveredFrom, &e.Attempts, &nb); err != nil {
+				return err
+			}
+			e.State = archive.FrontierState(st)
+			if e.NotBefore, err = parseTime(nb); err != nil {
+				return err
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("frontier of run %d: %w", runID, err)
+	}
+	return nil
+}
+
+// FrontierCounts returns how many entries of the run's frontier are in each
+// state.
+func (s *Store) FrontierCounts(ctx context.Context, runID int64) (map[archive.FrontierState]int, error) {
+	counts := map[archive.FrontierState]int{}
+	rows, err := s.rdb.QueryContext(ctx,
+		`SELECT state, count(*) FROM frontier WHERE run_id = ? GROUP BY state`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("frontier counts of run %d: %w", runID, classify(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("frontier counts of run %d: %w", runID, err)
+		}
+		counts[archive.FrontierState(st)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("frontier counts of run %d: %w", runID, classify(err))
+	}
+	return counts, nil
+}
+
+// SkippedByReason returns how many URLs the run skipped, by reason.
+func (s *Store) SkippedByReason(ctx context.Context, runID int64) (map[string]int, error) {
+	var m map[string]int
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, err = skippedByReason(ctx, tx, runID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("skipped of run %d: %w", runID, err)
+	}
+	return m, nil
+}
+
+func skippedByReason(ctx context.Context, tx *sql.Tx, runID int64) (map[string]int, error) {
+	m := map[string]int{}
+	rows, err := tx.QueryContext(ctx,
+		`SELECT reason, count(*) FROM frontier WHERE run_id = ? AND state = 'skipped' GROUP BY reason ORDER BY reason`, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var reason string
+		var n int
+		if err := rows.Scan(&reason, &n); err != nil {
+			return nil, err
+		}
+		m[reason] = n
+	}
+	return m, rows.Err()
+}

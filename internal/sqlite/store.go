@@ -1,0 +1,340 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// PageSize is the SQLite page size of a new archive, in bytes.
+const PageSize = 8192
+
+// Errors returned by the Store. They wrap the driver's error, so the SQLite
+// message stays visible; test for them with errors.Is.
+var (
+	// ErrFull is returned when a write fails because the disk is full or the
+	// database reached its size limit. The transaction was rolled back:
+	// nothing of it was written.
+	ErrFull = errors.New("archive is full (disk full or size limit reached)")
+	// ErrLocked is returned when the busy timeout passed while another
+	// connection, usually another archiver process, held the write lock.
+	// The transaction was rolled back.
+	ErrLocked = errors.New("archive is locked by another writer")
+	// ErrReadOnly is returned by writing methods of a Store opened with
+	// OpenReadOnly.
+	ErrReadOnly = errors.New("archive is opened read-only")
+	// ErrSchemaTooNew is returned by Open and OpenReadOnly for a database
+	// written by a newer archiver, whose schema this binary does not know.
+	ErrSchemaTooNew = errors.New("archive schema is newer than this archiver")
+	// ErrSchemaTooOld is returned by OpenReadOnly for a database whose schema
+	// has not been migrated to this archiver's version yet; opening it once
+	// with Open migrates it.
+	ErrSchemaTooOld = errors.New("archive schema is older than this archiver")
+	// ErrCorrupt is returned when a stored body does not decompress to the
+	// bytes its SHA-256 names, or when IntegrityCheck finds a problem.
+	ErrCorrupt = errors.New("archive is corrupt")
+)
+
+// Store is the archive in one SQLite file. It is safe for concurrent use by
+// multiple goroutines. It implements archive.RunStore, archive.Frontier and
+// archive.CaptureStore.
+type Store struct {
+	path     string
+	readOnly bool
+	wdb      *sql.DB // the single writer connection; nil when read-only
+	rdb      *sql.DB // the pool of read-only connections
+	codec    *codec
+}
+
+// Option configures Open and OpenReadOnly.
+type Option func(*options)
+
+type options struct {
+	busyTimeout time.Duration
+	readConns   int
+	codec       Codec
+	level       int
+}
+
+// WithBusyTimeout sets how long a statement waits for a lock held by another
+// connection before failing with ErrLocked. The default is 5 seconds.
+func WithBusyTimeout(d time.Duration) Option {
+	return func(o *options) { o.busyTimeout = d }
+}
+
+// WithReadConns sets the size of the reader pool. The default is
+// max(4, GOMAXPROCS).
+func WithReadConns(n int) Option {
+	return func(o *options) { o.readConns = n }
+}
+
+// WithCodec sets the compression of new bodies and its level (0: the codec's
+// default). Bodies already stored keep the codec they were written with;
+// every codec can always be read. The default, CodecZstd at its default
+// level, was chosen by measurement (see BenchmarkCodecs).
+func WithCodec(c Codec, level int) Option {
+	return func(o *options) { o.codec, o.level = c, level }
+}
+
+func buildOptions(opts []Option) (options, error) {
+	o := options{busyTimeout: 5 * time.Second, readConns: max(4, runtime.GOMAXPROCS(0)), codec: CodecZstd}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.busyTimeout < 0 {
+		return o, fmt.Errorf("busy timeout %v is negative", o.busyTimeout)
+	}
+	if o.readConns < 1 {
+		return o, fmt.Errorf("reader pool size %d: want at least 1", o.readConns)
+	}
+	switch o.codec {
+	case CodecZstd, CodecGzip, CodecIdentity:
+	default:
+		return o, fmt.Errorf("unknown codec %q (want zstd, gzip or identity)", o.codec)
+	}
+	return o, nil
+}
+
+// Open opens the archive at path, creating it (and its directory) if needed,
+// and migrates its schema to this archiver's version. Close it when done.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	o, err := buildOptions(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("open archive %s: %w", path, err)
+		}
+	}
+	wdsn, err := dsn(path, false, o.busyTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	wdb, err := sql.Open("sqlite", wdsn)
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	// One writer: SQLite allows one write transaction at a time, and a
+	// single connection makes writers queue in Go instead of failing with
+	// SQLITE_BUSY on the lock upgrade.
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	wdb.SetConnMaxIdleTime(0)
+	s := &Store{path: path, wdb: wdb}
+	if err := wdb.PingContext(ctx); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, classify(err))
+	}
+	if err := s.migrate(ctx); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	rdb, err := openReader(ctx, path, o)
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	s.rdb = rdb
+	if s.codec, err = newCodec(o.codec, o.level); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// OpenReadOnly opens an existing archive for reading only, for example to
+// check or report on it while a crawl is writing it. Writing methods return
+// ErrReadOnly. The schema must be this archiver's version: an older archive
+// gives ErrSchemaTooOld (open it once with Open to migrate it), a newer one
+// ErrSchemaTooNew.
+func OpenReadOnly(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	o, err := buildOptions(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	rdb, err := openReader(ctx, path, o)
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	s := &Store{path: path, readOnly: true, rdb: rdb}
+	if err := s.checkVersion(ctx); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	if s.codec, err = newCodec(o.codec, o.level); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func openReader(ctx context.Context, path string, o options) (*sql.DB, error) {
+	rdsn, err := dsn(path, true, o.busyTimeout)
+	if err != nil {
+		return nil, err
+	}
+	rdb, err := sql.Open("sqlite", rdsn)
+	if err != nil {
+		return nil, err
+	}
+	rdb.SetMaxOpenConns(o.readConns)
+	rdb.SetMaxIdleConns(o.readConns)
+	if err := rdb.PingContext(ctx); err != nil {
+		rdb.Close()
+		return nil, classify(err)
+	}
+	return rdb, nil
+}
+
+// dsn builds the driver's data source name for path. It uses a file: URI so
+// that SQLite itself sees mode=ro (a plain file name's query string would be
+// stripped by the driver). The driver runs the _pragma values in
+// alphabetical order and the shorthands (_journal_mode) after them, so
+// page_size is set before WAL mode fixes the page size of a new file.
+func dsn(path string, readOnly bool, busy time.Duration) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
+	if !strings.HasPrefix(u.Path, "/") { // Windows drive letters
+		u.Path = "/" + u.Path
+	}
+	q := []string{
+		fmt.Sprintf("_pragma=busy_timeout(%d)", busy.Milliseconds()),
+		"_pragma=foreign_keys(1)",
+	}
+	if readOnly {
+		q = append(q, "mode=ro", "_pragma=query_only(1)")
+	} else {
+		q = append(q,
+			fmt.Sprintf("_pragma=page_size(%d)", PageSize),
+			"_pragma=synchronous(NORMAL)",
+			"_journal_mode=WAL",
+			"_txlock=immediate",
+		)
+	}
+	return u.String() + "?" + strings.Join(q, "&"), nil
+}
+
+// Close closes the archive's connections. The WAL is checkpointed by SQLite
+// when the last connection closes.
+func (s *Store) Close() error {
+	var errs []error
+	if s.rdb != nil {
+		errs = append(errs, s.rdb.Close())
+	}
+	if s.wdb != nil {
+		errs = append(errs, s.wdb.Close())
+	}
+	if s.codec != nil {
+		s.codec.close()
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close archive %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Path returns the file name the archive was opened with.
+func (s *Store) Path() string { return s.path }
+
+// ReadOnly reports whether the archive was opened with OpenReadOnly.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// write runs fn in one immediate transaction on the writer connection and
+// commits it if fn returns nil; otherwise, or if the commit fails, nothing
+// of fn's work is kept. SQLite's full-disk and busy errors come back as
+// ErrFull and ErrLocked. fn must not call write or read itself (the writer
+// is a single connection). On a read-only Store it returns ErrReadOnly.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return classify(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return classify(err)
+	}
+	return nil
+}
+
+// read runs fn in one read-only transaction on the reader pool, so that all
+// of fn's queries see the same snapshot of the archive.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return classify(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return classify(err)
+	}
+	return nil
+}
+
+// classify wraps SQLite's full-disk, busy and read-only errors in ErrFull,
+// ErrLocked and ErrReadOnly, keeping the driver's error in the chain.
+func classify(err error) error {
+	if err == nil || errors.Is(err, ErrFull) || errors.Is(err, ErrLocked) || errors.Is(err, ErrReadOnly) {
+		return err
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("%w: %w", ErrFull, err)
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return fmt.Errorf("%w: %w", ErrLocked, err)
+	case sqlite3.SQLITE_READONLY:
+		return fmt.Errorf("%w: %w", ErrReadOnly, err)
+	}
+	return err
+}
+
+// timeLayout is how times are stored: UTC, fixed width, so that comparing
+// the text compares the times.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// timeText formats t for storage; the zero time is stored as "".
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// parseTime reads a time stored by timeText; "" is the zero time.
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
