@@ -96,6 +96,8 @@ type Link struct {
 	Attr  string    `json:"attr" expr:"attr"`   // href, src, onclick
 	Tag   string    `json:"tag" expr:"tag"`     // a, link, img, script, iframe, area
 	Rel   string    `json:"rel" expr:"rel"`
+	Raw   string    `json:"raw,omitempty" expr:"raw"`     // the whole attribute when the target was read out of it (onclick)
+	Issue string    `json:"issue,omitempty" expr:"issue"` // empty-href, javascript, malformed, onclick, fragment, … ("" if none)
 }
 
 // Page is the structure extracted from one capture. Pages are derived data:
@@ -123,6 +125,8 @@ type Page struct {
 	Dateline         Dateline `json:"dateline" expr:"dateline"`
 	Source           string   `json:"source" expr:"source"`   // agency or issuing organisation
 	Authors          []string `json:"authors" expr:"authors"` // persons only
+	SourceEvidence   string   `json:"source_evidence" expr:"source_evidence"`
+	AuthorEvidence   string   `json:"author_evidence" expr:"author_evidence"`
 
 	Images      []Image   `json:"images" expr:"images"`
 	Credits     []Credit  `json:"credits" expr:"credits"`

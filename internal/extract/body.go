@@ -1,0 +1,199 @@
+package extract
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	trafilatura "github.com/markusmobius/go-trafilatura"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+var reContentClass = regexp.MustCompile(`(^|[\s_-])(article-body|articlebody|article-content|article__body|article-text|articletext|story-body|storybody|story-content|post-content|post-body|postbody|entry-content|entry-body|news-text|news_text|news-body|newsbody|content-text|text-content|field-body|body-text|bodytext|main-text|maintext|article|post|entry|story|content|text|ic)([\s_-]|$)`)
+
+// applyRemovals detaches the profile's noise blocks from the tree.
+func (d *doc) applyRemovals() {
+	d.removed = map[*html.Node]bool{}
+	if d.profile == nil {
+		return
+	}
+	for _, sel := range d.profile.Remove {
+		for _, n := range d.profile.all(d.root, sel) {
+			d.removed[n] = true
+		}
+	}
+	for n := range d.removed {
+		if n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+}
+
+// findMain picks the element that holds the main content: the profile's
+// body selector, else the <article> with the most paragraph text, else
+// <main> or role=main, else the element whose paragraphs hold the most text.
+func (d *doc) findMain() {
+	if d.profile != nil {
+		if n := d.profile.first(d.root, d.profile.Body); n != nil {
+			d.main = n
+			return
+		}
+	}
+	var best *html.Node
+	bestLen := 0
+	for _, a := range findAll(d.body, func(n *html.Node) bool {
+		return n.DataAtom == atom.Article || strings.EqualFold(attr(n, "itemprop"), "articleBody")
+	}) {
+		if l := paragraphText(a); l > bestLen {
+			best, bestLen = a, l
+		}
+	}
+	if best != nil && bestLen >= 200 {
+		d.main = best
+		return
+	}
+	if m := findFirst(d.body, func(n *html.Node) bool {
+		return n.DataAtom == atom.Main || strings.EqualFold(attr(n, "role"), "main")
+	}); m != nil && paragraphText(m) >= 200 {
+		d.main = m
+		return
+	}
+	// The parent of the most paragraph text.
+	score := map[*html.Node]int{}
+	walk(d.body, func(n *html.Node) bool {
+		if n.Type != html.ElementNode || skipText(n) {
+			return n.Type != html.ElementNode || !skipText(n)
+		}
+		if n.DataAtom == atom.P || n.DataAtom == atom.Pre || n.DataAtom == atom.Blockquote {
+			if l := runeLen(textOf(n)); l > 25 && n.Parent != nil && !d.inChrome(n) {
+				score[n.Parent] += l
+				if gp := n.Parent.Parent; gp != nil {
+					score[gp] += l / 2
+				}
+			}
+			return false
+		}
+		return true
+	})
+	for n, s := range score {
+		if s > bestLen || (s == bestLen && best != nil && contains(best, n)) {
+			best, bestLen = n, s
+		}
+	}
+	if best != nil && bestLen >= 140 {
+		d.main = best
+	}
+}
+
+// inChrome reports whether n stands in the page's menus, footer or
+// breadcrumb.
+func (d *doc) inChrome(n *html.Node) bool {
+	for a := n; a != nil; a = a.Parent {
+		if d.menuNodes[a] || d.footNodes[a] || d.crumbNodes[a] || a == d.calNode || d.pageNodes[a] {
+			return true
+		}
+	}
+	return false
+}
+
+func paragraphText(n *html.Node) int {
+	total := 0
+	walk(n, func(c *html.Node) bool {
+		if c.Type == html.ElementNode && skipText(c) {
+			return false
+		}
+		if c.DataAtom == atom.P {
+			total += runeLen(textOf(c))
+			return false
+		}
+		return true
+	})
+	return total
+}
+
+// maxTrafilaturaNodes bounds the tree handed to go-trafilatura; larger
+// documents get the paragraph heuristic only.
+const maxTrafilaturaNodes = 60000
+
+// extractBody sets the body text and word count: go-trafilatura's main
+// content when it finds one, else the paragraphs of the main element.
+func (d *doc) extractBody(text string) {
+	body := ""
+	if !d.x.opts.NoBody {
+		nodes := 0
+		walk(d.root, func(*html.Node) bool { nodes++; return nodes <= maxTrafilaturaNodes })
+		if nodes > maxTrafilaturaNodes {
+			d.page.Warnings = append(d.page.Warnings, fmt.Sprintf("more than %d nodes: body read by the paragraph heuristic only", maxTrafilaturaNodes))
+		} else {
+			body = d.trafilaturaBody()
+		}
+	}
+	if d.profile != nil && d.profile.Body != "" && d.main != nil {
+		body = blockText(d.main)
+	}
+	if body == "" && d.main != nil {
+		body = blockText(d.main)
+	}
+	d.page.Body = body
+	d.page.WordCount = wordCount(body)
+}
+
+func (d *doc) trafilaturaBody() (body string) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.page.Warnings = append(d.page.Warnings, fmt.Sprintf("body extraction failed: %v", r))
+			body = ""
+		}
+	}()
+	opts := trafilatura.Options{
+		ExcludeComments: true,
+		HtmlDateMode:    trafilatura.Disabled,
+		OriginalURL:     d.pageURL,
+		Focus:           trafilatura.Balanced,
+	}
+	res, err := trafilatura.ExtractDocument(d.root, opts)
+	if err != nil || res == nil {
+		return ""
+	}
+	return strings.TrimSpace(res.ContentText)
+}
+
+// blockText renders the text of n with one line per block element.
+func blockText(n *html.Node) string {
+	var lines []string
+	var cur strings.Builder
+	flush := func() {
+		if t := collapse(cur.String()); t != "" {
+			lines = append(lines, t)
+		}
+		cur.Reset()
+	}
+	var visit func(c *html.Node)
+	visit = func(c *html.Node) {
+		if c.Type == html.TextNode {
+			cur.WriteString(c.Data)
+			return
+		}
+		if c.Type != html.ElementNode || skipText(c) {
+			return
+		}
+		if c.DataAtom == atom.Br {
+			flush()
+			return
+		}
+		block := isBlock(c)
+		if block {
+			flush()
+		}
+		for k := c.FirstChild; k != nil; k = k.NextSibling {
+			visit(k)
+		}
+		if block {
+			flush()
+		}
+	}
+	visit(n)
+	flush()
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,143 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+const (
+	dlPlace = `([\p{Lu}][\p{Lu}\p{M}.'’\-]*(?:\s[\p{Lu}][\p{Lu}\p{M}.'’\-]*){0,3}(?:,\s*[\p{Lu}][\p{L}.]{1,14})?)`
+	dlDash  = `([-–—‒―]|&ndash;|&mdash;)`
+)
+
+var dlDate = `((?i:\d{1,2}(?:st|nd|rd|th)?\s+(?:` + monthAlt + `)\.?(?:\s+\d{4})?|(?:` + monthAlt + `)\.?\s+\d{1,2}(?:,?\s+\d{4})?))`
+
+var (
+	// MINSK, 3 April (BelTA) - …   МИНСК, 3 апреля (БЕЛТА) – …
+	reDatelineDateAgency = regexp.MustCompile(`^\s*` + dlPlace + `,\s*` + dlDate + `\.?\s*\(([^()]{2,40})\)\s*` + dlDash + `\s*`)
+	// MOSCOW, June 26. /TASS/. …
+	reDatelineTASS = regexp.MustCompile(`^\s*` + dlPlace + `,\s*` + dlDate + `\.?\s*/([^/]{2,30})/\.?\s*`)
+	// WASHINGTON (Reuters) - …
+	reDatelineAgency = regexp.MustCompile(`^\s*` + dlPlace + `\s*\(([^()]{2,40})\)\s*` + dlDash + `\s*`)
+	// MINSK, 8 June – …
+	reDatelineDate = regexp.MustCompile(`^\s*` + dlPlace + `,\s*` + dlDate + `\.?\s*` + dlDash + `\s*`)
+	// MINSK – …
+	reDatelinePlace = regexp.MustCompile(`^\s*` + dlPlace + `\s+` + dlDash + `\s+`)
+)
+
+// extractDateline reads the "MINSK, 3 April (BelTA) - " opening of the
+// first paragraphs of the main content (or of the body text).
+func (d *doc) extractDateline() {
+	var blocks []string
+	root := d.main
+	if root == nil {
+		root = d.body
+	}
+	walk(root, func(n *html.Node) bool {
+		if len(blocks) >= 12 {
+			return false
+		}
+		if n.Type != html.ElementNode {
+			return true
+		}
+		if skipText(n) || d.inChrome(n) || n.DataAtom == atom.Figure || n.DataAtom == atom.Figcaption || n.DataAtom == atom.H1 {
+			return false
+		}
+		if n.DataAtom == atom.P || ((n.DataAtom == atom.Div || n.DataAtom == atom.Td) && !hasBlockChild(n)) {
+			if t := textOf(n); runeLen(t) >= 20 {
+				blocks = append(blocks, t)
+			}
+			return false
+		}
+		return true
+	})
+	if d.page.Body != "" {
+		lines := strings.SplitN(d.page.Body, "\n", 6)
+		blocks = append(blocks, lines...)
+	}
+	for _, b := range blocks {
+		if dl, ok := parseDateline(b); ok {
+			d.page.Dateline = dl
+			return
+		}
+	}
+}
+
+func hasBlockChild(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if isBlock(c) && c.DataAtom != atom.Br {
+			return true
+		}
+	}
+	return false
+}
+
+// parseDateline parses the dateline at the start of a paragraph.
+func parseDateline(t string) (dl archive.Dateline, ok bool) {
+	t = strings.TrimLeft(collapse(t), " ")
+	if len(t) < 8 {
+		return dl, false
+	}
+	head := truncateRunes(t, 160)
+	if m := reDatelineDateAgency.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[3]) {
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: m[2], Agency: strings.TrimSpace(m[3]), Dash: dashOf(m[4])}, true
+	}
+	if m := reDatelineTASS.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[3]) {
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: m[2], Agency: strings.TrimSpace(m[3]), Dash: "/."}, true
+	}
+	if m := reDatelineAgency.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[2]) {
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], Agency: strings.TrimSpace(m[2]), Dash: dashOf(m[3])}, true
+	}
+	if m := reDatelineDate.FindStringSubmatch(head); m != nil && placeOK(m[1]) {
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: m[2], Dash: dashOf(m[3])}, true
+	}
+	if m := reDatelinePlace.FindStringSubmatch(head); m != nil && placeOK(m[1]) && len(t) > 80 {
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], Dash: dashOf(m[2])}, true
+	}
+	return dl, false
+}
+
+// placeOK requires an all-capitals place of at least three letters that is
+// not a common all-capitals word of a headline.
+func placeOK(place string) bool {
+	main := strings.SplitN(place, ",", 2)[0]
+	letters := 0
+	for _, r := range main {
+		if r != ' ' && r != '.' && r != '-' && r != '\'' && r != '’' {
+			letters++
+		}
+	}
+	if letters < 3 {
+		return false
+	}
+	switch strings.TrimSpace(main) {
+	case "UPDATE", "BREAKING", "NEW", "WATCH", "VIDEO", "PHOTOS", "PHOTO", "LIVE", "EXCLUSIVE", "OPINION", "ANALYSIS", "EDITOR'S NOTE", "FILE", "NOTE", "UPDATED":
+		return false
+	}
+	return true
+}
+
+// agencyOK rejects parenthesised text that is not a name (too many words,
+// or lower-case prose).
+func agencyOK(a string) bool {
+	a = strings.TrimSpace(a)
+	if a == "" || wordCount(a) > 5 {
+		return false
+	}
+	r := []rune(a)
+	return !(r[0] >= 'a' && r[0] <= 'z')
+}
+
+func dashOf(s string) string {
+	switch s {
+	case "&ndash;":
+		return "–"
+	case "&mdash;":
+		return "—"
+	}
+	return s
+}

@@ -1,0 +1,380 @@
+package extract
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+	htmldate "github.com/markusmobius/go-htmldate"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Evidence names recorded in archive.Date.Source.
+const (
+	DateFromProfile   = "profile"
+	DateFromJSONLD    = "json-ld"
+	DateFromMeta      = "meta"
+	DateFromMicrodata = "microdata"
+	DateFromTime      = "time"
+	DateFromVisible   = "visible"
+	DateFromDateline  = "dateline"
+	DateFromURL       = "url"
+	DateFromHTMLDate  = "htmldate" // go-htmldate's search of the whole page (not in high-precision mode)
+)
+
+var publishedMeta = []string{
+	"article:published_time", "og:article:published_time", "article:published", "og:published_time", "published_time",
+	"datepublished", "article.published", "publication_date", "publish-date", "publish_date", "publishdate", "pubdate",
+	"dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created", "dc.date", "dcterms.date", "dc.date.published",
+	"citation_publication_date", "citation_date", "citation_online_date", "prism.publicationdate", "sailthru.date", "parsely-pub-date",
+	"originalpublicationdate", "article_date_original", "rnews:datepublished", "date_published", "date", "displaydate",
+	"cxenseparse:recs:publishtime", "bt:pubdate", "release_date", "og:pubdate", "created", "datecreated", "article:post_date",
+}
+
+var modifiedMeta = []string{
+	"article:modified_time", "og:article:modified_time", "og:updated_time", "article:modified", "datemodified", "modified_time",
+	"dc.date.modified", "dcterms.modified", "last-modified", "lastmod", "article.updated", "parsely-updated", "dateupdated", "updated_time",
+}
+
+var (
+	reDateClass = regexp.MustCompile(`date|time|publish|posted|datum|dateline|timestamp|byline|meta|info|stamp|pub|when|calendar|created|updated|время|дата`)
+	reURLDate   = regexp.MustCompile(`(?:^|[/_-])((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)`)
+	reModWords  = regexp.MustCompile(`(?i)updated|modified|last edited|aktualisiert|обновлено|изменено|абноўлена|stand`)
+	rePubWords  = regexp.MustCompile(`(?i)published|posted|veröffentlicht|опубликовано|апублікавана|erschienen|publié`)
+)
+
+type dateCand struct {
+	d      parsedDate
+	text   string // as printed
+	source string
+	rank   int
+}
+
+// extractDates fills the published and modified dates with their evidence.
+func (d *doc) extractDates(_ string) {
+	p := d.page
+	maxDate := d.now.Add(36 * time.Hour)
+	ok := func(pd parsedDate) bool {
+		if pd.Year == 0 {
+			return false
+		}
+		t := time.Date(pd.Year, time.Month(pd.Month), pd.Day, 0, 0, 0, 0, time.UTC)
+		return t.Year() >= 1995 && !t.After(maxDate)
+	}
+	var pub, mod []dateCand
+	addPub := func(pd parsedDate, text, source string, rank int) {
+		if ok(pd) {
+			pub = append(pub, dateCand{pd, text, source, rank})
+		}
+	}
+	addMod := func(pd parsedDate, text, source string, rank int) {
+		if ok(pd) {
+			mod = append(mod, dateCand{pd, text, source, rank})
+		}
+	}
+
+	// Profile selector.
+	if d.profile != nil && d.profile.Date != "" {
+		if n := d.profile.first(d.root, d.profile.Date); n != nil {
+			t := textOf(n)
+			if pd, found := parseDateText(t, false); found {
+				addPub(pd, pd.Match, DateFromProfile, 100)
+			} else if v := attr(n, "datetime"); v != "" {
+				if pd, found := isoDatePart(v); found {
+					addPub(pd, v, DateFromProfile, 100)
+				}
+			}
+		}
+	}
+	// JSON-LD.
+	if a := d.ld.mainArticle(); a != nil {
+		for _, v := range []string{a.DatePublished, a.DateCreated} {
+			if pd, found := isoDatePart(v); found {
+				addPub(pd, v, DateFromJSONLD, 90)
+				break
+			}
+		}
+		if pd, found := isoDatePart(a.DateModified); found {
+			addMod(pd, a.DateModified, DateFromJSONLD, 90)
+		}
+	}
+	// <meta>.
+	for i, k := range publishedMeta {
+		if v := d.metaFirst(k); v != "" {
+			if pd, found := isoDatePart(v); found {
+				addPub(pd, v, DateFromMeta, 85-i/8)
+				break
+			}
+		}
+	}
+	for _, k := range modifiedMeta {
+		if v := d.metaFirst(k); v != "" {
+			if pd, found := isoDatePart(v); found {
+				addMod(pd, v, DateFromMeta, 85)
+				break
+			}
+		}
+	}
+	// Microdata and <time>, and visible dates near the headline.
+	visible := d.visibleDates()
+	for _, v := range visible {
+		switch {
+		case v.modified:
+			addMod(v.d, v.text, v.source, v.rank)
+		default:
+			addPub(v.d, v.text, v.source, v.rank)
+		}
+	}
+	// The URL.
+	if d.pageURL != nil {
+		if m := reURLDate.FindStringSubmatch(d.pageURL.Path); m != nil {
+			if pd, found := isoDatePart(m[1] + "-" + m[2] + "-" + m[3]); found {
+				addPub(pd, m[0], DateFromURL, 50)
+			}
+		}
+	}
+
+	best := bestDate(pub)
+	if best == nil && !d.x.opts.HighPrecision {
+		if pd, text, found := d.htmldateGuess(maxDate); found && ok(pd) {
+			best = &dateCand{pd, text, DateFromHTMLDate, 10}
+		}
+	}
+	if best != nil {
+		p.Published = d.toDate(*best, visible)
+	}
+	if m := bestDate(mod); m != nil && (best == nil || m.d.Value() != best.d.Value() || m.source != best.source) {
+		if best == nil || m.d.Value() >= best.d.Value() {
+			p.Modified = d.toDate(*m, visible)
+		}
+	}
+	// A dateline day without a year takes the year of the published date.
+	if p.Dateline.DateText != "" && p.Dateline.Date == "" {
+		if dl, found := parseDateText(p.Dateline.DateText, true); found {
+			year := 0
+			if best != nil {
+				year = best.d.Year
+				if dl.Month == 12 && best.d.Month == 1 {
+					year--
+				}
+				if dl.Month == 1 && best.d.Month == 12 {
+					year++
+				}
+			}
+			if year > 0 && validYMD(year, dl.Month, dl.Day) {
+				p.Dateline.Date = fmt.Sprintf("%04d-%02d-%02d", year, dl.Month, dl.Day)
+			}
+		}
+	}
+}
+
+// bestDate returns the candidate of the highest rank (the first among
+// equals).
+func bestDate(cs []dateCand) *dateCand {
+	var best *dateCand
+	for i := range cs {
+		if best == nil || cs[i].rank > best.rank {
+			best = &cs[i]
+		}
+	}
+	return best
+}
+
+// toDate turns a candidate into an archive.Date; a structured date takes
+// the text printed on the page for the same day when there is one.
+func (d *doc) toDate(c dateCand, visible []visibleDate) archive.Date {
+	out := archive.Date{Value: c.d.Value(), Time: c.d.TimeText(), Text: c.text, Source: c.source}
+	if c.source != DateFromVisible && c.source != DateFromProfile {
+		for _, v := range visible {
+			if v.source == DateFromVisible && v.d.Value() == out.Value {
+				out.Text = v.text
+				if out.Time == "" {
+					out.Time = v.d.TimeText()
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+type visibleDate struct {
+	d        parsedDate
+	text     string
+	source   string
+	rank     int
+	modified bool
+}
+
+// visibleDates collects the dates of itemprop=datePublished/dateModified,
+// <time> elements and short date-like elements, ranked by how close they
+// stand to the headline and the main content.
+func (d *doc) visibleDates() []visibleDate {
+	var out []visibleDate
+	headTop := d.headlineBlock()
+	count := 0
+	var firstLong *html.Node
+	if d.main != nil {
+		firstLong = findFirst(d.main, func(c *html.Node) bool { return c.DataAtom == atom.P && runeLen(textOf(c)) > 120 })
+	}
+	passedFirst := false
+	walk(d.body, func(n *html.Node) bool {
+		if count > 400 {
+			return false
+		}
+		if n == firstLong {
+			passedFirst = true
+		}
+		if n.Type != html.ElementNode {
+			return true
+		}
+		if skipText(n) || n.DataAtom == atom.Aside || n.DataAtom == atom.Footer || d.footNodes[n] || d.menuNodes[n] || n == d.calNode {
+			return false
+		}
+		ip := strings.ToLower(attr(n, "itemprop"))
+		near := headTop != nil && contains(headTop, n)
+		inMain := d.main != nil && contains(d.main, n)
+		inLink := n.DataAtom == atom.A || hasAncestor(n, func(a *html.Node) bool { return a.DataAtom == atom.A })
+		switch {
+		case ip == "datepublished" || ip == "datecreated" || ip == "datemodified" || ip == "dateupdated":
+			count++
+			v := attr(n, "datetime")
+			if v == "" {
+				v = attr(n, "content")
+			}
+			pd, found := isoDatePart(v)
+			text := textOf(n)
+			if !found {
+				pd, found = parseDateText(text, false)
+			}
+			if found {
+				if text == "" {
+					text = v
+				}
+				out = append(out, visibleDate{pd, text, DateFromMicrodata, 80, ip == "datemodified" || ip == "dateupdated"})
+			}
+			return false
+		case n.DataAtom == atom.Time:
+			count++
+			if inLink && !near {
+				return false
+			}
+			v := attr(n, "datetime")
+			text := textOf(n)
+			pd, found := isoDatePart(v)
+			if !found {
+				pd, found = parseDateText(text, false)
+			}
+			if !found {
+				return false
+			}
+			ci := classID(n) + " " + classID(n.Parent)
+			rank := 45
+			if hasAttr(n, "pubdate") || strings.Contains(ci, "publish") || strings.Contains(ci, "posted") || rePubWords.MatchString(textOf(n.Parent)) {
+				rank = 75
+			} else if near {
+				rank = 70
+			} else if inMain {
+				rank = 60
+			}
+			modified := strings.Contains(ci, "updat") || strings.Contains(ci, "modif") || reModWords.MatchString(truncateRunes(textOf(n.Parent), 80))
+			if text == "" {
+				text = v
+			}
+			out = append(out, visibleDate{pd, text, DateFromTime, rank, modified && !strings.Contains(ci, "publish")})
+			return false
+		}
+		// Short elements whose class says date, near the headline or in the
+		// main content's head.
+		ci := classID(n)
+		if ci == "" || !reDateClass.MatchString(ci) || inLink {
+			return true
+		}
+		t := textOf(n)
+		if t == "" || runeLen(t) > 120 {
+			return true
+		}
+		count++
+		pd, found := parseDateText(t, false)
+		if !found {
+			return true
+		}
+		rank := 0
+		switch {
+		case near:
+			rank = 65
+		case inMain && !passedFirst:
+			rank = 58
+		case d.headline == nil && d.main == nil:
+			rank = 40
+		}
+		if rank == 0 {
+			return false
+		}
+		modified := reModWords.MatchString(t) && !rePubWords.MatchString(t)
+		out = append(out, visibleDate{pd, pd.Match, DateFromVisible, rank, modified})
+		return false
+	})
+	// A date printed as plain text right around the headline ("3 Apr 2024"
+	// in the page header).
+	if headTop != nil {
+		walk(headTop, func(n *html.Node) bool {
+			if n.Type == html.ElementNode && (skipText(n) || n.DataAtom == atom.A) {
+				return false
+			}
+			if n.Type == html.TextNode {
+				t := collapse(n.Data)
+				if t != "" && runeLen(t) <= 80 {
+					if pd, found := parseDateText(t, false); found {
+						out = append(out, visibleDate{pd, pd.Match, DateFromVisible, 62, reModWords.MatchString(t) && !rePubWords.MatchString(t)})
+					}
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// headlineBlock returns the container around the headline (up to three
+// levels up, while it stays small): where the date and byline usually are.
+func (d *doc) headlineBlock() *html.Node {
+	if d.headline == nil {
+		return nil
+	}
+	n := d.headline
+	for i := 0; i < 3 && n.Parent != nil && n.Parent.DataAtom != atom.Body; i++ {
+		if runeLen(textOf(n.Parent)) > 600 {
+			break
+		}
+		n = n.Parent
+	}
+	return n
+}
+
+// htmldateGuess asks go-htmldate (extensive mode) for the publication date.
+func (d *doc) htmldateGuess(maxDate time.Time) (pd parsedDate, text string, found bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.page.Warnings = append(d.page.Warnings, fmt.Sprintf("date search failed: %v", r))
+			found = false
+		}
+	}()
+	opts := htmldate.Options{
+		UseOriginalDate: true,
+		MaxDate:         maxDate,
+		MinDate:         time.Date(1995, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	if d.pageURL != nil {
+		opts.URL = d.pageURL.String()
+	}
+	res, err := htmldate.FromDocument(d.root, opts)
+	if err != nil || res.DateTime.IsZero() {
+		return parsedDate{}, "", false
+	}
+	t := res.DateTime
+	return parsedDate{Year: t.Year(), Month: int(t.Month()), Day: t.Day()}, res.SrcString, true
+}

@@ -1,0 +1,291 @@
+package extract
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// Decoded is the result of decoding a page's bytes to UTF-8.
+type Decoded struct {
+	Text    string // the page as UTF-8
+	Charset string // the canonical name of the charset used
+	From    string // bom, header, meta, sniff or default
+	Note    string // a wrong or conflicting declaration, described; "" if none
+}
+
+// maxMetaScan bounds how far into the document the <meta> charset
+// declaration is looked for when no </head> or <body> ends the head first.
+const maxMetaScan = 512 << 10
+
+// Decode converts raw page bytes to UTF-8. It honours, in order, a byte
+// order mark, the charset of the Content-Type header and a <meta> charset
+// declaration anywhere in the head; it checks every declaration against the
+// bytes (a page declared windows-1251 whose bytes are valid multi-byte UTF-8
+// is decoded as UTF-8, and the mismatch is recorded in Note), and it sniffs
+// undeclared pages: valid UTF-8 first, then windows-1251, windows-1250 or
+// windows-1252 by the shape of their high bytes.
+func Decode(body []byte, contentType string) Decoded {
+	// 1. Byte order mark.
+	switch {
+	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
+		return Decoded{Text: toValidUTF8(body[3:]), Charset: "utf-8", From: "bom"}
+	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}), bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
+		name := "utf-16le"
+		if body[0] == 0xFE {
+			name = "utf-16be"
+		}
+		enc, _ := charset.Lookup(name)
+		if s, err := decodeWith(enc, body); err == nil {
+			return Decoded{Text: strings.TrimPrefix(s, "\uFEFF"), Charset: name, From: "bom"}
+		}
+	}
+
+	headerName := headerCharset(contentType)
+	metaName := metaCharset(body)
+	hasHigh := hasHighBytes(body)
+	validUTF8 := utf8.Valid(body)
+
+	var notes []string
+	if headerName != "" && metaName != "" && canonicalCharset(headerName) != canonicalCharset(metaName) {
+		notes = append(notes, fmt.Sprintf("HTTP header declares %s but <meta> declares %s", headerName, metaName))
+	}
+
+	try := func(name, from string) (Decoded, bool) {
+		canon := canonicalCharset(name)
+		if canon == "" {
+			notes = append(notes, fmt.Sprintf("unknown charset %q declared in %s", name, from))
+			return Decoded{}, false
+		}
+		if canon == "utf-8" {
+			if validUTF8 {
+				return Decoded{Text: string(body), Charset: "utf-8", From: from}, true
+			}
+			notes = append(notes, fmt.Sprintf("%s declares utf-8 but the bytes are not valid UTF-8", from))
+			return Decoded{}, false
+		}
+		if isUTF16(canon) {
+			// A declaration of UTF-16 without a BOM is almost always wrong
+			// (the spec says to treat it as UTF-8).
+			notes = append(notes, fmt.Sprintf("%s declares %s without a byte order mark", from, name))
+			return Decoded{}, false
+		}
+		if hasHigh && validUTF8 && hasMultiByteUTF8(body) {
+			notes = append(notes, fmt.Sprintf("%s declares %s but the bytes are valid UTF-8", from, name))
+			return Decoded{}, false
+		}
+		enc, _ := charset.Lookup(canon)
+		s, err := decodeWith(enc, body)
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("%s declares %s, which cannot decode the bytes: %v", from, name, err))
+			return Decoded{}, false
+		}
+		return Decoded{Text: s, Charset: canon, From: from}, true
+	}
+
+	// 2. HTTP header, 3. <meta>.
+	for _, d := range []struct{ name, from string }{{headerName, "header"}, {metaName, "meta"}} {
+		if d.name == "" {
+			continue
+		}
+		if out, ok := try(d.name, d.from); ok {
+			out.Note = strings.Join(notes, "; ")
+			return out
+		}
+	}
+
+	// 4. Sniff.
+	out := sniff(body, validUTF8, hasHigh)
+	if headerName != "" || metaName != "" {
+		notes = append(notes, "decoded as "+out.Charset+" by sniffing the bytes")
+	}
+	out.Note = strings.Join(notes, "; ")
+	return out
+}
+
+// sniff decides the charset of a page whose declarations are absent or wrong.
+func sniff(body []byte, validUTF8, hasHigh bool) Decoded {
+	if !hasHigh {
+		return Decoded{Text: string(body), Charset: "utf-8", From: "default"}
+	}
+	if validUTF8 {
+		return Decoded{Text: string(body), Charset: "utf-8", From: "sniff"}
+	}
+	name := guessLegacy(body)
+	enc, _ := charset.Lookup(name)
+	s, err := decodeWith(enc, body)
+	if err != nil {
+		return Decoded{Text: toValidUTF8(body), Charset: "utf-8", From: "sniff"}
+	}
+	return Decoded{Text: s, Charset: name, From: "sniff"}
+}
+
+// guessLegacy picks windows-1251, windows-1250 or windows-1252 for bytes that
+// are not UTF-8. Cyrillic text in windows-1251 is made of runs of bytes in
+// 0xC0–0xFF (whole words), while Western text in windows-1252 has isolated
+// accented letters between ASCII ones; Central European text in windows-1250
+// uses letters (ą ś ź ł ż š ž ť ľ) at code points that are rare punctuation
+// or symbols in windows-1252.
+func guessLegacy(body []byte) string {
+	var high, runs, cee int
+	prevHigh := false
+	for _, b := range body {
+		if b >= 0x80 {
+			high++
+			if b >= 0xC0 && prevHigh {
+				runs++
+			}
+			prevHigh = b >= 0xC0
+			switch b {
+			case 0xB9, 0xA5, 0x9C, 0x8C, 0x9F, 0x8F, 0xB3, 0xA3, 0xBF, 0xAF, 0x9A, 0x8A, 0x9E, 0x8E, 0x9D, 0x8D, 0xBE, 0xBC:
+				cee++
+			}
+			continue
+		}
+		prevHigh = false
+	}
+	if high == 0 {
+		return "windows-1252"
+	}
+	if runs*3 > high {
+		return "windows-1251"
+	}
+	if cee*5 > high {
+		return "windows-1250"
+	}
+	return "windows-1252"
+}
+
+// headerCharset returns the charset parameter of a Content-Type value.
+func headerCharset(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		// Be lenient: "text/html; charset=windows-1251;" or odd spacing.
+		lower := strings.ToLower(contentType)
+		if i := strings.Index(lower, "charset="); i >= 0 {
+			v := strings.Trim(lower[i+len("charset="):], " \"';")
+			if j := strings.IndexAny(v, " ;\"'"); j >= 0 {
+				v = v[:j]
+			}
+			return v
+		}
+		return ""
+	}
+	return strings.TrimSpace(params["charset"])
+}
+
+// metaCharset finds a <meta charset> or <meta http-equiv=Content-Type>
+// declaration anywhere in the head (up to </head>, <body> or maxMetaScan
+// bytes), not only in the first 1024 bytes as the HTML standard's prescan.
+func metaCharset(body []byte) string {
+	if len(body) > maxMetaScan {
+		body = body[:maxMetaScan]
+	}
+	z := html.NewTokenizer(bytes.NewReader(body))
+	z.SetMaxBuf(maxMetaScan)
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return ""
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			if string(name) == "head" {
+				return ""
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			switch string(name) {
+			case "body":
+				return ""
+			case "meta":
+				var cs, content, equiv string
+				for hasAttr {
+					var k, v []byte
+					k, v, hasAttr = z.TagAttr()
+					switch string(k) {
+					case "charset":
+						cs = string(v)
+					case "content":
+						content = string(v)
+					case "http-equiv":
+						equiv = strings.ToLower(string(v))
+					}
+				}
+				if cs = strings.TrimSpace(cs); cs != "" {
+					return cs
+				}
+				if equiv == "content-type" && content != "" {
+					if c := headerCharset(content); c != "" {
+						return c
+					}
+				}
+			}
+		}
+	}
+}
+
+// canonicalCharset returns the WHATWG name of a charset label, "" if unknown.
+func canonicalCharset(label string) string {
+	label = strings.ToLower(strings.Trim(label, " \t\"'"))
+	if label == "" {
+		return ""
+	}
+	_, name := charset.Lookup(label)
+	return name
+}
+
+func isUTF16(name string) bool { return strings.HasPrefix(name, "utf-16") }
+
+func decodeWith(enc encoding.Encoding, b []byte) (string, error) {
+	if enc == nil {
+		return "", fmt.Errorf("no decoder")
+	}
+	if enc == unicode.UTF8 {
+		return toValidUTF8(b), nil
+	}
+	out, err := enc.NewDecoder().Bytes(b)
+	if err != nil {
+		return "", fmt.Errorf("decode: %w", err)
+	}
+	return string(out), nil
+}
+
+func toValidUTF8(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}
+
+func hasHighBytes(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasMultiByteUTF8 reports whether b contains at least one multi-byte UTF-8
+// sequence (so that valid UTF-8 is evidence, not an accident of ASCII).
+func hasMultiByteUTF8(b []byte) bool {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if size > 1 && r != utf8.RuneError {
+			return true
+		}
+		i += size
+	}
+	return false
+}

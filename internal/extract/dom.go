@@ -1,0 +1,242 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// attr returns the value of the attribute key of n, "" if absent.
+func attr(n *html.Node, key string) string {
+	if n == nil {
+		return ""
+	}
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// hasAttr reports whether n carries the attribute key.
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// classID returns the lower-cased class and id of n, joined by a space, for
+// pattern matching.
+func classID(n *html.Node) string {
+	c, id := attr(n, "class"), attr(n, "id")
+	if c == "" && id == "" {
+		return ""
+	}
+	return strings.ToLower(c + " " + id)
+}
+
+// isElement reports whether n is an element of one of the given atoms.
+func isElement(n *html.Node, tags ...atom.Atom) bool {
+	if n == nil || n.Type != html.ElementNode {
+		return false
+	}
+	for _, t := range tags {
+		if n.DataAtom == t {
+			return true
+		}
+	}
+	return false
+}
+
+// skipText reports whether the text under n is never visible content.
+func skipText(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return n.Type == html.CommentNode
+	}
+	switch n.DataAtom {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Iframe, atom.Object, atom.Select, atom.Button, atom.Head, atom.Math:
+		return true
+	}
+	return hasAttr(n, "hidden")
+}
+
+// isBlock reports whether an element breaks the flow of text.
+func isBlock(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	switch n.DataAtom {
+	case atom.P, atom.Div, atom.Br, atom.Li, atom.Ul, atom.Ol, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Tr, atom.Td, atom.Th, atom.Table, atom.Section, atom.Article, atom.Header, atom.Footer, atom.Nav, atom.Aside,
+		atom.Blockquote, atom.Pre, atom.Figure, atom.Figcaption, atom.Dd, atom.Dt, atom.Dl, atom.Hr, atom.Main, atom.Form,
+		atom.Address, atom.Caption, atom.Tbody, atom.Thead, atom.Tfoot:
+		return true
+	}
+	return false
+}
+
+// textOf returns the visible text under n with whitespace collapsed; block
+// elements are separated by a space.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	appendText(&b, n, nil)
+	return collapse(b.String())
+}
+
+// textOfSkipping is textOf, leaving out the subtrees for which skip is true.
+func textOfSkipping(n *html.Node, skip func(*html.Node) bool) string {
+	var b strings.Builder
+	appendText(&b, n, skip)
+	return collapse(b.String())
+}
+
+func appendText(b *strings.Builder, n *html.Node, skip func(*html.Node) bool) {
+	if n == nil {
+		return
+	}
+	if n.Type == html.TextNode {
+		b.WriteString(n.Data)
+		return
+	}
+	if skipText(n) || (skip != nil && skip(n)) {
+		return
+	}
+	block := isBlock(n)
+	if block {
+		b.WriteByte(' ')
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		appendText(b, c, skip)
+	}
+	if block {
+		b.WriteByte(' ')
+	}
+}
+
+// collapse trims s and collapses runs of white space (including no-break
+// spaces) into one space; soft hyphens and zero-width characters are removed.
+func collapse(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	started := false
+	for _, r := range s {
+		switch r {
+		case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF':
+			continue
+		}
+		if unicode.IsSpace(r) || r == '\u00A0' || r == '\u202F' || r == '\u2007' {
+			space = true
+			continue
+		}
+		if space && started {
+			b.WriteByte(' ')
+		}
+		space = false
+		started = true
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// truncateRunes cuts s to at most n runes.
+func truncateRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos]
+		}
+		i++
+	}
+	return s
+}
+
+// walk calls fn for every node under n in document order; fn returns false
+// to skip the node's children.
+func walk(n *html.Node, fn func(*html.Node) bool) {
+	if n == nil {
+		return
+	}
+	if !fn(n) {
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, fn)
+	}
+}
+
+// findAll returns every element under n for which match is true.
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	walk(n, func(c *html.Node) bool {
+		if c.Type == html.ElementNode && match(c) {
+			out = append(out, c)
+		}
+		return true
+	})
+	return out
+}
+
+// findFirst returns the first element under n for which match is true.
+func findFirst(n *html.Node, match func(*html.Node) bool) *html.Node {
+	var found *html.Node
+	walk(n, func(c *html.Node) bool {
+		if found != nil {
+			return false
+		}
+		if c.Type == html.ElementNode && match(c) {
+			found = c
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// hasAncestor reports whether some ancestor of n (not n itself) satisfies
+// match.
+func hasAncestor(n *html.Node, match func(*html.Node) bool) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && match(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// contains reports whether n is root or a descendant of root.
+func contains(root, n *html.Node) bool {
+	for p := n; p != nil; p = p.Parent {
+		if p == root {
+			return true
+		}
+	}
+	return false
+}
+
+// wordCount counts the words of s (runs of letters or digits).
+func wordCount(s string) int {
+	n := 0
+	in := false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+// runeLen is utf8.RuneCountInString.
+func runeLen(s string) int { return utf8.RuneCountInString(s) }

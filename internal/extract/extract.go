@@ -1,0 +1,361 @@
+// Package extract reads the structure of an archived page: it decodes the
+// bytes (BOM, HTTP charset, <meta> anywhere in the head, a UTF-8 check before
+// any legacy fallback), parses them with golang.org/x/net/html and derives an
+// archive.Page — kind, headline, published and modified dates with their
+// evidence, dateline, source agency apart from person authors, photo credits
+// bound to their images, breadcrumbs, menu, archive calendar, pagination,
+// body text, language, canonical URL, every link with its place on the page
+// and the element ids.
+//
+// Structured data comes first (JSON-LD, then <meta>, then <time>), then DOM
+// heuristics; the article body is taken from go-trafilatura, and dates that
+// no structured source gives come from go-htmldate unless the extractor runs
+// in high-precision mode. Optional site profiles (YAML, see LoadProfiles)
+// override the heuristics for hosts whose templates are known.
+//
+// Extraction never panics: a recovered panic becomes an error, and
+// pathological input (huge bodies, deep nesting, huge attributes) is cut to
+// bounded size with a warning recorded on the page.
+package extract
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Version identifies the extractor's logic. Pages stored with another
+// version are re-derived by `archiver extract --rebuild` and at check time.
+const Version = "extract/1.0"
+
+// Input is one page to extract: its bytes as the server sent them, the
+// response headers (for the charset) and the URL it was fetched from.
+type Input struct {
+	URL       string
+	Header    http.Header // may be nil
+	Body      []byte
+	CaptureID int64
+	FetchedAt time.Time // when the page was fetched; zero if unknown
+}
+
+// Options tune an Extractor. The zero value is usable.
+type Options struct {
+	// Profiles are the site profiles whose selectors override the
+	// heuristics for their hosts; nil means none.
+	Profiles *Profiles
+	// HighPrecision drops dates that only a weak clue supports (go-htmldate's
+	// guess from the whole page): no date is better than a wrong one.
+	HighPrecision bool
+	// Now is the clock used to bound plausible dates when the input has no
+	// fetch time; nil means time.Now.
+	Now func() time.Time
+	// MaxBytes bounds the decoded text that is parsed (default 8 MiB);
+	// longer pages are cut with a warning.
+	MaxBytes int
+	// NoBody skips the body extraction with go-trafilatura (the body then
+	// comes from the extractor's own paragraph heuristic).
+	NoBody bool
+}
+
+// Extractor turns captures into pages. It is safe for concurrent use.
+type Extractor struct {
+	opts Options
+}
+
+// New returns an Extractor with the given options.
+func New(opts Options) *Extractor {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = 8 << 20
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Extractor{opts: opts}
+}
+
+// Page extracts the structure of a capture with the default options and the
+// capture's own URL, headers and body.
+func Page(c *archive.Capture) (*archive.Page, error) {
+	return New(Options{}).Capture(c)
+}
+
+// Capture extracts the structure of a capture. The capture's body must be
+// loaded.
+func (x *Extractor) Capture(c *archive.Capture) (*archive.Page, error) {
+	if c == nil {
+		return nil, errors.New("extract: nil capture")
+	}
+	u := c.FinalURL
+	if u == "" {
+		u = c.URL
+	}
+	p, err := x.Page(Input{URL: u, Header: c.Header, Body: c.Body, CaptureID: c.ID, FetchedAt: c.FetchedAt})
+	if p != nil && c.CanonicalURL != "" && p.URL == "" {
+		p.URL = c.CanonicalURL
+	}
+	return p, err
+}
+
+// Page extracts the structure of one page. It never panics: an internal
+// failure is returned as an error together with what could be extracted.
+func (x *Extractor) Page(in Input) (page *archive.Page, err error) {
+	page = &archive.Page{CaptureID: in.CaptureID, URL: in.URL, ExtractorVersion: Version}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("extract %s: internal error: %v\n%s", in.URL, r, debug.Stack())
+			page.Warnings = append(page.Warnings, fmt.Sprintf("extraction failed: %v", r))
+		}
+	}()
+	x.run(in, page)
+	return page, nil
+}
+
+// doc is the state shared by the extraction steps of one page.
+type doc struct {
+	x        *Extractor
+	page     *archive.Page
+	root     *html.Node
+	body     *html.Node
+	base     *url.URL // for resolving links
+	pageURL  *url.URL
+	host     string
+	profile  *Profile
+	meta     map[string][]string
+	ld       ldData
+	main     *html.Node // the main content element, nil if unknown
+	headline *html.Node // the element the headline came from, nil if none
+	now      time.Time
+
+	crumbNodes map[*html.Node]bool
+	menuNodes  map[*html.Node]bool
+	footNodes  map[*html.Node]bool
+	calNode    *html.Node
+	pageNodes  map[*html.Node]bool
+	removed    map[*html.Node]bool // noise removed by the profile
+	siteName   string
+}
+
+func (x *Extractor) run(in Input, page *archive.Page) {
+	ct := ""
+	if in.Header != nil {
+		ct = in.Header.Get("Content-Type")
+	}
+	if len(in.Body) == 0 {
+		page.Kind = archive.KindOther
+		page.KindEvidence = "empty body"
+		page.Warnings = append(page.Warnings, "empty body")
+		return
+	}
+	if looksBinary(in.Body) {
+		page.Kind = archive.KindOther
+		page.KindEvidence = "binary content"
+		page.Warnings = append(page.Warnings, "body is not text (binary bytes)")
+		return
+	}
+	dec := Decode(in.Body, ct)
+	page.Charset, page.CharsetFrom, page.CharsetNote = dec.Charset, dec.From, dec.Note
+	text := dec.Text
+	if len(text) > x.opts.MaxBytes {
+		page.Warnings = append(page.Warnings, fmt.Sprintf("page of %d bytes cut to %d bytes for extraction", len(text), x.opts.MaxBytes))
+		text = strings.ToValidUTF8(text[:x.opts.MaxBytes], "")
+	}
+	root, warns := parseBounded(text)
+	page.Warnings = append(page.Warnings, warns...)
+	if root == nil {
+		page.Kind = archive.KindOther
+		page.KindEvidence = "unparseable"
+		return
+	}
+
+	d := &doc{x: x, page: page, root: root, meta: map[string][]string{}}
+	d.now = in.FetchedAt
+	if d.now.IsZero() {
+		d.now = x.opts.Now()
+	}
+	d.pageURL, _ = url.Parse(strings.TrimSpace(in.URL))
+	if d.pageURL != nil && !d.pageURL.IsAbs() {
+		d.pageURL = nil
+	}
+	d.base = d.pageURL
+	if d.pageURL != nil {
+		d.host = strings.ToLower(d.pageURL.Hostname())
+	}
+	d.body = findFirst(root, func(n *html.Node) bool { return n.DataAtom == atom.Body })
+	if d.body == nil {
+		d.body = root
+	}
+	d.readHead()
+	d.ld = readJSONLD(root)
+	if d.ld.Errors > 0 {
+		page.Warnings = append(page.Warnings, fmt.Sprintf("%d JSON-LD block(s) could not be parsed", d.ld.Errors))
+	}
+	if x.opts.Profiles != nil {
+		d.profile = x.opts.Profiles.For(d.host)
+		if d.profile == nil && page.CanonicalURL != "" {
+			if cu, err := url.Parse(page.CanonicalURL); err == nil {
+				d.profile = x.opts.Profiles.For(strings.ToLower(cu.Hostname()))
+			}
+		}
+	}
+	d.applyRemovals()
+
+	d.findRegions()
+	d.findMain()
+	d.extractHeadline()
+	d.extractNavigation()
+	d.extractLinks()
+	d.extractIDs()
+	d.extractBody(text)
+	d.extractDateline()
+	d.extractDates(text)
+	d.extractAuthors()
+	d.extractImages()
+	d.extractLanguage()
+	d.classify()
+	if page.Breadcrumbs == nil {
+		page.Breadcrumbs = []archive.Crumb{}
+	}
+}
+
+// looksBinary reports whether the body is evidently not text: NUL bytes in
+// its first kilobytes, outside of a UTF-16 byte order mark.
+func looksBinary(b []byte) bool {
+	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
+		return false
+	}
+	head := b
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	return bytes.IndexByte(head, 0) >= 0
+}
+
+// readHead reads <meta>, <link rel=canonical>, <base>, <html lang> and
+// <title>.
+func (d *doc) readHead() {
+	if h := findFirst(d.root, func(n *html.Node) bool { return n.DataAtom == atom.Html }); h != nil {
+		d.page.Lang = normLang(attr(h, "lang"))
+		if d.page.Lang == "" {
+			d.page.Lang = normLang(attr(h, "xml:lang"))
+		}
+	}
+	titleSeen := false
+	walk(d.root, func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return true
+		}
+		switch n.DataAtom {
+		case atom.Meta:
+			content := strings.TrimSpace(attr(n, "content"))
+			if content == "" {
+				content = strings.TrimSpace(attr(n, "value"))
+			}
+			for _, k := range []string{"name", "property", "itemprop", "http-equiv"} {
+				if key := strings.ToLower(strings.TrimSpace(attr(n, k))); key != "" && content != "" {
+					d.meta[key] = append(d.meta[key], html.UnescapeString(content))
+				}
+			}
+		case atom.Link:
+			rel := strings.ToLower(attr(n, "rel"))
+			if hasToken(rel, "canonical") && d.page.CanonicalURL == "" {
+				d.page.CanonicalURL = d.resolve(attr(n, "href"))
+			}
+		case atom.Base:
+			if href := attr(n, "href"); href != "" && d.pageURL != nil {
+				if b, err := d.pageURL.Parse(strings.TrimSpace(href)); err == nil {
+					d.base = b
+				}
+			}
+		case atom.Title:
+			if !titleSeen && !hasAncestor(n, func(p *html.Node) bool { return p.DataAtom == atom.Svg }) {
+				titleSeen = true
+				d.page.Title = textOfTitle(n)
+			}
+			return false
+		case atom.Script, atom.Style, atom.Svg:
+			return false
+		}
+		return true
+	})
+	if d.page.Lang == "" {
+		d.page.Lang = normLang(d.metaFirst("content-language", "og:locale", "dc.language", "language"))
+	}
+	d.siteName = d.metaFirst("og:site_name", "application-name", "al:android:app_name", "twitter:app:name:iphone")
+}
+
+func textOfTitle(n *html.Node) string {
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	}
+	return collapse(b.String())
+}
+
+// metaFirst returns the first non-empty value among the given meta keys.
+func (d *doc) metaFirst(keys ...string) string {
+	for _, k := range keys {
+		for _, v := range d.meta[k] {
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+func hasToken(list, tok string) bool {
+	for _, f := range strings.Fields(list) {
+		if f == tok {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve returns href resolved against the page's base URL; "" if it is
+// not a valid URL.
+func (d *doc) resolve(href string) string {
+	href = strings.TrimSpace(href)
+	if href == "" {
+		return ""
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return ""
+	}
+	if d.base != nil {
+		u = d.base.ResolveReference(u)
+	}
+	if !u.IsAbs() && d.base != nil {
+		return ""
+	}
+	return u.String()
+}
+
+// normLang reduces a language tag to its primary subtag, lower case.
+func normLang(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if i := strings.IndexAny(s, "-_,; "); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) < 2 || len(s) > 3 {
+		return ""
+	}
+	for _, r := range s {
+		if r < 'a' || r > 'z' {
+			return ""
+		}
+	}
+	return s
+}

@@ -1,0 +1,101 @@
+package extract
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+var (
+	reLangRoot    = regexp.MustCompile(`^/(?:[a-z]{2}(?:-[a-z]{2})?/?)?(?:index\.(?:html?|php|aspx?))?$`)
+	reDayPath     = regexp.MustCompile(`(?i)(/by-date/\d{1,2}\.\d{1,2}\.\d{4}/?$)|(/(?:19|20)\d\d/\d{1,2}/\d{1,2}/?$)|(/archive/(?:19|20)\d\d-\d{1,2}-\d{1,2}/?$)`)
+	reMonthPath   = regexp.MustCompile(`(?i)(/(?:19|20)\d\d/\d{1,2}/?$)|(/archive/(?:19|20)\d\d-\d{1,2}/?$)`)
+	reListingPath = regexp.MustCompile(`(?i)([?&](page|start|p|pg|paged)=\d+)|(/page/\d+/?$)|(/(news|all_news|archive|events|press-center|category|tag|tags|section|rubric|topics?)/?$)`)
+	reNoNews      = regexp.MustCompile(`(?i)no news|no articles|nothing found|no results|нет новостей|новостей нет|няма навін|навін няма|ничего не найдено`)
+)
+
+// classify decides the kind of page and says why.
+func (d *doc) classify() {
+	p := d.page
+	path, query := "", ""
+	if d.pageURL != nil {
+		path, query = d.pageURL.Path, d.pageURL.RawQuery
+	}
+	set := func(k archive.PageKind, why string, args ...any) {
+		p.Kind, p.KindEvidence = k, fmt.Sprintf(why, args...)
+	}
+	if d.profile != nil {
+		for _, rule := range d.profile.Kinds {
+			if rule.re != nil && d.pageURL != nil && rule.re.MatchString(d.pageURL.RequestURI()) {
+				set(archive.PageKind(rule.Kind), "profile: URL matches %q", rule.URL)
+				return
+			}
+		}
+	}
+	ldType := ""
+	if a := d.ld.mainArticle(); a != nil {
+		ldType = a.Type
+	}
+	ogType := strings.ToLower(d.metaFirst("og:type"))
+	articleSignal := ldType != "" && ldType != "WebPage" && ldType != "ItemPage" && ldType != "AboutPage"
+	listLinks := d.listingLinks()
+	dayQuery := reDayQ.MatchString("?"+query) && reMonthQ.MatchString("?"+query)
+
+	switch {
+	case d.pageURL != nil && reLangRoot.MatchString(path) && query == "":
+		set(archive.KindHome, "URL path %q is the site's (or a language's) root", path)
+	case dayQuery || reDayPath.MatchString(path):
+		set(archive.KindDayArchive, "URL names a day (%s)", strings.TrimPrefix(path+"?"+query, "?"))
+		if reNoNews.MatchString(truncateRunes(p.Body+" "+textOf(d.body), 20000)) {
+			p.KindEvidence += "; the page says there is no news"
+		}
+	case p.Calendar != nil && (reMonthQ.MatchString("?"+query) || reMonthPath.MatchString(path)) && !articleSignal:
+		set(archive.KindCalendar, "archive calendar for %s and a URL naming a month", p.Calendar.Month)
+	case articleSignal && ldType != "WebPage":
+		set(archive.KindArticle, "JSON-LD @type %s", ldType)
+	case ogType == "article" && p.WordCount >= 60:
+		set(archive.KindArticle, "og:type article and %d words of body", p.WordCount)
+	case reListingPath.MatchString(path+"?"+query) && listLinks >= 5:
+		set(archive.KindListing, "URL of a list (%s) with %d item links", path, listLinks)
+	case p.Headline != "" && (p.Published.Value != "" || p.Dateline.Raw != "") && p.WordCount >= 80 && listLinks < 12:
+		set(archive.KindArticle, "headline, a date (%s) and %d words of body", p.Published.Source, p.WordCount)
+	case listLinks >= 8:
+		set(archive.KindListing, "%d item links with teaser-length text", listLinks)
+	case p.Calendar != nil && p.WordCount < 80:
+		set(archive.KindCalendar, "archive calendar and little text")
+	case p.Headline != "" && p.WordCount >= 150:
+		set(archive.KindArticle, "headline and %d words of body", p.WordCount)
+	default:
+		set(archive.KindOther, "no article, list, archive or home signals (%d words, %d item links)", p.WordCount, listLinks)
+	}
+}
+
+// listingLinks counts links in the main area (outside menus, footer,
+// breadcrumb, calendar) whose text is long enough to be an item title.
+func (d *doc) listingLinks() int {
+	n := 0
+	seen := map[string]bool{}
+	walk(d.body, func(c *html.Node) bool {
+		if c.Type != html.ElementNode {
+			return true
+		}
+		if skipText(c) || d.menuNodes[c] || d.footNodes[c] || d.crumbNodes[c] || c == d.calNode || d.pageNodes[c] || c.DataAtom == atom.Aside {
+			return false
+		}
+		if c.DataAtom == atom.A {
+			t := textOf(c)
+			href := attr(c, "href")
+			if wordCount(t) >= 4 && href != "" && !seen[href] {
+				seen[href] = true
+				n++
+			}
+			return false
+		}
+		return true
+	})
+	return n
+}

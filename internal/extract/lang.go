@@ -1,0 +1,107 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+)
+
+// stopwords of the Latin-script languages the detector tells apart.
+var stopwords = map[string][]string{
+	"en": {"the", "and", "of", "to", "in", "is", "that", "for", "with", "was", "on", "are", "as", "by", "this", "from", "have", "has"},
+	"de": {"der", "die", "und", "das", "ist", "nicht", "mit", "den", "von", "auf", "für", "ein", "eine", "sich", "auch", "dem", "wird"},
+	"fr": {"le", "la", "les", "et", "des", "du", "est", "une", "dans", "pour", "qui", "que", "sur", "pas", "avec", "au", "sont"},
+	"es": {"el", "la", "los", "las", "y", "del", "que", "en", "por", "para", "con", "una", "es", "se", "como", "más"},
+	"it": {"il", "di", "che", "la", "per", "non", "una", "sono", "della", "del", "con", "gli", "nel", "anche", "questo"},
+	"pl": {"i", "w", "na", "się", "nie", "z", "do", "to", "że", "jest", "jak", "od", "po", "przez", "dla", "oraz"},
+	"nl": {"de", "het", "een", "en", "van", "is", "niet", "op", "dat", "met", "voor", "zijn", "ook", "aan", "worden"},
+	"pt": {"o", "os", "as", "e", "do", "da", "em", "que", "não", "para", "com", "uma", "dos", "das", "mais"},
+}
+
+// detectLanguage guesses the language of text: Cyrillic texts are told
+// apart by letters only one language uses (ў for Belarusian, ї є ґ for
+// Ukrainian, ы э ъ for Russian), Latin ones by their commonest words. It
+// returns "" when the text is too short or unclear.
+func detectLanguage(text string) string {
+	if len(text) > 20000 {
+		text = truncateRunes(text, 20000)
+	}
+	var latin, cyr int
+	var be, uk, ru, i int
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+			switch unicode.ToLower(r) {
+			case 'ў':
+				be += 3
+			case 'ї', 'є', 'ґ':
+				uk += 3
+			case 'і':
+				i++
+			case 'ъ', 'щ':
+				ru += 2
+			case 'и':
+				ru++
+				uk++
+			case 'ы', 'э':
+				ru++
+				be++
+			}
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		}
+	}
+	if cyr+latin < 40 {
+		return ""
+	}
+	if cyr > latin {
+		// Belarusian has no и, щ or ъ; Ukrainian has no ы or э.
+		switch {
+		case be > ru && be >= uk:
+			return "be"
+		case uk > ru && uk > be:
+			return "uk"
+		case i > 0 && ru < i && be+i > ru:
+			return "be"
+		}
+		return "ru"
+	}
+	counts := map[string]int{}
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
+	if len(words) > 3000 {
+		words = words[:3000]
+	}
+	index := map[string][]string{}
+	for lang, ws := range stopwords {
+		for _, w := range ws {
+			index[w] = append(index[w], lang)
+		}
+	}
+	for _, w := range words {
+		for _, lang := range index[w] {
+			counts[lang]++
+		}
+	}
+	best, bestN, second := "", 0, 0
+	for _, lang := range []string{"en", "de", "fr", "es", "it", "pl", "nl", "pt"} {
+		if n := counts[lang]; n > bestN {
+			best, bestN, second = lang, n, bestN
+		} else if n > second {
+			second = n
+		}
+	}
+	if bestN < 3 || bestN < second*5/4 {
+		return ""
+	}
+	return best
+}
+
+// extractLanguage sets DetectedLang from the body text (or the headline
+// and visible text when the body is short).
+func (d *doc) extractLanguage() {
+	t := d.page.Body
+	if runeLen(t) < 200 {
+		t = d.page.Headline + " " + t + " " + truncateRunes(textOf(d.body), 5000)
+	}
+	d.page.DetectedLang = detectLanguage(t)
+}

@@ -1,0 +1,404 @@
+package extract
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+var (
+	reCrumbClass = regexp.MustCompile(`breadcrumb|crumbs|bread-crumb|(^|[\s_-])(path|trail|navchain|nav-chain|navpath|you-are-here|location)([\s_-]|$)`)
+	reCrumbLabel = regexp.MustCompile(`(?i)breadcrumb|you are here|навигационная цепочка|хлебные крошки|навігацыйны ланцужок|вы здесь|вы тут`)
+	reMenuClass  = regexp.MustCompile(`(^|[\s_-])(menu|menus|nav|navbar|navigation|mainmenu|main-menu|topmenu|top-menu|main-nav|mainnav|primary-nav|site-nav|megamenu|submenu|sidebar-menu)([\s_-]|$)`)
+	reFootClass  = regexp.MustCompile(`(^|[\s_-])(footer|site-footer|page-footer|foot|bottom|copyright)([\s_-]|$)`)
+	rePagerClass = regexp.MustCompile(`pagination|pager|paginator|page-numbers|pagenav|page-nav|(^|[\s_-])(pages|paging|wp-pagenavi|nav-links)([\s_-]|$)`)
+	reCalClass   = regexp.MustCompile(`calendar|calend|(^|[\s_-])(cal|datepicker)([\s_-]|$)`)
+	reHomeWord   = regexp.MustCompile(`(?i)^(home|home page|homepage|main|main page|start|startseite|accueil|inicio|главная|главная страница|галоўная|галоўная старонка|головна)$`)
+	rePageParam  = regexp.MustCompile(`(?i)([?&](page|p|start|pg|paged|offset|from)=\d+)|(/page/\d+)|(/p\d+/?$)`)
+	reNumber     = regexp.MustCompile(`^\d{1,5}$`)
+	reLetters    = regexp.MustCompile(`\p{L}+`)
+)
+
+// weekday abbreviations that head an archive calendar's columns.
+var weekdayNames = map[string]bool{
+	"su": true, "mo": true, "tu": true, "we": true, "th": true, "fr": true, "sa": true,
+	"sun": true, "mon": true, "tue": true, "wed": true, "thu": true, "fri": true, "sat": true,
+	"пн": true, "вт": true, "ср": true, "чт": true, "пт": true, "сб": true, "вс": true,
+	"аў": true, "чц": true, "нд": true, "нед": true, "ня": true,
+	"mo.": true, "di": true, "mi": true, "do": true, "so": true, "lu": true, "ma": true, "me": true, "je": true, "ve": true, "di.": true,
+}
+
+// findRegions marks the containers of breadcrumbs, menus, footers,
+// pagination and the archive calendar, for the links' places.
+func (d *doc) findRegions() {
+	d.crumbNodes = map[*html.Node]bool{}
+	d.menuNodes = map[*html.Node]bool{}
+	d.footNodes = map[*html.Node]bool{}
+	d.pageNodes = map[*html.Node]bool{}
+	if d.profile != nil {
+		for _, n := range d.profile.all(d.root, d.profile.Breadcrumbs) {
+			d.crumbNodes[n] = true
+		}
+		for _, n := range d.profile.all(d.root, d.profile.Menu) {
+			d.menuNodes[n] = true
+		}
+		if n := d.profile.first(d.root, d.profile.Calendar); n != nil {
+			d.calNode = n
+		}
+	}
+	walk(d.body, func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return true
+		}
+		if skipText(n) && n.DataAtom != atom.Select {
+			return false
+		}
+		ci := classID(n)
+		label := attr(n, "aria-label")
+		role := strings.ToLower(attr(n, "role"))
+		itemtype := attr(n, "itemtype")
+		switch {
+		case strings.Contains(itemtype, "BreadcrumbList") || reCrumbLabel.MatchString(label) || (ci != "" && reCrumbClass.MatchString(ci) && n.DataAtom != atom.Body && n.DataAtom != atom.A):
+			d.crumbNodes[n] = true
+			return false
+		case n.DataAtom == atom.Table && d.calNode == nil && isCalendarTable(n):
+			d.calNode = calendarContainer(n)
+			return false
+		case (ci != "" && rePagerClass.MatchString(ci) && !strings.Contains(ci, "pages_header")) || role == "pagination" || strings.Contains(strings.ToLower(label), "pagination"):
+			d.pageNodes[n] = true
+			return false
+		case n.DataAtom == atom.Footer || role == "contentinfo" || (ci != "" && reFootClass.MatchString(ci) && (n.DataAtom == atom.Div || n.DataAtom == atom.Section)):
+			d.footNodes[n] = true
+			return true
+		case n.DataAtom == atom.Nav || role == "navigation" || role == "menubar" || role == "menu" ||
+			(ci != "" && reMenuClass.MatchString(ci) && (n.DataAtom == atom.Ul || n.DataAtom == atom.Div || n.DataAtom == atom.Ol || n.DataAtom == atom.Section || n.DataAtom == atom.Header)):
+			d.menuNodes[n] = true
+			return true
+		}
+		return true
+	})
+	// A text trail "Home | Government | Events": a short block whose first
+	// link reads "Home" and whose links are separated by | / > » › →.
+	if len(d.crumbNodes) == 0 {
+		if n := d.findTextTrail(); n != nil {
+			d.crumbNodes[n] = true
+		}
+	}
+	// Calendars built of divs: a container with weekday headers and
+	// numbered day cells.
+	if d.calNode == nil {
+		for _, n := range findAll(d.body, func(n *html.Node) bool {
+			ci := classID(n)
+			return ci != "" && reCalClass.MatchString(ci) && n.DataAtom != atom.A && n.DataAtom != atom.Td && n.DataAtom != atom.Span
+		}) {
+			if weekdayCount(n) >= 7 {
+				d.calNode = n
+				break
+			}
+		}
+	}
+}
+
+// isCalendarTable reports whether a table is a month grid: a header row of
+// seven weekday names and cells numbered 1 to 28 or more.
+func isCalendarTable(t *html.Node) bool {
+	if weekdayCount(t) < 7 {
+		return false
+	}
+	days := 0
+	for _, td := range findAll(t, func(n *html.Node) bool { return n.DataAtom == atom.Td }) {
+		if reNumber.MatchString(textOf(td)) {
+			days++
+		}
+	}
+	return days >= 28
+}
+
+func weekdayCount(n *html.Node) int {
+	seen := map[string]bool{}
+	walk(n, func(c *html.Node) bool {
+		if c.Type == html.TextNode {
+			w := strings.ToLower(strings.TrimSpace(c.Data))
+			if weekdayNames[w] {
+				seen[w] = true
+			}
+		}
+		return len(seen) < 7
+	})
+	return len(seen)
+}
+
+// calendarContainer widens a calendar table to its widget: the nearest
+// ancestor that also holds the month heading and prev/next links.
+func calendarContainer(t *html.Node) *html.Node {
+	c := t
+	for p := t.Parent; p != nil && p.DataAtom != atom.Body; p = p.Parent {
+		if len(findAll(p, func(n *html.Node) bool { return n.DataAtom == atom.Table })) > 1 {
+			break
+		}
+		if runeLen(textOf(p)) > runeLen(textOf(t))+200 {
+			break
+		}
+		c = p
+	}
+	return c
+}
+
+// findTextTrail looks for a breadcrumb written as text: "Home | Government |
+// Events" (with | / > » › → as separators).
+func (d *doc) findTextTrail() *html.Node {
+	var found *html.Node
+	walk(d.body, func(n *html.Node) bool {
+		if found != nil || n.Type != html.ElementNode || skipText(n) {
+			return false
+		}
+		if d.menuNodes[n] || d.footNodes[n] {
+			return false
+		}
+		if !isElement(n, atom.Div, atom.P, atom.Ul, atom.Ol, atom.Span, atom.Nav, atom.Section, atom.Td) {
+			return true
+		}
+		t := textOf(n)
+		if runeLen(t) > 200 || runeLen(t) < 6 {
+			return runeLen(t) > 200
+		}
+		parts := splitTrail(t)
+		if len(parts) < 2 || len(parts) > 8 || !reHomeWord.MatchString(parts[0]) {
+			return true
+		}
+		links := findAll(n, func(c *html.Node) bool { return c.DataAtom == atom.A })
+		if len(links) == 0 || !reHomeWord.MatchString(textOf(links[0])) {
+			return true
+		}
+		// Prefer the smallest element holding the trail.
+		found = n
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && textOf(c) == t {
+				found = c
+			}
+		}
+		return false
+	})
+	return found
+}
+
+var reTrailSep = regexp.MustCompile(`\s*(?:\||/|>|»|›|→|::|\\)\s*`)
+
+func splitTrail(t string) []string {
+	var out []string
+	for _, p := range reTrailSep.Split(strings.Trim(t, " |/>»›→"), -1) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// extractNavigation fills the breadcrumbs, the menu, the calendar and the
+// pagination.
+func (d *doc) extractNavigation() {
+	p := d.page
+	// Breadcrumbs: the DOM trail when there is one (it is what readers
+	// see), else the JSON-LD BreadcrumbList.
+	for n := range d.crumbNodes {
+		if crumbs := d.crumbsFromDOM(n); len(crumbs) > len(p.Breadcrumbs) {
+			p.Breadcrumbs = crumbs
+		}
+	}
+	if len(p.Breadcrumbs) == 0 && len(d.ld.Crumbs) > 0 {
+		for _, c := range d.ld.Crumbs {
+			p.Breadcrumbs = append(p.Breadcrumbs, archive.Crumb{Text: collapse(c.Name), URL: d.resolve(c.URL)})
+		}
+	}
+	if d.calNode != nil {
+		p.Calendar = d.readCalendar(d.calNode)
+	}
+}
+
+// crumbsFromDOM reads a breadcrumb container: its links and its trailing
+// plain-text item (the current page).
+func (d *doc) crumbsFromDOM(n *html.Node) []archive.Crumb {
+	var out []archive.Crumb
+	for _, part := range splitTrailNodes(n) {
+		if part.text == "" {
+			continue
+		}
+		out = append(out, archive.Crumb{Text: part.text, URL: d.resolve(part.href)})
+	}
+	return out
+}
+
+type trailPart struct{ text, href string }
+
+// splitTrailNodes returns the items of a breadcrumb container in order: each
+// link is an item, and text between links (other than separators) is an
+// item without a URL.
+func splitTrailNodes(n *html.Node) []trailPart {
+	var parts []trailPart
+	var pending strings.Builder
+	flush := func() {
+		for _, s := range splitTrail(collapse(pending.String())) {
+			parts = append(parts, trailPart{text: s})
+		}
+		pending.Reset()
+	}
+	var visit func(c *html.Node)
+	visit = func(c *html.Node) {
+		if c.Type == html.TextNode {
+			pending.WriteString(c.Data)
+			return
+		}
+		if c.Type != html.ElementNode || skipText(c) {
+			return
+		}
+		if c.DataAtom == atom.A {
+			flush()
+			t := textOf(c)
+			if t == "" {
+				t = collapse(attr(c, "title"))
+			}
+			if t != "" {
+				parts = append(parts, trailPart{text: strings.Trim(t, " |/>»›→"), href: attr(c, "href")})
+			}
+			return
+		}
+		if isBlock(c) {
+			pending.WriteString(" | ")
+		}
+		for k := c.FirstChild; k != nil; k = k.NextSibling {
+			visit(k)
+		}
+		if isBlock(c) {
+			pending.WriteString(" | ")
+		}
+	}
+	visit(n)
+	flush()
+	return parts
+}
+
+var (
+	rePrevText = regexp.MustCompile(`(?i)^(«|‹|<|<<|←|prev|previous|назад|предыдущий|папярэдні)$`)
+	reNextText = regexp.MustCompile(`(?i)^(»|›|>|>>|→|next|вперед|вперёд|следующий|наступны)$`)
+	reYearNum  = regexp.MustCompile(`(?:^|[^\d])((?:19|20|21)\d\d)(?:[^\d]|$)`)
+	reMonthQ   = regexp.MustCompile(`(?i)[?&;]month=(\d{1,2})`)
+	reYearQ    = regexp.MustCompile(`(?i)[?&;]year=(\d{2,4})`)
+	reDayQ     = regexp.MustCompile(`(?i)[?&;]day=(\d{1,2})`)
+	rePathYMD  = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:[^\d]|$)`)
+	rePathDMY  = regexp.MustCompile(`(?:^|[^\d])(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)(?:[^\d]|$)`)
+)
+
+// readCalendar reads the month, the days (linked or not) and the prev/next
+// links of an archive calendar.
+func (d *doc) readCalendar(n *html.Node) *archive.Calendar {
+	cal := &archive.Calendar{}
+	// The month heading: a month name and a year in the widget's text
+	// outside the day cells.
+	head := textOfSkipping(n, func(c *html.Node) bool { return c.DataAtom == atom.Tbody || c.DataAtom == atom.Td })
+	year, month := 0, 0
+	low := strings.ToLower(head)
+	for _, m := range reLetters.FindAllString(low, -1) {
+		if mo, ok := monthNames[m]; ok && len([]rune(m)) >= 3 {
+			month = mo
+			break
+		}
+	}
+	if m := reYearNum.FindStringSubmatch(head); m != nil {
+		year, _ = strconv.Atoi(m[1])
+	}
+	var days []archive.CalendarDay
+	for _, td := range findAll(n, func(c *html.Node) bool {
+		return c.DataAtom == atom.Td || (c.DataAtom != atom.Table && strings.Contains(classID(c), "day"))
+	}) {
+		t := textOf(td)
+		if !reNumber.MatchString(t) {
+			continue
+		}
+		day, _ := strconv.Atoi(t)
+		if day < 1 || day > 31 {
+			continue
+		}
+		cd := archive.CalendarDay{Day: day}
+		if a := findFirst(td, func(c *html.Node) bool { return c.DataAtom == atom.A && hasAttr(c, "href") }); a != nil {
+			cd.URL = d.resolve(attr(a, "href"))
+			cd.Linked = true
+			// The link's own date, when it says one.
+			if y, mo, dd, ok := dateFromURL(attr(a, "href")); ok && dd == day {
+				if year == 0 {
+					year = y
+				}
+				if month == 0 {
+					month = mo
+				}
+			}
+		}
+		// Cells of the neighbouring months are usually marked; skip them.
+		if ci := classID(td); strings.Contains(ci, "other") || strings.Contains(ci, "prev-month") || strings.Contains(ci, "next-month") || strings.Contains(ci, "outside") {
+			continue
+		}
+		days = append(days, cd)
+	}
+	if year > 0 && month > 0 {
+		cal.Month = fmt.Sprintf("%04d-%02d", year, month)
+		for i := range days {
+			if validYMD(year, month, days[i].Day) {
+				days[i].Date = fmt.Sprintf("%s-%02d", cal.Month, days[i].Day)
+			}
+		}
+	}
+	cal.Days = days
+	for _, a := range findAll(n, func(c *html.Node) bool { return c.DataAtom == atom.A && hasAttr(c, "href") }) {
+		if hasAncestor(a, func(p *html.Node) bool { return p.DataAtom == atom.Td && reNumber.MatchString(textOf(p)) }) {
+			continue
+		}
+		t := textOf(a)
+		if t == "" {
+			t = attr(a, "title")
+		}
+		ci := classID(a) + " " + strings.ToLower(attr(a, "rel")) + " " + strings.ToLower(attr(a, "aria-label"))
+		switch {
+		case cal.Prev == "" && (rePrevText.MatchString(t) || strings.Contains(ci, "prev")):
+			cal.Prev = d.resolve(attr(a, "href"))
+		case cal.Next == "" && (reNextText.MatchString(t) || strings.Contains(ci, "next")):
+			cal.Next = d.resolve(attr(a, "href"))
+		}
+	}
+	return cal
+}
+
+// dateFromURL reads a day from a URL: ?day=DD&month=MM&year=YY,
+// /YYYY/MM/DD/ or /by-date/DD.MM.YYYY.
+func dateFromURL(href string) (y, m, d int, ok bool) {
+	if href == "" {
+		return 0, 0, 0, false
+	}
+	if u, err := url.QueryUnescape(href); err == nil {
+		href = u
+	}
+	if dm, mm, ym := reDayQ.FindStringSubmatch(href), reMonthQ.FindStringSubmatch(href), reYearQ.FindStringSubmatch(href); dm != nil && mm != nil && ym != nil {
+		d, _ = strconv.Atoi(dm[1])
+		m, _ = strconv.Atoi(mm[1])
+		y, _ = strconv.Atoi(ym[1])
+		y = fixYear(y, ym[1])
+		return y, m, d, validYMD(y, m, d)
+	}
+	if mt := rePathYMD.FindStringSubmatch(href); mt != nil {
+		y, _ = strconv.Atoi(mt[1])
+		m, _ = strconv.Atoi(mt[2])
+		d, _ = strconv.Atoi(mt[3])
+		return y, m, d, validYMD(y, m, d)
+	}
+	if mt := rePathDMY.FindStringSubmatch(href); mt != nil {
+		d, _ = strconv.Atoi(mt[1])
+		m, _ = strconv.Atoi(mt[2])
+		y, _ = strconv.Atoi(mt[3])
+		return y, m, d, validYMD(y, m, d)
+	}
+	return 0, 0, 0, false
+}
