@@ -1,0 +1,289 @@
+package crawl
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultUserAgent names the tool and how to reach its operator. Operators
+// should replace the contact with their own (Config.UserAgent).
+const DefaultUserAgent = "archiver/1.0 (+https://github.com/archiver-dev/archiver; operator contact not configured)"
+
+// Config says what to crawl and how. The zero value is not useful: start
+// from DefaultConfig and change what you need.
+type Config struct {
+	// Seeds are where the crawl starts: http(s) URLs (a sitemap.xml URL is
+	// read as a sitemap), or one local directory holding a static build of
+	// the site, served under BaseURL without any network.
+	Seeds []string `json:"seeds"`
+	// BaseURL is the site's own origin for a local directory seed, so that
+	// its absolute links (https://www.portal.example/…) resolve into the
+	// directory. Ignored for URL seeds. Default http://localhost/.
+	BaseURL string `json:"base_url,omitempty"`
+
+	// Include, if not empty, limits the crawl to URLs matching at least one
+	// of these globs; Exclude drops URLs matching any. A glob starting with
+	// "/" is matched against the path and query, any other against the whole
+	// canonical URL; "*" matches any run of characters, "?" one character.
+	Include []string `json:"include,omitempty"`
+	Exclude []string `json:"exclude,omitempty"`
+
+	// MaxDepth is the largest number of links followed from a seed (0: no
+	// limit). MaxPages stops the crawl after that many fetches (0: no
+	// limit). MaxDuration stops it after that long (0: no limit). A crawl
+	// stopped by MaxPages or MaxDuration with URLs left is incomplete and
+	// can be resumed.
+	MaxDepth    int           `json:"max_depth"`
+	MaxPages    int           `json:"max_pages"`
+	MaxDuration time.Duration `json:"max_duration"`
+
+	// Workers is the number of fetches in flight at once, over all hosts.
+	Workers int `json:"workers"`
+	// Delay is the least time between the starts of two requests to one
+	// host (host:port). A robots.txt Crawl-delay larger than Delay wins.
+	Delay time.Duration `json:"delay"`
+	// HostConcurrency is the largest number of requests in flight to one
+	// host at once.
+	HostConcurrency int `json:"host_concurrency"`
+	// UserAgent is sent with every request and matched against robots.txt
+	// groups. It should name the tool and a contact.
+	UserAgent string `json:"user_agent"`
+	// Robots obeys robots.txt (the default). Turning it off is logged.
+	Robots bool `json:"robots"`
+	// Cookies keeps cookies between requests. Off by default, so that every
+	// request is reproducible and per-visitor session ids are not minted.
+	Cookies bool `json:"cookies"`
+
+	// Timeout bounds one request, from sending it to the end of its body.
+	Timeout time.Duration `json:"timeout"`
+	// Retries is how many times a URL is tried again after a transport
+	// error, a 5xx or a refusal (429, 503, a 403 rate limit).
+	Retries int `json:"retries"`
+	// Backoff is the wait before the first retry; it doubles on each.
+	Backoff time.Duration `json:"backoff"`
+	// MaxRetryAfter caps the wait a server's Retry-After can impose; a
+	// longer one is honoured up to this cap.
+	MaxRetryAfter time.Duration `json:"max_retry_after"`
+	// MaxBodySize is the largest body stored, in bytes after gzip removal;
+	// a longer body is stored up to it and flagged Truncated.
+	MaxBodySize int64 `json:"max_body_size"`
+	// MaxRedirects is the longest redirect chain followed.
+	MaxRedirects int `json:"max_redirects"`
+	// Requisites also fetches the images, scripts and stylesheets of
+	// in-scope pages. Off by default: the archive is of pages.
+	Requisites bool `json:"requisites"`
+
+	// Canon says how URLs are made canonical.
+	Canon CanonOptions `json:"canon"`
+	// Traps bounds crawler traps.
+	Traps TrapOptions `json:"traps"`
+
+	// Resolve maps host:port to another address, as curl --resolve does:
+	// "www.portal.example:443=127.0.0.1:8443". The Host header and TLS
+	// server name stay those of the URL.
+	Resolve []string `json:"resolve,omitempty"`
+
+	// ResumeRunID continues an interrupted run instead of starting a new
+	// one: its claimed URLs are released and the crawl goes on.
+	ResumeRunID int64 `json:"-"`
+	// Now is the clock; nil means time.Now. Recorded times are UTC.
+	Now func() time.Time `json:"-"`
+	// Logger receives one record per fetch at debug level and warnings;
+	// nil discards them.
+	Logger *slog.Logger `json:"-"`
+	// OnProgress, if set, is called about every ProgressInterval with the
+	// state of the crawl, and once at the end.
+	OnProgress       func(Progress) `json:"-"`
+	ProgressInterval time.Duration  `json:"-"`
+}
+
+// CanonOptions says how URLs are made canonical. Two URLs with the same
+// canonical form are one page: fetched once, the others recorded as
+// aliases.
+type CanonOptions struct {
+	// KeepFragment keeps #fragments (dropped by default).
+	KeepFragment bool `json:"keep_fragment"`
+	// KeepQueryOrder keeps query parameters in their order (sorted by
+	// default).
+	KeepQueryOrder bool `json:"keep_query_order"`
+	// DropParams are query parameters removed as tracking noise; a name
+	// ending in "*" is a prefix. Matched without regard to case.
+	DropParams []string `json:"drop_params"`
+	// SessionParams are per-visitor session ids, removed from the query
+	// and from ";name=value" path parameters (;jsessionid=…).
+	SessionParams []string `json:"session_params"`
+	// SeparateHostVariants treats http/https and www/bare host variants of
+	// a seed's host as different sites. By default they are one site and
+	// every variant is fetched under the seed's own scheme and host.
+	SeparateHostVariants bool `json:"separate_host_variants"`
+}
+
+// TrapOptions bounds crawler traps. A URL caught by one is not fetched and
+// is recorded as skipped with the reason.
+type TrapOptions struct {
+	// MaxURLLength is the longest canonical URL fetched (2048: the sitemap
+	// protocol's limit).
+	MaxURLLength int `json:"max_url_length"`
+	// MaxSegmentRepeat is how often one path segment may appear in a URL
+	// (/a/b/a/b/a/b/…).
+	MaxSegmentRepeat int `json:"max_segment_repeat"`
+	// MaxParamRepeat is how often one query parameter may appear in a URL
+	// (?start=98&start=98&…).
+	MaxParamRepeat int `json:"max_param_repeat"`
+	// SameContentLimit is how many URLs of one shape (the path with digits
+	// masked, and the parameter names) may return a body already seen
+	// under another URL before the rest of that shape is skipped, if most
+	// of that shape's fetches were such duplicates (0: off).
+	SameContentLimit int `json:"same_content_limit"`
+	// CalendarFrom and CalendarTo bound the dates of calendar and day
+	// archive URLs (query day/month/year, /YYYY/MM/DD/ paths). When unset,
+	// the range is learned from the dates of the site's own content
+	// (<time datetime>, article:published_time) and widened by
+	// CalendarSlack on each side; calendar URLs dated after Now plus
+	// CalendarSlack are always skipped.
+	CalendarFrom  time.Time     `json:"calendar_from,omitzero"`
+	CalendarTo    time.Time     `json:"calendar_to,omitzero"`
+	CalendarSlack time.Duration `json:"calendar_slack"`
+}
+
+// DefaultConfig returns the polite defaults for a real site: one request
+// a second per host, robots.txt obeyed, a User-Agent naming the tool, 30 s
+// timeouts, three retries from 2 s, a 10 MiB body limit and the trap
+// limits recommended in the reference (depth 20, URL length 2048,
+// a segment at most 3 times, a parameter once).
+func DefaultConfig() Config {
+	return Config{
+		MaxDepth:        20,
+		Workers:         8,
+		Delay:           time.Second,
+		HostConcurrency: 1,
+		UserAgent:       DefaultUserAgent,
+		Robots:          true,
+		Timeout:         30 * time.Second,
+		Retries:         3,
+		Backoff:         2 * time.Second,
+		MaxRetryAfter:   10 * time.Minute,
+		MaxBodySize:     10 << 20,
+		MaxRedirects:    10,
+		BaseURL:         "http://localhost/",
+		Canon: CanonOptions{
+			DropParams: []string{"utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "yclid", "msclkid",
+				"mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "igshid", "_openstat", "from_rss"},
+			SessionParams: []string{"jsessionid", "phpsessid", "sid", "sessionid", "aspsessionid", "cfid", "cftoken"},
+		},
+		Traps: TrapOptions{
+			MaxURLLength:     2048,
+			MaxSegmentRepeat: 3,
+			MaxParamRepeat:   1,
+			SameContentLimit: 10,
+			CalendarSlack:    31 * 24 * time.Hour,
+		},
+		ProgressInterval: time.Second,
+	}
+}
+
+// ErrConfig is wrapped by every configuration error.
+var ErrConfig = errors.New("invalid crawl configuration")
+
+// Validate checks the configuration and reports the first problem.
+func (c *Config) Validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, args...))
+	}
+	if len(c.Seeds) == 0 && c.ResumeRunID == 0 {
+		return bad("no seeds")
+	}
+	dirs := 0
+	for _, s := range c.Seeds {
+		if isLocalSeed(s) {
+			dirs++
+			continue
+		}
+		u, err := url.Parse(s)
+		if err != nil {
+			return bad("seed %q: %v", s, err)
+		}
+		if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+			return bad("seed %q is neither an http(s) URL nor a directory", s)
+		}
+	}
+	if dirs > 1 {
+		return bad("at most one local directory seed")
+	}
+	if dirs == 1 {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return bad("base URL %q is not an http(s) URL", c.BaseURL)
+		}
+	}
+	switch {
+	case c.Workers < 1:
+		return bad("workers must be at least 1")
+	case c.HostConcurrency < 1:
+		return bad("host concurrency must be at least 1")
+	case c.Delay < 0 || c.Timeout < 0 || c.Backoff < 0 || c.MaxDuration < 0 || c.MaxRetryAfter < 0:
+		return bad("durations must not be negative")
+	case c.MaxDepth < 0 || c.MaxPages < 0 || c.Retries < 0 || c.MaxRedirects < 0:
+		return bad("limits must not be negative")
+	case c.MaxBodySize < 1:
+		return bad("max body size must be positive")
+	case strings.TrimSpace(c.UserAgent) == "":
+		return bad("user agent must not be empty")
+	case c.Traps.MaxURLLength < 16:
+		return bad("max URL length must be at least 16")
+	case c.Traps.MaxSegmentRepeat < 1 || c.Traps.MaxParamRepeat < 1:
+		return bad("segment and parameter repeat limits must be at least 1")
+	}
+	for _, g := range append(append([]string{}, c.Include...), c.Exclude...) {
+		if _, err := compileGlob(g); err != nil {
+			return bad("pattern %q: %v", g, err)
+		}
+	}
+	if _, err := parseResolve(c.Resolve); err != nil {
+		return bad("%v", err)
+	}
+	return nil
+}
+
+// isLocalSeed reports whether a seed names an existing local directory.
+func isLocalSeed(s string) bool {
+	if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
+		return false
+	}
+	fi, err := os.Stat(s)
+	return err == nil && fi.IsDir()
+}
+
+// parseResolve reads curl --resolve entries "host:port=addr:port" into a
+// map from host:port to addr:port.
+func parseResolve(entries []string) (map[string]string, error) {
+	m := make(map[string]string, len(entries))
+	for _, e := range entries {
+		from, to, ok := strings.Cut(e, "=")
+		if !ok {
+			return nil, fmt.Errorf("resolve %q: want host:port=addr:port", e)
+		}
+		h, p, err := net.SplitHostPort(from)
+		if err != nil || h == "" {
+			return nil, fmt.Errorf("resolve %q: want host:port=addr:port", e)
+		}
+		if _, err := strconv.ParseUint(p, 10, 16); err != nil {
+			return nil, fmt.Errorf("resolve %q: bad port %q", e, p)
+		}
+		if !strings.Contains(to, ":") || strings.HasSuffix(to, "]") {
+			to = net.JoinHostPort(strings.Trim(to, "[]"), p)
+		}
+		if _, _, err := net.SplitHostPort(to); err != nil {
+			return nil, fmt.Errorf("resolve %q: bad address %q", e, to)
+		}
+		m[strings.ToLower(net.JoinHostPort(h, p))] = to
+	}
+	return m, nil
+}

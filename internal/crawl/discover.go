@@ -1,0 +1,181 @@
+package crawl
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+)
+
+// maxAliasesPerURL bounds the aliases recorded for one canonical URL in a
+// run: a session id re-minted on every page would otherwise write one
+// alias per link per page.
+const maxAliasesPerURL = 8
+
+// maxSkippedURLLength bounds the URL text recorded for a skipped href
+// (javascript: and data: URLs can be long).
+const maxSkippedURLLength = 2048
+
+// discoverLinks reads the links of an HTML page or a sitemap and queues
+// those in scope; the others are recorded as skipped, with the reason.
+func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u, final *url.URL, header http.Header, body []byte) error {
+	var hrefs []string
+	base := final
+	switch {
+	case isSitemap(header, body, final.Path):
+		hrefs = scanSitemap(body)
+	case isHTML(header, body):
+		s := scanHTML(body, header.Get("Content-Type"), c.cfg.Requisites)
+		if s.Base != "" {
+			if b, err := final.Parse(strings.TrimSpace(s.Base)); err == nil {
+				base = b
+			}
+		}
+		if !isCalendar(u) {
+			for _, d := range s.Dates {
+				c.traps.learnDate(d)
+			}
+		}
+		if s.Canonical != "" {
+			if t, err := base.Parse(strings.TrimSpace(s.Canonical)); err == nil && (t.Scheme == "http" || t.Scheme == "https") {
+				tc, _ := c.canon.Canonical(t)
+				if tc != e.URL && c.scope.check(t, tc) == "" {
+					if err := c.recordAlias(ctx, e.URL, tc, "rel-canonical"); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for _, l := range s.Links {
+			hrefs = append(hrefs, l.Href)
+		}
+	default:
+		return nil
+	}
+	var queue []archive.FrontierEntry
+	for _, h := range hrefs {
+		ent, err := c.resolve(ctx, e, base, h)
+		if err != nil {
+			return err
+		}
+		if ent != nil {
+			queue = append(queue, *ent)
+		}
+	}
+	if len(queue) > 0 {
+		n, err := c.store.Enqueue(ctx, c.runID, queue)
+		if err != nil {
+			return c.storeErr(ctx, err)
+		}
+		c.queued.Add(int64(n))
+	}
+	return nil
+}
+
+// discoverURL records one URL found outside a page (a redirect out of
+// scope).
+func (c *crawler) discoverURL(ctx context.Context, e archive.FrontierEntry, u *url.URL, _ error) {
+	ent, err := c.resolve(ctx, e, u, u.String())
+	if err == nil && ent != nil {
+		if _, err := c.store.Enqueue(ctx, c.runID, []archive.FrontierEntry{*ent}); err != nil {
+			c.log.Warn("enqueue", "url", ent.URL, "err", err)
+		}
+	}
+}
+
+// resolve turns one href found on the page of entry e into a frontier
+// entry to queue, or records why it is skipped and returns nil. Only
+// storage errors are returned.
+func (c *crawler) resolve(ctx context.Context, e archive.FrontierEntry, base *url.URL, href string) (*archive.FrontierEntry, error) {
+	href = strings.TrimSpace(href)
+	if href == "" || strings.HasPrefix(href, "#") {
+		return nil, nil
+	}
+	depth := e.Depth + 1
+	t, err := base.Parse(href)
+	if err != nil {
+		return nil, c.skipURL(ctx, e, depth, "invalid:"+href, SkipInvalid)
+	}
+	switch t.Scheme {
+	case "http", "https":
+	default:
+		return nil, c.skipURL(ctx, e, depth, t.String(), SkipScheme)
+	}
+	if t.Host == "" || t.Hostname() == "" {
+		return nil, c.skipURL(ctx, e, depth, "invalid:"+href, SkipInvalid)
+	}
+	cu, reasons := c.canon.Canonical(t)
+	if len(reasons) > 0 {
+		t.Fragment, t.RawFragment = "", ""
+		if alias := t.String(); alias != cu {
+			if err := c.recordAlias(ctx, alias, cu, strings.Join(reasons, ",")); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if !c.markSeen(cu) {
+		return nil, nil
+	}
+	cuURL, err := url.Parse(cu)
+	if err != nil {
+		return nil, c.skipURL(ctx, e, depth, cu, SkipInvalid)
+	}
+	if r := c.scope.check(cuURL, cu); r != "" {
+		return nil, c.skipURL(ctx, e, depth, cu, r)
+	}
+	if c.cfg.MaxDepth > 0 && depth > c.cfg.MaxDepth {
+		return nil, c.skipURL(ctx, e, depth, cu, SkipMaxDepth)
+	}
+	if r := c.traps.check(cuURL, cu); r != "" {
+		return nil, c.skipURL(ctx, e, depth, cu, r)
+	}
+	if c.cfg.Robots {
+		if rules := c.robots.loaded(originOf(cuURL)); rules != nil && !rules.allowed(cuURL) {
+			r := SkipRobots
+			if rules.unavailable {
+				r = SkipRobotsUnavailable
+			}
+			return nil, c.skipURL(ctx, e, depth, cu, r)
+		}
+	}
+	return &archive.FrontierEntry{URL: cu, Depth: depth, DiscoveredFrom: e.URL}, nil
+}
+
+// skipURL records a URL that will not be fetched.
+func (c *crawler) skipURL(ctx context.Context, e archive.FrontierEntry, depth int, u, reason string) error {
+	if len(u) > maxSkippedURLLength {
+		u = u[:maxSkippedURLLength]
+	}
+	if !strings.HasPrefix(reason, "trap:") && reason != SkipExternal && reason != SkipRobots && reason != SkipMaxDepth && reason != SkipExcluded && reason != SkipNotIncluded && reason != SkipRobotsUnavailable {
+		// invalid and unsupported URLs are not canonical: dedupe them here.
+		if !c.markSeen(reason + " " + u) {
+			return nil
+		}
+	}
+	c.countSkip(reason)
+	err := c.store.Skip(ctx, c.runID, archive.FrontierEntry{URL: u, Depth: depth, DiscoveredFrom: e.URL, State: archive.FrontierSkipped, Reason: reason})
+	if err != nil {
+		return c.storeErr(ctx, err)
+	}
+	return nil
+}
+
+// recordAlias records alias → canonical once, up to maxAliasesPerURL per
+// canonical URL in this process.
+func (c *crawler) recordAlias(ctx context.Context, alias, canonical, reason string) error {
+	c.seenMu.Lock()
+	key := "alias " + alias
+	if c.seen[key] || c.aliases[canonical] >= maxAliasesPerURL {
+		c.seenMu.Unlock()
+		return nil
+	}
+	c.seen[key] = true
+	c.aliases[canonical]++
+	c.seenMu.Unlock()
+	if err := c.store.AddAlias(ctx, c.runID, alias, canonical, reason); err != nil {
+		return c.storeErr(ctx, err)
+	}
+	return nil
+}

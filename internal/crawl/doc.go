@@ -1,0 +1,32 @@
+// Package crawl fetches a portal into the archive: a polite, resumable,
+// trap-safe crawl that stores exactly the bytes each server sent.
+//
+// It is the only package of archiver that imports colly. Colly v2.3.0 has
+// defaults and behaviours that silently break an archiver, and this package
+// is built around each of them:
+//
+//   - robots.txt: the collector is built with IgnoreRobotsTxt=false, but the
+//     robots.txt files are fetched here (with retries, so a transient 5xx is
+//     never read as "disallow all") and handed to colly by the transport, so
+//     colly's own check agrees with ours; Crawl-delay is honoured.
+//   - COLLY_* environment variables: the collector is initialised with
+//     Collector.Init, which never reads them, and every field they could set
+//     is assigned after it.
+//   - LimitRule: not used. Politeness is a per-host scheduler in the
+//     transport (one delay and one concurrency limit per host:port).
+//   - Async and the queue package: not used. A synchronous collector is
+//     driven by a bounded pool of workers that claim URLs from the frontier
+//     kept in the archive, so depth is ours and nothing claimed is lost.
+//   - Visited-before-fetch: AllowURLRevisit is on; the frontier in the
+//     archive is the only record of what was done, written after the fetch.
+//   - Redirects: the HTTP client never follows them; each hop is requested
+//     by the crawler, checked against scope, robots and loops, and recorded.
+//   - Status codes: ParseHTTPErrorResponse is on, so 3xx–5xx are stored.
+//   - Conditional requests: If-None-Match and If-Modified-Since come from the
+//     previous capture; a 304 or an identical body is stored as a revisit.
+//   - MaxBodySize and charset conversion: colly's limit is off and the raw
+//     bytes are teed in the transport, after gzip removal and before any
+//     charset conversion; a body cut at the limit is flagged Truncated.
+//
+// Run is the entry point; DefaultConfig documents the polite defaults.
+package crawl

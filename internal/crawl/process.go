@@ -1,0 +1,599 @@
+package crawl
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+)
+
+// fetched is the outcome of fetching one frontier URL, redirects followed.
+type fetched struct {
+	ex        *exchange
+	redirects []archive.Redirect
+	note      string // why a redirect chain stopped, if it did
+	robots    string // a skip reason if robots.txt forbade the URL
+	started   time.Time // when the first hop was sent
+	exits     []*url.URL
+}
+
+// process fetches one claimed frontier entry and records the outcome. It
+// returns only storage errors, which stop the crawl.
+func (c *crawler) process(ctx context.Context, e archive.FrontierEntry) error {
+	u, err := url.Parse(e.URL)
+	if err != nil {
+		return c.finishSkip(ctx, e, SkipInvalid)
+	}
+	// The scope and the traps are checked again: the calendar range may
+	// have been learned since the URL was queued, and a resumed run may
+	// have new limits.
+	if r := c.scope.check(u, e.URL); r != "" {
+		return c.finishSkip(ctx, e, r)
+	}
+	if r := c.traps.check(u, e.URL); r != "" {
+		return c.finishSkip(ctx, e, r)
+	}
+	if c.cfg.MaxDepth > 0 && e.Depth > c.cfg.MaxDepth {
+		return c.finishSkip(ctx, e, SkipMaxDepth)
+	}
+	prev, err := c.store.LatestCapture(ctx, e.URL, 0)
+	switch {
+	case errors.Is(err, archive.ErrNotFound):
+		prev = nil
+	case err != nil:
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("latest capture of %s: %w", e.URL, err)
+	case prev.RunID == c.runID:
+		// Stored before the process died, not yet marked done.
+		return c.finish(ctx, e, archive.FrontierDone, "already-captured")
+	case prev.RunID > c.runID:
+		prev = nil
+	}
+	f := c.fetchChain(ctx, e, prev)
+	if f.robots != "" {
+		return c.finishSkip(ctx, e, f.robots)
+	}
+	if ctx.Err() != nil {
+		// Interrupted: the entry stays claimed and a resume releases it.
+		return nil
+	}
+	for _, x := range f.exits {
+		c.discoverURL(ctx, e, x, nil)
+	}
+	ex := f.ex
+	now := c.cfg.Now()
+	host := hostKey(u)
+	switch {
+	case ex.Err != nil:
+		if errors.Is(ex.Err, colly.ErrRobotsTxtBlocked) {
+			return c.finishSkip(ctx, e, SkipRobots)
+		}
+		if e.Attempts < c.cfg.Retries {
+			return c.retry(ctx, e, now.Add(c.backoff(e.Attempts)), "error: "+ex.Err.Error())
+		}
+		c.errorsN.Add(1)
+		return c.storeCapture(ctx, e, f, prev, archive.VerdictError)
+	case c.isRefusal(host, ex):
+		c.refused.Add(1)
+		wait := c.retryAfter(ex, now, e.Attempts)
+		c.hosts.pause(host, time.Now().Add(wait))
+		c.log.Info("refused", "url", e.URL, "status", ex.Status, "retry_in", wait)
+		if e.Attempts < c.cfg.Retries {
+			return c.retry(ctx, e, now.Add(wait), "refused: "+strconv.Itoa(ex.Status))
+		}
+		return c.storeCapture(ctx, e, f, prev, archive.VerdictRefused)
+	case ex.Status >= 500:
+		if e.Attempts < c.cfg.Retries {
+			return c.retry(ctx, e, now.Add(c.backoff(e.Attempts)), "http "+strconv.Itoa(ex.Status))
+		}
+		c.errorsN.Add(1)
+		return c.storeCapture(ctx, e, f, prev, archive.VerdictOK)
+	}
+	return c.storeCapture(ctx, e, f, prev, archive.VerdictOK)
+}
+
+// backoff is the wait before retry number attempt+1.
+func (c *crawler) backoff(attempt int) time.Duration {
+	d := c.cfg.Backoff
+	for i := 0; i < attempt && d < time.Hour; i++ {
+		d *= 2
+	}
+	return d
+}
+
+// retryAfter reads Retry-After (seconds or an HTTP date), capped at
+// MaxRetryAfter; without one, the backoff.
+func (c *crawler) retryAfter(ex *exchange, now time.Time, attempt int) time.Duration {
+	d := c.backoff(attempt)
+	if ra := strings.TrimSpace(ex.Header.Get("Retry-After")); ra != "" {
+		if n, err := strconv.ParseInt(ra, 10, 64); err == nil && n >= 0 {
+			d = time.Duration(n) * time.Second
+		} else if t, err := http.ParseTime(ra); err == nil {
+			d = t.Sub(now)
+		}
+	}
+	if d < 0 {
+		d = 0
+	}
+	if c.cfg.MaxRetryAfter > 0 && d > c.cfg.MaxRetryAfter {
+		d = c.cfg.MaxRetryAfter
+	}
+	return d
+}
+
+// isRefusal reports whether a response is the server refusing the crawler
+// (counted as refused, never as an empty page): 429; 503 with
+// Retry-After; a 403 with Retry-After; or a 403 from a host that served
+// pages before and now answers 403 three times in a row (Kremlin style).
+func (c *crawler) isRefusal(host string, ex *exchange) bool {
+	c.hostMu.Lock()
+	defer c.hostMu.Unlock()
+	fs := c.forbidden[host]
+	if fs == nil {
+		fs = &forbidStreak{}
+		c.forbidden[host] = fs
+	}
+	switch {
+	case ex.Status == http.StatusTooManyRequests:
+		return true
+	case ex.Status == http.StatusServiceUnavailable:
+		return ex.Header.Get("Retry-After") != ""
+	case ex.Status == http.StatusForbidden:
+		fs.streak++
+		return ex.Header.Get("Retry-After") != "" || (fs.ok > 0 && fs.streak >= 3)
+	case ex.Status >= 200 && ex.Status < 300:
+		fs.ok++
+	}
+	if ex.Status != http.StatusForbidden && ex.Status != 0 {
+		fs.streak = 0
+	}
+	return false
+}
+
+// fetchChain fetches a frontier URL and follows its redirects hop by hop:
+// every hop is checked against the scope and robots.txt, a loop or a chain
+// longer than MaxRedirects stops it, and the chain is recorded.
+func (c *crawler) fetchChain(ctx context.Context, e archive.FrontierEntry, prev *archive.Capture) fetched {
+	var f fetched
+	target := e.URL
+	seen := map[string]bool{target: true}
+	prevFinal := ""
+	if prev != nil && prev.Status == http.StatusOK && (prev.Verdict == archive.VerdictOK || prev.Verdict == archive.VerdictRevisit) {
+		prevFinal = prev.FinalURL
+		if prevFinal == "" {
+			prevFinal = prev.URL
+		}
+	}
+	for hop := 0; ; hop++ {
+		tu, err := url.Parse(target)
+		if err != nil {
+			f.note = "bad redirect target: " + err.Error()
+			return f
+		}
+		if c.cfg.Robots {
+			rules, err := c.robotsFor(ctx, tu)
+			if err != nil {
+				f.ex = &exchange{Err: err}
+				return f
+			}
+			if !rules.allowed(tu) {
+				reason := SkipRobots
+				if rules.unavailable {
+					reason = SkipRobotsUnavailable
+				}
+				if hop == 0 {
+					f.robots = reason
+					return f
+				}
+				f.note = "redirect target " + target + " not fetched: " + reason
+				return f
+			}
+		}
+		var cond http.Header
+		if prevFinal != "" && target == prevFinal {
+			cond = conditional(prev)
+		}
+		ex := c.fetchOne(ctx, tu, cond)
+		if hop == 0 {
+			f.started = ex.Started
+		}
+		if ex.Err != nil || !isRedirect(ex.Status) {
+			f.ex = ex
+			return f
+		}
+		loc := ex.Header.Get("Location")
+		if loc == "" {
+			f.ex = ex
+			return f
+		}
+		f.ex = ex
+		next, err := tu.Parse(strings.TrimSpace(loc))
+		if err != nil || (next.Scheme != "http" && next.Scheme != "https") {
+			f.note = fmt.Sprintf("redirect to an unusable Location %q", loc)
+			return f
+		}
+		next.Fragment, next.RawFragment = "", ""
+		f.redirects = append(f.redirects, archive.Redirect{URL: target, Status: ex.Status, Location: next.String()})
+		nc, _ := c.canon.Canonical(next)
+		switch {
+		case seen[next.String()]:
+			f.note = "redirect loop"
+			return f
+		case hop+1 > c.cfg.MaxRedirects:
+			f.note = fmt.Sprintf("more than %d redirects", c.cfg.MaxRedirects)
+			return f
+		}
+		if r := c.scope.check(next, nc); r != "" {
+			f.note = "redirect to a URL out of scope (" + r + ")"
+			f.exits = append(f.exits, next)
+			return f
+		}
+		if r := c.traps.check(next, nc); r != "" {
+			f.note = "redirect to a trap (" + r + ")"
+			return f
+		}
+		seen[next.String()] = true
+		target = next.String()
+	}
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
+}
+
+// conditional returns the validators of a previous capture as request
+// headers.
+func conditional(prev *archive.Capture) http.Header {
+	h := http.Header{}
+	if et := prev.Header.Get("ETag"); et != "" {
+		h.Set("If-None-Match", et)
+	}
+	if lm := prev.Header.Get("Last-Modified"); lm != "" {
+		h.Set("If-Modified-Since", lm)
+	}
+	return h
+}
+
+// hostKey is the politeness key of a URL: host and port.
+func hostKey(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if strings.EqualFold(u.Scheme, "https") {
+			port = "443"
+		}
+	}
+	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// fetchOne makes one request through colly, after the host's politeness
+// slot, and returns the exchange the transport recorded.
+func (c *crawler) fetchOne(ctx context.Context, u *url.URL, extra http.Header) *exchange {
+	local := c.local != nil && c.isLocalHost(u.Host)
+	if !local {
+		release, err := c.hosts.acquire(ctx, hostKey(u))
+		if err != nil {
+			return &exchange{Err: err}
+		}
+		defer release()
+	}
+	id, ex := c.tee.register()
+	defer c.tee.unregister(id)
+	hdr := http.Header{}
+	hdr.Set(exchangeHeader, id)
+	hdr.Set("User-Agent", c.cfg.UserAgent)
+	hdr.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	for k, v := range extra {
+		hdr[k] = v
+	}
+	c.fetches.Add(1)
+	err := c.colly.Request(http.MethodGet, u.String(), nil, nil, hdr)
+	if err != nil && ex.Err == nil && ex.Status == 0 {
+		ex.Err = err
+	}
+	if ex.URL == "" {
+		ex.URL = u.String()
+		ex.Method = http.MethodGet
+	}
+	if ex.Started.IsZero() {
+		ex.Started = c.cfg.Now().UTC()
+	}
+	c.bytes.Add(int64(len(ex.Body)))
+	c.log.Debug("fetch", "url", ex.URL, "status", ex.Status, "bytes", len(ex.Body), "truncated", ex.Truncated, "ms", ex.Duration.Milliseconds(), "err", errString(ex.Err))
+	return ex
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// robotsFor returns the robots.txt rules of u's origin, fetching them the
+// first time: a transport error, a 5xx or a 429 is retried with backoff
+// (never read as "disallow all"); if robots.txt stays unreadable, the copy
+// archived by an earlier run is used, and without one the origin is not
+// crawled (recorded as robots-unavailable). The robots.txt response is
+// archived as a capture.
+func (c *crawler) robotsFor(ctx context.Context, u *url.URL) (*robotsRules, error) {
+	origin := originOf(u)
+	return c.robots.get(ctx, origin, func(ctx context.Context) (*robotsRules, error) {
+		ru, err := url.Parse(origin + "/robots.txt")
+		if err != nil {
+			return nil, err
+		}
+		var ex *exchange
+		for attempt := 0; ; attempt++ {
+			ex = c.fetchOne(ctx, ru, nil)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			transient := ex.Err != nil || ex.Status >= 500 || ex.Status == http.StatusTooManyRequests
+			if !transient || attempt >= c.cfg.Retries {
+				break
+			}
+			wait := c.retryAfter(ex, c.cfg.Now(), attempt)
+			c.log.Warn("robots.txt not readable, retrying", "origin", origin, "status", ex.Status, "err", errString(ex.Err), "retry_in", wait)
+			t := time.NewTimer(wait)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return nil, ctx.Err()
+			}
+		}
+		cu, _ := c.canon.Canonical(ru)
+		if ex.Status != 0 {
+			cap := c.captureOf(archive.FrontierEntry{URL: cu, Reason: "robots.txt"}, fetched{ex: ex}, archive.VerdictOK)
+			cap.DiscoveredFrom = "robots.txt"
+			if _, newBody, err := c.store.PutCapture(ctx, cap); err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				return nil, fmt.Errorf("store robots.txt: %w", err)
+			} else if newBody {
+				c.captured.Add(1)
+			}
+		}
+		var rules *robotsRules
+		switch {
+		case ex.Err == nil && ex.Status < 500 && ex.Status != http.StatusTooManyRequests:
+			rules = parseRobots(origin, c.cfg.UserAgent, ex.Status, ex.Body, "fetched")
+		default:
+			old, err := c.store.LatestCapture(ctx, cu, c.runID)
+			if err == nil && old.Status >= 200 && old.Status < 300 && old.BodySHA256 != "" {
+				if full, err := c.store.Capture(ctx, old.ID, true); err == nil {
+					rules = parseRobots(origin, c.cfg.UserAgent, old.Status, full.Body, "archived copy")
+					c.log.Warn("robots.txt unreadable; using the copy archived earlier", "origin", origin, "capture", old.ID)
+				}
+			}
+			if rules == nil {
+				rules = &robotsRules{origin: origin, unavailable: true, source: "none"}
+				c.log.Warn("robots.txt unreadable after retries; not crawling the origin", "origin", origin, "status", ex.Status, "err", errString(ex.Err))
+			}
+		}
+		if rules.crawlDelay > 0 {
+			c.hosts.setCrawlDelay(hostKey(u), rules.crawlDelay)
+			c.log.Info("robots.txt Crawl-delay honoured", "origin", origin, "delay", rules.crawlDelay)
+		}
+		return rules, nil
+	})
+}
+
+// captureOf builds the capture of a fetch.
+func (c *crawler) captureOf(e archive.FrontierEntry, f fetched, verdict archive.Verdict) *archive.Capture {
+	ex := f.ex
+	cap := &archive.Capture{
+		RunID: c.runID, URL: e.URL, CanonicalURL: e.URL, FinalURL: ex.URL,
+		Redirects: f.redirects, Method: ex.Method, RequestHeader: ex.RequestHeader,
+		Status: ex.Status, Proto: ex.Proto, Header: ex.Header, RemoteAddr: ex.RemoteAddr,
+		FetchedAt: ex.Started, Duration: ex.Duration, ContentLength: ex.ContentLength,
+		Truncated: ex.Truncated, Depth: e.Depth, DiscoveredFrom: e.DiscoveredFrom,
+		Verdict: verdict, Body: ex.Body,
+	}
+	if cap.Method == "" {
+		cap.Method = http.MethodGet
+	}
+	if cap.FetchedAt.IsZero() {
+		cap.FetchedAt = c.cfg.Now().UTC()
+	}
+	if ex.Status == 0 {
+		cap.ContentLength = -1
+	}
+	if !f.started.IsZero() {
+		cap.FetchedAt = f.started
+	}
+	var notes []string
+	if ex.Err != nil {
+		notes = append(notes, ex.Err.Error())
+	}
+	if ex.Note != "" {
+		notes = append(notes, ex.Note)
+	}
+	if f.note != "" {
+		notes = append(notes, f.note)
+	}
+	cap.Error = strings.Join(notes, "; ")
+	if ex.Status != 0 && cap.Body == nil {
+		cap.Body = []byte{}
+	}
+	return cap
+}
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// storeCapture records a fetch: revisits against the previous capture,
+// duplicates of a body already fetched under another URL this run, the
+// links of HTML pages and sitemaps. Links, aliases and skips are written
+// before the capture, and the frontier entry is finished after it, so a
+// crash at any point loses nothing and duplicates nothing.
+func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f fetched, prev *archive.Capture, verdict archive.Verdict) error {
+	ex := f.ex
+	cap := c.captureOf(e, f, verdict)
+	linkBody, linkHeader := ex.Body, ex.Header
+	linkBase := ex.URL
+	if verdict == archive.VerdictOK && ex.Status == http.StatusNotModified && prev != nil && prev.BodySHA256 != "" {
+		cap.Verdict = archive.VerdictRevisit
+		cap.RevisitOf = revisitBase(prev)
+		cap.Body = nil
+		cap.BodySHA256 = prev.BodySHA256
+		linkBody, linkHeader = nil, prev.Header
+		if isHTML(prev.Header, nil) || isSitemap(prev.Header, nil, "") {
+			if old, err := c.store.Capture(ctx, cap.RevisitOf, true); err == nil {
+				linkBody = old.Body
+				linkHeader = old.Header
+			}
+		}
+	} else if verdict == archive.VerdictOK && prev != nil && ex.Status == prev.Status && ex.Status >= 200 && ex.Status < 300 &&
+		prev.BodySHA256 == sha256Hex(ex.Body) && !ex.Truncated {
+		cap.Verdict = archive.VerdictRevisit
+		cap.RevisitOf = revisitBase(prev)
+	}
+	ok := ex.Err == nil && (ex.Status >= 200 && ex.Status < 300 || cap.Verdict == archive.VerdictRevisit)
+	u, _ := url.Parse(e.URL)
+	finalURL, _ := url.Parse(linkBase)
+	if finalURL == nil {
+		finalURL = u
+	}
+
+	// A body already fetched this run under another URL: one capture, the
+	// other URLs are its aliases.
+	if ok && ex.Status != http.StatusNotModified {
+		sum := cap.BodySHA256
+		if sum == "" {
+			sum = sha256Hex(ex.Body)
+		}
+		c.seenMu.Lock()
+		first, dup := c.bodies[sum]
+		if !dup {
+			c.bodies[sum] = e.URL
+		}
+		c.seenMu.Unlock()
+		c.traps.sawContent(u, dup && first != e.URL)
+		if dup && first != e.URL {
+			if err := c.store.AddAlias(ctx, c.runID, e.URL, first, AliasSameContent); err != nil {
+				return c.storeErr(ctx, err)
+			}
+			c.countSkip(SkipDuplicate)
+			return c.finish(ctx, e, archive.FrontierDone, SkipDuplicate+" of "+first)
+		}
+	} else if ok {
+		c.seenMu.Lock()
+		if _, dup := c.bodies[cap.BodySHA256]; !dup {
+			c.bodies[cap.BodySHA256] = e.URL
+		}
+		c.seenMu.Unlock()
+	}
+
+	// The final URL of a redirect chain is captured here; it is not fetched
+	// again on its own.
+	if len(f.redirects) > 0 && f.note == "" && ex.Err == nil {
+		fc, _ := c.canon.Canonical(finalURL)
+		if fc != e.URL && c.scope.check(finalURL, fc) == "" && c.markSeen(fc) {
+			if err := c.store.Skip(ctx, c.runID, archive.FrontierEntry{URL: fc, Depth: e.Depth, DiscoveredFrom: e.URL, State: archive.FrontierSkipped, Reason: SkipRedirectTarget}); err != nil {
+				return c.storeErr(ctx, err)
+			}
+			if err := c.store.AddAlias(ctx, c.runID, fc, e.URL, AliasRedirect); err != nil {
+				return c.storeErr(ctx, err)
+			}
+			c.countSkip(SkipRedirectTarget)
+		}
+	}
+
+	if ok && linkBody != nil {
+		if err := c.discoverLinks(ctx, e, u, finalURL, linkHeader, linkBody); err != nil {
+			return err
+		}
+	}
+
+	id, newBody, err := c.store.PutCapture(ctx, cap)
+	if err != nil {
+		return c.storeErr(ctx, err)
+	}
+	switch {
+	case cap.Verdict == archive.VerdictRevisit:
+		c.revisits.Add(1)
+	case newBody:
+		c.captured.Add(1)
+	}
+	reason := "http " + strconv.Itoa(ex.Status)
+	switch {
+	case cap.Verdict == archive.VerdictRevisit:
+		reason = "revisit"
+	case cap.Verdict == archive.VerdictRefused:
+		reason = "refused"
+	case cap.Verdict == archive.VerdictError:
+		reason = "error"
+	}
+	c.log.Debug("captured", "url", e.URL, "capture", id, "verdict", cap.Verdict, "new_body", newBody)
+	return c.finish(ctx, e, archive.FrontierDone, reason)
+}
+
+// revisitBase is the capture a revisit of prev points at: never a revisit.
+func revisitBase(prev *archive.Capture) int64 {
+	if prev.Verdict == archive.VerdictRevisit && prev.RevisitOf != 0 {
+		return prev.RevisitOf
+	}
+	return prev.ID
+}
+
+// storeErr turns a storage error into the crawl's fatal error, unless the
+// crawl was cancelled (then the entry stays claimed for a resume).
+func (c *crawler) storeErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return fmt.Errorf("archive: %w", err)
+}
+
+func (c *crawler) finish(ctx context.Context, e archive.FrontierEntry, state archive.FrontierState, reason string) error {
+	if err := c.store.Finish(ctx, c.runID, e.URL, state, reason); err != nil {
+		return c.storeErr(ctx, err)
+	}
+	return nil
+}
+
+func (c *crawler) finishSkip(ctx context.Context, e archive.FrontierEntry, reason string) error {
+	c.countSkip(reason)
+	return c.finish(ctx, e, archive.FrontierSkipped, reason)
+}
+
+func (c *crawler) retry(ctx context.Context, e archive.FrontierEntry, at time.Time, reason string) error {
+	if err := c.store.Retry(ctx, c.runID, e.URL, at, reason); err != nil {
+		return c.storeErr(ctx, err)
+	}
+	return nil
+}
+
+// markSeen records a canonical URL as handled by this process and reports
+// whether it was new.
+func (c *crawler) markSeen(cu string) bool {
+	c.seenMu.Lock()
+	defer c.seenMu.Unlock()
+	if c.seen[cu] {
+		return false
+	}
+	c.seen[cu] = true
+	return true
+}

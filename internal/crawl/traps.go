@@ -1,0 +1,324 @@
+package crawl
+
+import (
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// traps bounds crawler traps. Its learned state (the calendar range, the
+// same-content counters) lives for one process of a run.
+type traps struct {
+	opts TrapOptions
+	now  func() time.Time
+
+	mu      sync.Mutex
+	minDate time.Time // the earliest date of the site's own content seen
+	maxDate time.Time
+	shapes  map[string]*shapeCount
+}
+
+type shapeCount struct {
+	fetched, dups int
+}
+
+func newTraps(opts TrapOptions, now func() time.Time) *traps {
+	return &traps{opts: opts, now: now, shapes: map[string]*shapeCount{}}
+}
+
+// check returns "" or the trap reason that keeps canonical URL c (parsed
+// as u) from being fetched.
+func (t *traps) check(u *url.URL, c string) string {
+	if len(c) > t.opts.MaxURLLength {
+		return SkipURLLength
+	}
+	if repeatedSegment(u.EscapedPath(), t.opts.MaxSegmentRepeat) {
+		return SkipRepeatedSegment
+	}
+	if repeatedParam(u.RawQuery, t.opts.MaxParamRepeat) {
+		return SkipRepeatedParam
+	}
+	if d, ok, valid := calendarDate(u); ok {
+		if !valid {
+			return SkipCalendarInvalid
+		}
+		if !t.inCalendarRange(d) {
+			return SkipCalendarRange
+		}
+	}
+	if t.opts.SameContentLimit > 0 {
+		t.mu.Lock()
+		sc := t.shapes[urlShape(u)]
+		t.mu.Unlock()
+		if sc != nil && sc.dups >= t.opts.SameContentLimit && sc.dups*2 > sc.fetched {
+			return SkipSameContent
+		}
+	}
+	return ""
+}
+
+// isCalendar reports whether u is a calendar or day archive URL; dates
+// from such pages do not widen the learned range.
+func isCalendar(u *url.URL) bool {
+	_, ok, _ := calendarDate(u)
+	return ok
+}
+
+// inCalendarRange reports whether a calendar date is within the configured
+// range, or else within the learned range widened by the slack. Before any
+// dated content is seen, only dates after Now plus the slack are out.
+func (t *traps) inCalendarRange(d time.Time) bool {
+	if !t.opts.CalendarFrom.IsZero() || !t.opts.CalendarTo.IsZero() {
+		if !t.opts.CalendarFrom.IsZero() && d.Before(dayOf(t.opts.CalendarFrom)) {
+			return false
+		}
+		return t.opts.CalendarTo.IsZero() || !d.After(dayOf(t.opts.CalendarTo))
+	}
+	slack := t.opts.CalendarSlack
+	if d.After(t.now().Add(slack)) {
+		return false
+	}
+	t.mu.Lock()
+	lo, hi := t.minDate, t.maxDate
+	t.mu.Unlock()
+	if lo.IsZero() {
+		return true
+	}
+	return !d.Before(lo.Add(-slack)) && !d.After(hi.Add(slack))
+}
+
+func dayOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// learnDate widens the range of the site's own dated content.
+func (t *traps) learnDate(d time.Time) {
+	if d.Year() < 1900 || d.After(t.now().Add(t.opts.CalendarSlack)) {
+		return
+	}
+	d = dayOf(d)
+	t.mu.Lock()
+	if t.minDate.IsZero() || d.Before(t.minDate) {
+		t.minDate = d
+	}
+	if t.maxDate.IsZero() || d.After(t.maxDate) {
+		t.maxDate = d
+	}
+	t.mu.Unlock()
+}
+
+// sawContent counts one fetch of a URL of u's shape, and whether its body
+// had already been seen under another URL.
+func (t *traps) sawContent(u *url.URL, dup bool) {
+	t.mu.Lock()
+	key := urlShape(u)
+	sc := t.shapes[key]
+	if sc == nil {
+		sc = &shapeCount{}
+		t.shapes[key] = sc
+	}
+	sc.fetched++
+	if dup {
+		sc.dups++
+	}
+	t.mu.Unlock()
+}
+
+// urlShape is the host and path with every run of digits masked, and the
+// sorted set of parameter names: /archive/?day=01&month=08 and
+// /archive/?day=02&month=08 have one shape.
+func urlShape(u *url.URL) string {
+	var b strings.Builder
+	b.WriteString(u.Host)
+	digits := false
+	for _, r := range u.EscapedPath() {
+		if r >= '0' && r <= '9' {
+			if !digits {
+				b.WriteByte('#')
+			}
+			digits = true
+			continue
+		}
+		digits = false
+		b.WriteRune(r)
+	}
+	if u.RawQuery != "" {
+		var names []string
+		for _, p := range strings.Split(u.RawQuery, "&") {
+			n, _, _ := strings.Cut(p, "=")
+			names = appendOnce(names, n)
+		}
+		b.WriteByte('?')
+		b.WriteString(strings.Join(sortedCopy(names), "&"))
+	}
+	return b.String()
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// repeatedSegment reports whether one non-empty path segment appears more
+// than max times.
+func repeatedSegment(p string, max int) bool {
+	segs := strings.Split(p, "/")
+	if len(segs) <= max {
+		return false
+	}
+	counts := make(map[string]int, len(segs))
+	for _, s := range segs {
+		if s == "" {
+			continue
+		}
+		counts[s]++
+		if counts[s] > max {
+			return true
+		}
+	}
+	return false
+}
+
+// repeatedParam reports whether one query parameter appears more than max
+// times.
+func repeatedParam(q string, max int) bool {
+	if q == "" {
+		return false
+	}
+	counts := map[string]int{}
+	for _, p := range strings.Split(q, "&") {
+		if p == "" {
+			continue
+		}
+		n, _, _ := strings.Cut(p, "=")
+		n = strings.ToLower(n)
+		counts[n]++
+		if counts[n] > max {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// /2024/03/15/ or /2024/03/ at the end of a path.
+	pathYMD = regexp.MustCompile(`(?:^|/)(\d{4})/(\d{1,2})(?:/(\d{1,2}))?/?$`)
+	// by-date/15.03.2024, 2024-03-15 or 2024-03 as the last segment.
+	pathDMY = regexp.MustCompile(`(?:^|/)(\d{1,2})\.(\d{1,2})\.(\d{4})/?$`)
+	pathISO = regexp.MustCompile(`(?:^|/)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?/?$`)
+	digits  = regexp.MustCompile(`^\d+`)
+)
+
+// calendarDate finds the date of a calendar or day archive URL: query
+// parameters day/month/year (or d/m/y, date=YYYY-MM-DD), or a date as the
+// last path segments. ok says a date was found; valid that it exists
+// (February 30 does not).
+func calendarDate(u *url.URL) (d time.Time, ok, valid bool) {
+	if u.RawQuery != "" {
+		var y, m, day string
+		for _, p := range strings.Split(u.RawQuery, "&") {
+			k, rawV, _ := strings.Cut(p, "=")
+			v := digits.FindString(strings.TrimSpace(rawV))
+			switch strings.ToLower(k) {
+			case "year", "y", "yr":
+				y = v
+			case "month", "m", "mon":
+				m = v
+			case "day", "d":
+				day = v
+			case "date":
+				raw, _ := url.QueryUnescape(rawV)
+				if t, found, good := parseDateText(raw); found {
+					return t, true, good
+				}
+			}
+		}
+		if y != "" && m != "" {
+			if day == "" {
+				day = "1"
+			}
+			return makeDate(y, m, day)
+		}
+	}
+	p := u.EscapedPath()
+	if mm := pathYMD.FindStringSubmatch(p); mm != nil {
+		day := mm[3]
+		if day == "" {
+			day = "1"
+		}
+		return makeDate(mm[1], mm[2], day)
+	}
+	if mm := pathDMY.FindStringSubmatch(p); mm != nil {
+		return makeDate(mm[3], mm[2], mm[1])
+	}
+	if mm := pathISO.FindStringSubmatch(p); mm != nil {
+		day := mm[3]
+		if day == "" {
+			day = "1"
+		}
+		return makeDate(mm[1], mm[2], day)
+	}
+	return time.Time{}, false, false
+}
+
+// parseDateText reads YYYY-MM-DD, YYYY-MM or DD.MM.YYYY.
+func parseDateText(s string) (time.Time, bool, bool) {
+	s = strings.TrimSuffix(strings.TrimSpace(s), "/")
+	if mm := pathISO.FindStringSubmatch("/" + s); mm != nil {
+		day := mm[3]
+		if day == "" {
+			day = "1"
+		}
+		return makeDate(mm[1], mm[2], day)
+	}
+	if mm := pathDMY.FindStringSubmatch("/" + s); mm != nil {
+		return makeDate(mm[3], mm[2], mm[1])
+	}
+	return time.Time{}, false, false
+}
+
+// makeDate builds a date from decimal strings; a two-digit year is in the
+// 2000s.
+func makeDate(ys, ms, ds string) (time.Time, bool, bool) {
+	y, err1 := strconv.Atoi(ys)
+	m, err2 := strconv.Atoi(ms)
+	d, err3 := strconv.Atoi(ds)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return time.Time{}, true, false
+	}
+	if len(ys) <= 2 {
+		y += 2000
+	}
+	if y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return time.Time{}, true, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return time.Time{}, true, false
+	}
+	return t, true, true
+}
+
+// parseContentDate reads the date of a <time datetime> or a
+// published_time meta value: RFC 3339, or a leading YYYY-MM-DD.
+func parseContentDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true
+	}
+	if len(s) >= 10 {
+		if t, err := time.Parse("2006-01-02", s[:10]); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
