@@ -8,7 +8,7 @@
 CREATE TABLE timeline_versions (
     canonical_url    TEXT NOT NULL,
     run_id           INTEGER NOT NULL REFERENCES runs (id),
-    capture_id       INTEGER NOT NULL REFERENCES captures (id),
+    capture_id       INTEGER NOT NULL,          -- captures (id); no foreign key: derived rows are rebuilt, never the source of truth
     index_version    TEXT NOT NULL,
     fetched_at       TEXT NOT NULL,
     status           INTEGER NOT NULL,          -- for a 304 revisit, the status it repeats
