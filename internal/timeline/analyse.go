@@ -25,12 +25,9 @@ type Source interface {
 	NeverCaptured(ctx context.Context, run int64) ([]Missing, error)
 }
 
-// Missing is a URL an index listed that the archive never captured.
-type Missing struct {
-	URL  string `json:"url"`
-	Via  string `json:"via"`  // the sitemap or page that listed it
-	Kind string `json:"kind"` // "sitemap"
-}
+// Missing is a URL an index listed that the archive never captured (an
+// alias of archive.MissingURL).
+type Missing = archive.MissingURL
 
 // ChangeKind says what kind of change a version brought.
 type ChangeKind string
@@ -383,7 +380,7 @@ func (a *analyser) dayProblems(url string, v Version) {
 			add(DayLinkedBroken, d.Day, fmt.Sprintf("the calendar links %s, which answers %d", d.Day, v.Status))
 		case linked && st == StateGood && d.Items == 0, linked && d.SoftNotFound:
 			add(DayLinkedEmpty, d.Day, fmt.Sprintf("the calendar links %s, whose page lists no article", d.Day))
-		case st == StateGood && d.Items > 0 && (d.ItemsAfter > 0 || d.LatestListed && d.ItemsOnDay == 0):
+		case st == StateGood && d.Items > 0 && (d.ItemsAfter > 0 || !validDay(d.Day) || d.LatestListed && d.ItemsOnDay == 0):
 			add(DayIgnoresDate, d.Day, fmt.Sprintf("the page for %s lists %d articles, %d of them published after that day", d.Day, d.Items, d.ItemsAfter))
 		}
 	}
