@@ -194,6 +194,7 @@ type crawler struct {
 	hosts  *hostLimiter
 	tee    *teeTransport
 	colly  *colly.Collector
+	client *http.Client
 	local  *localSite
 	seeds  []*url.URL
 
@@ -279,6 +280,7 @@ func newCrawler(cfg Config, store Store) (*crawler, error) {
 		}
 		client.Jar = jar
 	}
+	c.client = client
 	c.colly = newCollector(cfg, client)
 	return c, nil
 }

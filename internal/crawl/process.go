@@ -22,8 +22,8 @@ import (
 type fetched struct {
 	ex        *exchange
 	redirects []archive.Redirect
-	note      string // why a redirect chain stopped, if it did
-	robots    string // a skip reason if robots.txt forbade the URL
+	note      string    // why a redirect chain stopped, if it did
+	robots    string    // a skip reason if robots.txt forbade the URL
 	started   time.Time // when the first hop was sent
 	exits     []*url.URL
 }
@@ -285,6 +285,9 @@ func hostKey(u *url.URL) string {
 
 // fetchOne makes one request through colly, after the host's politeness
 // slot, and returns the exchange the transport recorded.
+//
+// robots.txt itself is fetched with the HTTP client directly: colly would
+// first check robots.txt for it.
 func (c *crawler) fetchOne(ctx context.Context, u *url.URL, extra http.Header) *exchange {
 	local := c.local != nil && c.isLocalHost(u.Host)
 	if !local {
@@ -304,7 +307,12 @@ func (c *crawler) fetchOne(ctx context.Context, u *url.URL, extra http.Header) *
 		hdr[k] = v
 	}
 	c.fetches.Add(1)
-	err := c.colly.Request(http.MethodGet, u.String(), nil, nil, hdr)
+	var err error
+	if u.Path == "/robots.txt" {
+		err = c.direct(ctx, u, hdr)
+	} else {
+		err = c.colly.Request(http.MethodGet, u.String(), nil, nil, hdr)
+	}
 	if err != nil && ex.Err == nil && ex.Status == 0 {
 		ex.Err = err
 	}
@@ -318,6 +326,20 @@ func (c *crawler) fetchOne(ctx context.Context, u *url.URL, extra http.Header) *
 	c.bytes.Add(int64(len(ex.Body)))
 	c.log.Debug("fetch", "url", ex.URL, "status", ex.Status, "bytes", len(ex.Body), "truncated", ex.Truncated, "ms", ex.Duration.Milliseconds(), "err", errString(ex.Err))
 	return ex
+}
+
+// direct makes a request with the crawl's HTTP client, outside colly.
+func (c *crawler) direct(ctx context.Context, u *url.URL, hdr http.Header) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return err
+	}
+	req.Header = hdr
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
 }
 
 func errString(err error) string {
