@@ -29,7 +29,12 @@ const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b785
 //   - neither, and a response: the empty body.
 //
 // The capture and its body are written in one transaction: after an error,
-// including ErrFull and ErrLocked, neither is in the archive.
+// including ErrFull and ErrLocked, neither is in the archive. In the same
+// transaction, a capture whose verdict is ok or revisit moves the frontier
+// entry (c.RunID, c.CanonicalURL), if it is claimed, to done with the
+// verdict as reason, so that a crash between PutCapture and Finish neither
+// loses nor refetches it (Finish afterwards just sets the final reason).
+// Refused and error captures leave the entry claimed for Retry or Finish.
 func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool, error) {
 	if c == nil {
 		return 0, false, errors.New("put capture: nil capture")
@@ -135,7 +140,7 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 		if method == "" {
 			method = "GET"
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO captures (
+		err := tx.QueryRowContext(ctx, `INSERT INTO captures (
 				run_id, url, canonical_url, final_url, redirects, method, request_headers,
 				status, proto, headers, content_type, remote_addr, fetched_at, duration_ns,
 				content_length, size, truncated, body_sha256, depth, discovered_from,
@@ -146,6 +151,18 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 			c.Status, c.Proto, string(header), c.ContentType(), c.RemoteAddr, timeText(c.FetchedAt), int64(c.Duration),
 			c.ContentLength, size, c.Truncated, sumArg, c.Depth, c.DiscoveredFrom,
 			string(c.Verdict), revisitOf, c.Error).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if c.Verdict != archive.VerdictOK && c.Verdict != archive.VerdictRevisit {
+			return nil
+		}
+		// The fetch of a claimed URL is over once its response is stored:
+		// ending the claim in the same transaction means a crash between
+		// PutCapture and Finish cannot make a resumed crawl fetch it again.
+		_, err = tx.ExecContext(ctx, `UPDATE frontier SET state = 'done', reason = ?
+			WHERE run_id = ? AND url = ? AND state = 'claimed'`, string(c.Verdict), c.RunID, c.CanonicalURL)
+		return err
 	})
 	if err != nil {
 		return 0, false, fmt.Errorf("put capture %s: %w", c.URL, err)
