@@ -1,0 +1,774 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+)
+
+// EditorialKinds returns the built-in kinds of the editorial pack. Every
+// engine has them; rule files pick one with `kind:`.
+func EditorialKinds() []Kind {
+	return []Kind{
+		{
+			Name:    "attribution",
+			Summary: "An article names its author or its source (agency, issuing body).",
+			Params:  []string{"allow_agency_only (bool, default true): an article credited only to an agency or organisation, with no person, passes"},
+			Page:    newAttribution,
+		},
+		{
+			Name:    "published-date",
+			Summary: "A page prints a publication date that can be read as a calendar date.",
+			Page:    newPublishedDate,
+		},
+		{
+			Name:    "future-date",
+			Summary: "The publication or modification date is not later than the capture (or the check run, if the capture time is unknown).",
+			Params:  []string{"tolerance_days (int, default 1): days a date may lie ahead, for time zones"},
+			Page:    newFutureDate,
+		},
+		{
+			Name:    "dateline-date",
+			Summary: "The date in the dateline (\"MINSK, 3 April (BelTA) -\") is the publication date.",
+			Params:  []string{"max_days (int, default 0): days the two dates may differ"},
+			Page:    newDatelineDate,
+		},
+		{
+			Name:    "dateline-format",
+			Summary: "A dateline has a place in capitals, a date, the agency in brackets and a dash.",
+			Params: []string{
+				"require_date (bool, default true): the dateline must carry a readable date",
+				"require_agency (bool, default true): the dateline must name the agency",
+				"dashes (list, default [\"-\", \"–\", \"—\", \"/.\"]): accepted separators",
+			},
+			Page: newDatelineFormat,
+		},
+		{
+			Name:    "image-credit",
+			Summary: "Every image in the main content has a photo credit.",
+			Params:  []string{"ignore (list of URL globs): image sources that need no credit (logos, icons)"},
+			Page:    newImageCredit,
+		},
+		{
+			Name:    "orphan-credit",
+			Summary: "A photo credit belongs to an image on the page.",
+			Page:    newOrphanCredit,
+		},
+		{
+			Name:    "breadcrumb-section",
+			Summary: "The breadcrumb trail leads to the page through the sections of its URL.",
+			Params:  []string{"compare_text (bool, default true): when the trail has no links, compare the section crumb's text with the URL's first section"},
+			Page:    newBreadcrumbSection,
+		},
+		{
+			Name:    "duplicate-headline",
+			Summary: "No two pages (at different URLs) carry the same headline.",
+			Params:  []string{"min_length (int, default 12): shorter headlines (\"Photo\", \"News\") are not compared"},
+			Page:    newDuplicateHeadline,
+		},
+		{
+			Name:    "language",
+			Summary: "The declared page language is well formed and is the language the text is written in.",
+			Params: []string{
+				"by_path (map of URL path prefix to language, e.g. {\"/ru/\": ru}): the language pages under a prefix must declare",
+				"min_words (int, default 40): compare with the detected language only on pages with at least this many words",
+			},
+			Page: newLanguage,
+		},
+		{
+			Name:    "placeholder-text",
+			Summary: "No placeholder or test text (lorem ipsum, TODO) is published.",
+			Params:  []string{"patterns (list of Go regular expressions): replaces the default list"},
+			Page:    newPlaceholder,
+		},
+	}
+}
+
+// ---- attribution ----
+
+type attributionParams struct {
+	AllowAgencyOnly bool `yaml:"allow_agency_only"`
+}
+
+func newAttribution(_ *Rule, params Params) (PageCheck, error) {
+	p := attributionParams{AllowAgencyOnly: true}
+	if err := params.Decode(&p); err != nil {
+		return nil, err
+	}
+	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
+		pg := pc.Page
+		authors := nonEmpty(pg.Authors)
+		source := strings.TrimSpace(pg.Source)
+		switch {
+		case len(authors) == 0 && source == "":
+			emit(archive.Finding{
+				Message:     "The article names neither an author nor a source",
+				Evidence:    "byline: none; source: none; dateline: " + orNone(pg.Dateline.Raw),
+				EvidenceKey: "none",
+			})
+		case len(authors) == 0 && !p.AllowAgencyOnly:
+			emit(archive.Finding{
+				Message:     fmt.Sprintf("The article is credited only to %s, with no author", source),
+				Evidence:    "source: " + source,
+				EvidenceKey: "agency-only",
+			})
+		}
+		return nil
+	}), nil
+}
+
+// ---- publication date ----
+
+func newPublishedDate(_ *Rule, params Params) (PageCheck, error) {
+	if err := params.Decode(&struct{}{}); err != nil {
+		return nil, err
+	}
+	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
+		d := pc.Page.Published
+		switch {
+		case d.Value == "" && strings.TrimSpace(d.Text) == "":
+			emit(archive.Finding{Message: "The page has no publication date", EvidenceKey: "missing", Evidence: "no date in JSON-LD, meta, <time> or the visible text"})
+		case d.Value == "":
+			emit(archive.Finding{Message: fmt.Sprintf("The publication date %q cannot be read as a date", d.Text), EvidenceKey: "unparseable", Evidence: d.Text})
+		default:
+			if _, err := time.Parse("2006-01-02", d.Value); err != nil {
+				emit(archive.Finding{Message: fmt.Sprintf("The publication date %q is not a calendar date", orNone(d.Text)), EvidenceKey: "unparseable", Evidence: d.Value + " (" + d.Text + ")"})
+			}
+		}
+		return nil
+	}), nil
+}
+
+// ---- dates in the future ----
+
+type futureParams struct {
+	ToleranceDays int `yaml:"tolerance_days"`
+}
+
+func newFutureDate(_ *Rule, params Params) (PageCheck, error) {
+	p := futureParams{ToleranceDays: 1}
+	if err := params.Decode(&p); err != nil {
+		return nil, err
+	}
+	if p.ToleranceDays < 0 || p.ToleranceDays > 366 {
+		return nil, fmt.Errorf("tolerance_days %d: want 0 to 366", p.ToleranceDays)
+	}
+	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
+		ref, refName := pc.Now, "the check run"
+		if pc.Capture != nil && !pc.Capture.FetchedAt.IsZero() && pc.Capture.FetchedAt.Before(ref) {
+			ref, refName = pc.Capture.FetchedAt, "the capture"
+		}
+		limit := civil(ref).AddDate(0, 0, p.ToleranceDays)
+		for _, f := range []struct {
+			name string
+			d    archive.Date
+		}{{"publication", pc.Page.Published}, {"modification", pc.Page.Modified}} {
+			t, err := time.Parse("2006-01-02", f.d.Value)
+			if err != nil || !t.After(limit) {
+				continue
+			}
+			emit(archive.Finding{
+				Message:     fmt.Sprintf("The %s date %s is after %s (%s)", f.name, f.d.Value, refName, ref.UTC().Format("2006-01-02")),
+				Evidence:    fmt.Sprintf("%s (from %s)", orNone(f.d.Text), orNone(f.d.Source)),
+				EvidenceKey: f.name,
+			})
+		}
+		return nil
+	}), nil
+}
+
+// civil returns the UTC calendar day of t, at midnight.
+func civil(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// ---- dateline against publication date ----
+
+type datelineDateParams struct {
+	MaxDays int `yaml:"max_days"`
+}
+
+func newDatelineDate(_ *Rule, params Params) (PageCheck, error) {
+	var p datelineDateParams
+	if err := params.Decode(&p); err != nil {
+		return nil, err
+	}
+	if p.MaxDays < 0 {
+		return nil, fmt.Errorf("max_days %d: want 0 or more", p.MaxDays)
+	}
+	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
+		dl, pub := pc.Page.Dateline, pc.Page.Published
+		if dl.Date == "" || pub.Value == "" {
+			return nil
+		}
+		a, err1 := time.Parse("2006-01-02", dl.Date)
+		b, err2 := time.Parse("2006-01-02", pub.Value)
+		if err1 != nil || err2 != nil {
+			return nil
+		}
+		days := int(a.Sub(b).Hours() / 24)
+		if days < 0 {
+			days = -days
+		}
+		if days > p.MaxDays {
+			emit(archive.Finding{
+				Message:     fmt.Sprintf("The dateline says %s but the article is dated %s", orNone(dl.DateText), pub.Value),
+				Evidence:    fmt.Sprintf("dateline %q; published %q (from %s)", dl.Raw, orNone(pub.Text), orNone(pub.Source)),
+				EvidenceKey: dl.Date + "/" + pub.Value,
+			})
+		}
+		return nil
+	}), nil
+}
+
+// ---- dateline format ----
+
+type datelineFormatParams struct {
+	RequireDate   bool     `yaml:"require_date"`
+	RequireAgency bool     `yaml:"require_agency"`
+	Dashes        []string `yaml:"dashes"`
+}
+
+func newDatelineFormat(_ *Rule, params Params) (PageCheck, error) {
+	p := datelineFormatParams{RequireDate: true, RequireAgency: true, Dashes: []string{"-", "–", "—", "/."}}
+	if err := params.Decode(&p); err != nil {
+		return nil, err
+	}
+	if len(p.Dashes) == 0 {
+		return nil, fmt.Errorf("dashes: give at least one separator")
+	}
+	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
+		dl := pc.Page.Dateline
+		if strings.TrimSpace(dl.Raw) == "" {
+			return nil
+		}
+		var problems []string
+		if strings.TrimSpace(dl.Place) == "" {
+			problems = append(problems, "no place")
+		}
+		switch {
+		case p.RequireDate && strings.TrimSpace(dl.DateText) == "":
+			problems = append(problems, "no date")
+		case dl.DateText != "" && dl.Date == "":
+			problems = append(problems, fmt.Sprintf("date %q cannot be read", dl.DateText))
+		}
+		if p.RequireAgency && strings.TrimSpace(dl.Agency) == "" {
+			problems = append(problems, "no agency")
+		}
+		ok := false
+		for _, d := range p.Dashes {
+			ok = ok || d == dl.Dash
+		}
+		if !ok {
+			problems = append(problems, fmt.Sprintf("separator %q", dl.Dash))
+		}
+		if len(problems) > 0 {
+			emit(archive.Finding{
+				Message:     "The dateline is malformed: " + strings.Join(problems, ", "),
+				Evidence:    dl.Raw,
+				EvidenceKey: "dateline",
+			})
+		}
+		return nil
+	}), nil
+}
+
+// ---- images and credits ----
+
+type imageCreditParams struct {
+	Ignore []string `yaml:"ignore"`
+}
+
+func newImageCredit(_ *Rule, params Params) (PageCheck, error) {
+	var p imageCreditParams
+	if err := params.Decode(&p); err != nil {
+		return nil, err
+	}
+	var ignore []Glob
+	for _, s := range p.Ignore {
+		g, err := CompileGlob(s)
+		if err != nil {
+			return nil, fmt.Errorf("ignore %q: %w", s, err)
+		}
+		ignore = append(ignore, g)
+	}
+	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
+		seen := map[string]bool{}
+	images:
+		for _, im := range pc.Page.Images {
+			if strings.TrimSpace(im.Credit) != "" || strings.TrimSpace(im.CreditText) != "" || seen[im.Src] {
+				continue
+			}
+			for _, g := range ignore {
+				if g.Match(im.Src) {
+					continue images
+				}
+			}
+			seen[im.Src] = true
+			emit(archive.Finding{
+				Message:     "An image has no photo credit",
+				Evidence:    fmt.Sprintf("<img src=%q alt=%q> caption: %s", im.Src, im.Alt, orNone(im.Caption)),
+				EvidenceKey: im.Src,
+			})
+		}
+		return nil
+	}), nil
+}
+
+func newOrphanCredit(_ *Rule, params Params) (PageCheck, error) {
+	if err := params.Decode(&struct{}{}); err != nil {
+		return nil, err
+	}
+	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
+		credited := map[string]bool{}
+		for _, im := range pc.Page.Images {
+			if im.Credit != "" {
+				credited[strings.ToLower(im.Credit)] = true
+			}
+		}
+		seen := map[string]bool{}
+		for _, c := range pc.Page.Credits {
+			if c.Image != "" || credited[strings.ToLower(c.Name)] || seen[c.Text] {
+				continue
+			}
+			seen[c.Text] = true
+			msg := "A photo credit belongs to no image"
+			if len(pc.Page.Images) == 0 {
+				msg = "A photo credit is printed on a page without images"
+			}
+			emit(archive.Finding{Message: msg, Evidence: orNone(c.Text), EvidenceKey: strings.ToLower(c.Text)})
+		}
+		return nil
+	}), nil
+}
+
+// ---- breadcrumbs ----
+
+type breadcrumbParams struct {
+	CompareText bool `yaml:"compare_text"`
+}
+
+func newBreadcrumbSection(_ *Rule, params Params) (PageCheck, error) {
+	p := breadcrumbParams{CompareText: true}
+	if err := params.Decode(&p); err != nil {
+		return nil, err
+	}
+	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
+		crumbs := pc.Page.Breadcrumbs
+		if len(crumbs) == 0 {
+			return nil
+		}
+		pageURL, err := url.Parse(pc.URL())
+		if err != nil {
+			return nil
+		}
+		segs := pathSegments(pageURL.Path)
+		linked := 0
+		for _, c := range crumbs {
+			if c.URL == "" {
+				continue
+			}
+			cu, err := url.Parse(c.URL)
+			if err != nil || (cu.Host != "" && !strings.EqualFold(cu.Host, pageURL.Host)) {
+				continue
+			}
+			cs := pathSegments(cu.Path)
+			if len(cs) == 0 || isIndex(cs) {
+				continue // the home page
+			}
+			linked++
+			if !segmentPrefix(cs, segs) {
+				emit(archive.Finding{
+					Message:     fmt.Sprintf("The breadcrumb %q leads to %s, which is not a section of this page's URL", c.Text, cu.Path),
+					Evidence:    trail(crumbs),
+					EvidenceKey: "section",
+				})
+				return nil
+			}
+		}
+		if linked > 0 || !p.CompareText || len(segs) < 2 || len(crumbs) < 2 {
+			return nil
+		}
+		// No linked crumbs: compare the crumb after Home with the first
+		// section of the URL (skipping a language prefix).
+		first := segs[0]
+		if len(first) == 2 && len(segs) > 2 {
+			first = segs[1]
+		}
+		text := slug(crumbs[1].Text)
+		if text != "" && text != slug(first) {
+			emit(archive.Finding{
+				Message:     fmt.Sprintf("The breadcrumb %q does not match the URL's section %q", crumbs[1].Text, first),
+				Evidence:    trail(crumbs),
+				EvidenceKey: "section",
+			})
+		}
+		return nil
+	}), nil
+}
+
+func pathSegments(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, "/") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// isIndex reports whether segments name a home page (/index.html, /en/).
+func isIndex(segs []string) bool {
+	if len(segs) != 1 {
+		return false
+	}
+	s := strings.ToLower(segs[0])
+	return strings.HasPrefix(s, "index.") || strings.HasPrefix(s, "default.") || len(s) == 2
+}
+
+// segmentPrefix reports whether crumb is a prefix of page, comparing
+// segments without file extensions ("/news.html" leads to "/news/x").
+func segmentPrefix(crumb, page []string) bool {
+	if len(crumb) > len(page) {
+		return false
+	}
+	for i, c := range crumb {
+		a, b := strings.ToLower(c), strings.ToLower(page[i])
+		if a == b {
+			continue
+		}
+		if i == len(crumb)-1 && stripExt(a) == stripExt(b) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func stripExt(s string) string {
+	if i := strings.LastIndexByte(s, '.'); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}
+
+func trail(crumbs []archive.Crumb) string {
+	parts := make([]string, len(crumbs))
+	for i, c := range crumbs {
+		parts[i] = c.Text
+		if c.URL != "" {
+			parts[i] += " <" + c.URL + ">"
+		}
+	}
+	return strings.Join(parts, " | ")
+}
+
+// ---- duplicate headlines ----
+
+type duplicateParams struct {
+	MinLength int `yaml:"min_length"`
+}
+
+type dupEntry struct {
+	url, headline string
+	captureID     int64
+	capturedAt    time.Time
+	sha           string
+	status        int
+}
+
+type duplicateHeadlines struct {
+	min    int
+	groups map[string][]dupEntry
+}
+
+func newDuplicateHeadline(_ *Rule, params Params) (PageCheck, error) {
+	p := duplicateParams{MinLength: 12}
+	if err := params.Decode(&p); err != nil {
+		return nil, err
+	}
+	return &duplicateHeadlines{min: p.MinLength, groups: map[string][]dupEntry{}}, nil
+}
+
+// CheckPage remembers the page's headline.
+func (d *duplicateHeadlines) CheckPage(_ context.Context, pc *PageContext, _ Emit) error {
+	key := normHeadline(pc.Page.Headline)
+	if len([]rune(key)) < d.min {
+		return nil
+	}
+	e := dupEntry{url: pc.URL(), headline: strings.TrimSpace(pc.Page.Headline)}
+	if c := pc.Capture; c != nil {
+		e.captureID, e.capturedAt, e.sha, e.status = c.ID, c.FetchedAt.UTC(), c.BodySHA256, c.Status
+	}
+	for _, o := range d.groups[key] {
+		if o.url == e.url {
+			return nil
+		}
+	}
+	d.groups[key] = append(d.groups[key], e)
+	return nil
+}
+
+// maxOccurrences bounds the other pages listed on a duplicate finding.
+const maxOccurrences = 20
+
+// Finish reports every page whose headline another page also carries.
+func (d *duplicateHeadlines) Finish(_ context.Context, emit Emit) error {
+	keys := make([]string, 0, len(d.groups))
+	for k, g := range d.groups {
+		if len(g) > 1 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		g := d.groups[k]
+		sort.Slice(g, func(i, j int) bool { return g[i].url < g[j].url })
+		for i, e := range g {
+			var occ []archive.Occurrence
+			for j, o := range g {
+				if j != i && len(occ) < maxOccurrences {
+					occ = append(occ, archive.Occurrence{URL: o.url, CaptureID: o.captureID, Text: o.headline})
+				}
+			}
+			emit(archive.Finding{
+				Message:     fmt.Sprintf("The headline %q is also used by %d other page(s)", e.headline, len(g)-1),
+				URL:         e.url,
+				CaptureID:   e.captureID,
+				CapturedAt:  e.capturedAt,
+				BodySHA256:  e.sha,
+				Status:      e.status,
+				Evidence:    e.headline,
+				EvidenceKey: k,
+				Occurrences: occ,
+			})
+		}
+	}
+	return nil
+}
+
+// normHeadline folds case, punctuation and spacing, so that "Lukashenko
+// meets  governor." and "Lukashenko meets governor" compare equal.
+func normHeadline(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(r)
+			space = false
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// ---- language ----
+
+type languageParams struct {
+	ByPath   map[string]string `yaml:"by_path"`
+	MinWords int               `yaml:"min_words"`
+}
+
+var reLangTag = regexp.MustCompile(`^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$`)
+
+func newLanguage(_ *Rule, params Params) (PageCheck, error) {
+	p := languageParams{MinWords: 40}
+	if err := params.Decode(&p); err != nil {
+		return nil, err
+	}
+	prefixes := make([]string, 0, len(p.ByPath))
+	for k, v := range p.ByPath {
+		if !strings.HasPrefix(k, "/") || !reLangTag.MatchString(v) {
+			return nil, fmt.Errorf("by_path: %q: %q: want a path starting with / and a language tag", k, v)
+		}
+		prefixes = append(prefixes, k)
+	}
+	// Longest prefix first.
+	sort.Slice(prefixes, func(i, j int) bool {
+		if len(prefixes[i]) != len(prefixes[j]) {
+			return len(prefixes[i]) > len(prefixes[j])
+		}
+		return prefixes[i] < prefixes[j]
+	})
+	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
+		pg := pc.Page
+		lang := strings.TrimSpace(pg.Lang)
+		if lang == "" {
+			return nil // lang-missing reports it
+		}
+		if !reLangTag.MatchString(lang) {
+			emit(archive.Finding{Message: fmt.Sprintf("The language attribute %q is not a language tag", lang), Evidence: `lang="` + lang + `"`, EvidenceKey: "malformed"})
+			return nil
+		}
+		declared := primaryLang(lang)
+		path := urlPath(pc.URL())
+		for _, pre := range prefixes {
+			if strings.HasPrefix(path, pre) {
+				if want := primaryLang(p.ByPath[pre]); want != declared {
+					emit(archive.Finding{
+						Message:     fmt.Sprintf("Pages under %s are in %s but this one declares %q", pre, want, lang),
+						Evidence:    `lang="` + lang + `"`,
+						EvidenceKey: "path",
+					})
+					return nil
+				}
+				break
+			}
+		}
+		detected := primaryLang(pg.DetectedLang)
+		if detected != "" && pg.WordCount >= p.MinWords && detected != declared {
+			emit(archive.Finding{
+				Message:     fmt.Sprintf("The page declares %q but its text is in %s", lang, detected),
+				Evidence:    fmt.Sprintf(`lang="%s"; text: %s`, lang, clip(firstWords(pg.Body, 12), 120)),
+				EvidenceKey: "detected",
+			})
+		}
+		return nil
+	}), nil
+}
+
+func firstWords(s string, n int) string {
+	f := strings.Fields(s)
+	if len(f) > n {
+		f = f[:n]
+	}
+	return strings.Join(f, " ")
+}
+
+// ---- placeholder text ----
+
+type placeholderParams struct {
+	Patterns []string `yaml:"patterns"`
+}
+
+// defaultPlaceholders are the placeholder patterns used when a rule gives
+// none.
+var defaultPlaceholders = []string{
+	`(?i)\blorem ipsum\b`,
+	`(?i)\bdolor sit amet\b`,
+	`\bTODO\b`,
+	`\bFIXME\b`,
+	`\bTBD\b`,
+	`(?i)\[(?:insert|add) [^\]]{1,40}\]`,
+	`(?i)\b(?:headline|text|caption) goes here\b`,
+}
+
+func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
+	p := placeholderParams{Patterns: defaultPlaceholders}
+	if err := params.Decode(&p); err != nil {
+		return nil, err
+	}
+	if len(p.Patterns) == 0 {
+		return nil, fmt.Errorf("patterns: give at least one")
+	}
+	var res []*regexp.Regexp
+	for _, s := range p.Patterns {
+		if len(s) > 500 {
+			return nil, fmt.Errorf("pattern longer than 500 bytes")
+		}
+		re, err := regexp.Compile(s)
+		if err != nil {
+			return nil, fmt.Errorf("pattern %q: %w", s, err)
+		}
+		res = append(res, re)
+	}
+	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
+		pg := pc.Page
+		fields := []struct{ name, text string }{
+			{"headline", pg.Headline}, {"title", pg.Title}, {"body", pg.Body},
+		}
+		for _, im := range pg.Images {
+			fields = append(fields, struct{ name, text string }{"image caption", im.Caption + " " + im.Alt})
+		}
+		for _, a := range pg.Authors {
+			fields = append(fields, struct{ name, text string }{"author", a})
+		}
+		seen := map[string]bool{}
+		for _, f := range fields {
+			for _, re := range res {
+				loc := re.FindStringIndex(f.text)
+				if loc == nil {
+					continue
+				}
+				match := f.text[loc[0]:loc[1]]
+				key := strings.ToLower(match)
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				emit(archive.Finding{
+					Message:     fmt.Sprintf("Placeholder text %q in the %s", match, f.name),
+					Evidence:    around(f.text, loc[0], loc[1]),
+					EvidenceKey: key,
+				})
+			}
+		}
+		return nil
+	}), nil
+}
+
+// around returns the text around s[i:j], about 60 bytes on each side.
+func around(s string, i, j int) string {
+	a, b := max(0, i-60), min(len(s), j+60)
+	for a > 0 && !utf8Start(s[a]) {
+		a--
+	}
+	for b < len(s) && !utf8Start(s[b]) {
+		b++
+	}
+	out := strings.Join(strings.Fields(s[a:b]), " ")
+	if a > 0 {
+		out = "…" + out
+	}
+	if b < len(s) {
+		out += "…"
+	}
+	return out
+}
+
+// ---- helpers ----
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func orNone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "none"
+	}
+	return s
+}

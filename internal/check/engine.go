@@ -1,0 +1,268 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Kinds are the kinds to register besides the engine's own built-in
+	// editorial kinds (see EditorialKinds), e.g. links.Kinds(…) and
+	// timeline.Kinds(…). A name registered twice is an error.
+	Kinds []Kind
+	// Now is the clock of check runs; nil means time.Now in UTC.
+	Now func() time.Time
+	// MaxExprLength and MaxExprDepth bound the expressions of rules
+	// (defaults 1000 bytes and 16 levels).
+	MaxExprLength int
+	MaxExprDepth  int
+}
+
+// Engine loads and runs rules. It holds no state between runs and is safe
+// for concurrent use once built.
+type Engine struct {
+	kinds         map[string]Kind
+	now           func() time.Time
+	maxExprLength int
+	maxExprDepth  int
+}
+
+// New builds an engine with the built-in kinds and opts.Kinds.
+func New(opts Options) (*Engine, error) {
+	e := &Engine{
+		kinds:         map[string]Kind{},
+		now:           opts.Now,
+		maxExprLength: opts.MaxExprLength,
+		maxExprDepth:  opts.MaxExprDepth,
+	}
+	if e.now == nil {
+		e.now = func() time.Time { return time.Now().UTC() }
+	}
+	if e.maxExprLength <= 0 {
+		e.maxExprLength = defaultMaxExprLength
+	}
+	if e.maxExprDepth <= 0 {
+		e.maxExprDepth = defaultMaxExprDepth
+	}
+	for _, k := range append(EditorialKinds(), opts.Kinds...) {
+		switch {
+		case k.Name == "" || k.Name == KindExpr:
+			return nil, fmt.Errorf("check: kind name %q is reserved or empty", k.Name)
+		case (k.Page == nil) == (k.Site == nil):
+			return nil, fmt.Errorf("check: kind %q must set exactly one of Page and Site", k.Name)
+		}
+		if _, dup := e.kinds[k.Name]; dup {
+			return nil, fmt.Errorf("check: kind %q registered twice", k.Name)
+		}
+		e.kinds[k.Name] = k
+	}
+	return e, nil
+}
+
+// Kinds returns the registered kinds, sorted by name.
+func (e *Engine) Kinds() []Kind {
+	out := make([]Kind, 0, len(e.kinds))
+	for _, k := range e.kinds {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Kind returns the kind with the given name.
+func (e *Engine) Kind(name string) (Kind, bool) {
+	k, ok := e.kinds[name]
+	return k, ok
+}
+
+func (e *Engine) kindNames() []string {
+	names := make([]string, 0, len(e.kinds)+1)
+	for n := range e.kinds {
+		names = append(names, n)
+	}
+	names = append(names, KindExpr)
+	sort.Strings(names)
+	return names
+}
+
+// Now returns the engine's clock reading, in UTC.
+func (e *Engine) Now() time.Time { return e.now().UTC() }
+
+// Stats says how much an evaluation looked at.
+type Stats struct {
+	// Pages is how many pages were read.
+	Pages int
+	// Findings is how many findings were emitted (before deduplication).
+	Findings int
+}
+
+// RuleRunError is a rule that failed while it ran (an expression that
+// failed at run time, a kind that returned an error).
+type RuleRunError struct {
+	RuleID string
+	URL    string // the page being checked, "" for site checks
+	Err    error
+}
+
+func (e *RuleRunError) Error() string {
+	if e.URL != "" {
+		return fmt.Sprintf("rule %s on %s: %v", e.RuleID, e.URL, e.Err)
+	}
+	return fmt.Sprintf("rule %s: %v", e.RuleID, e.Err)
+}
+
+func (e *RuleRunError) Unwrap() error { return e.Err }
+
+// Evaluate runs the rules of set over a crawl run of the archive and calls
+// emit for every finding, completed with the rule, severity, capture
+// evidence and fingerprint. Pages are streamed from the archive one at a
+// time; page checks run first, then the finishers of page checks, then
+// site checks. Findings outside a rule's scope are dropped.
+func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *RuleSet, now time.Time, emit Emit) (Stats, error) {
+	var st Stats
+	var pageRules, siteRules []*compiled
+	for _, c := range set.rules {
+		if c.site != nil {
+			siteRules = append(siteRules, c)
+		} else {
+			pageRules = append(pageRules, c)
+		}
+	}
+	emitFor := func(c *compiled, pc *PageContext) Emit {
+		return func(f archive.Finding) {
+			complete(&f, c.rule, pc)
+			if pc == nil && f.URL != "" && !c.scope.matchURL(f.URL) {
+				return
+			}
+			st.Findings++
+			emit(f)
+		}
+	}
+	if len(pageRules) > 0 {
+		err := a.EachPage(ctx, run.ID, func(capt *archive.Capture, page *archive.Page) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			st.Pages++
+			pc := &PageContext{Page: page, Capture: capt, Now: now}
+			var env *Env
+			for _, c := range pageRules {
+				if !c.scope.matchPage(pc) {
+					continue
+				}
+				var err error
+				if c.expr != nil {
+					if env == nil {
+						env = newEnv(pc)
+					}
+					err = c.expr.check(env, c.rule, emitFor(c, pc))
+				} else {
+					err = c.page.CheckPage(ctx, pc, emitFor(c, pc))
+				}
+				if err != nil {
+					return &RuleRunError{RuleID: c.rule.ID, URL: pc.URL(), Err: err}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			var rre *RuleRunError
+			if errors.As(err, &rre) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return st, err
+			}
+			return st, fmt.Errorf("read pages of run %d: %w", run.ID, err)
+		}
+		for _, c := range pageRules {
+			if fin, ok := c.page.(Finisher); ok {
+				if err := fin.Finish(ctx, emitFor(c, nil)); err != nil {
+					return st, &RuleRunError{RuleID: c.rule.ID, Err: err}
+				}
+			}
+		}
+	}
+	if len(siteRules) > 0 {
+		site := &Site{Run: run, Archive: a, Now: now}
+		prev, err := previousRun(ctx, a, run)
+		if err != nil {
+			return st, err
+		}
+		site.Previous = prev
+		for _, c := range siteRules {
+			if err := ctx.Err(); err != nil {
+				return st, err
+			}
+			if err := c.site.CheckSite(ctx, site, emitFor(c, nil)); err != nil {
+				return st, &RuleRunError{RuleID: c.rule.ID, Err: err}
+			}
+		}
+	}
+	return st, nil
+}
+
+// previousRun returns the newest crawl run that started before run, or nil.
+func previousRun(ctx context.Context, a Archive, run archive.Run) (*archive.Run, error) {
+	runs, err := a.Runs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	var best *archive.Run
+	for i := range runs {
+		r := runs[i]
+		if r.ID == run.ID || !(r.StartedAt.Before(run.StartedAt) || r.StartedAt.Equal(run.StartedAt) && r.ID < run.ID) {
+			continue
+		}
+		if best == nil || r.StartedAt.After(best.StartedAt) || r.StartedAt.Equal(best.StartedAt) && r.ID > best.ID {
+			best = &r
+		}
+	}
+	return best, nil
+}
+
+// complete fills the parts of a finding its check left empty.
+func complete(f *archive.Finding, r *Rule, pc *PageContext) {
+	f.RuleID = r.ID
+	if f.Severity == "" || f.Severity.Rank() == 0 {
+		f.Severity = r.Severity
+	} else if r.Severity != r.DefaultSeverity {
+		// An override in the configuration wins over what a check chose.
+		f.Severity = r.Severity
+	}
+	if f.Message == "" {
+		f.Message = r.Message
+	}
+	if pc != nil {
+		if f.URL == "" {
+			f.URL = pc.URL()
+		}
+		if c := pc.Capture; c != nil {
+			if f.CaptureID == 0 {
+				f.CaptureID = c.ID
+			}
+			if f.CapturedAt.IsZero() {
+				f.CapturedAt = c.FetchedAt.UTC()
+			}
+			if f.BodySHA256 == "" {
+				f.BodySHA256 = c.BodySHA256
+			}
+			if f.Status == 0 {
+				f.Status = c.Status
+			}
+			if f.FinalURL == "" && c.FinalURL != "" && c.FinalURL != f.URL {
+				f.FinalURL = c.FinalURL
+			}
+		} else if f.CaptureID == 0 && pc.Page != nil {
+			f.CaptureID = pc.Page.CaptureID
+		}
+	}
+	f.Evidence = clip(f.Evidence, maxEvidence)
+	if f.Fingerprint == "" {
+		f.Fingerprint = archive.Fingerprint(f.RuleID, f.URL, f.EvidenceKey)
+	}
+	f.State, f.Suppressed, f.WaiverNote = "", "", ""
+}
