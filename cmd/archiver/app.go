@@ -60,6 +60,8 @@ EXIT CODES
 		ExitErrHandler: func(*cli.Context, error) {},
 		Commands: []*cli.Command{
 			completionCommand(e),
+			extractCommand(e),
+			crawlCommand(e),
 		},
 	}
 	for _, c := range app.Commands {
