@@ -1,0 +1,320 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+)
+
+// PutPage stores the page extracted from a capture, replacing any page,
+// links, images and credits stored for that capture before.
+func (s *Store) PutPage(ctx context.Context, p *archive.Page) error {
+	if p == nil || p.CaptureID == 0 {
+		return fmt.Errorf("put page: no capture id")
+	}
+	if p.ExtractorVersion == "" {
+		return fmt.Errorf("put page %d: no extractor version", p.CaptureID)
+	}
+	stripped := *p
+	stripped.Links, stripped.Images, stripped.Credits = nil, nil, nil
+	doc, err := json.Marshal(&stripped)
+	if err != nil {
+		return fmt.Errorf("put page %d: %w", p.CaptureID, err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		for _, t := range []string{"pages", "page_links", "page_images", "page_credits"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE capture_id = ?`, p.CaptureID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pages (capture_id, extractor_version, url, canonical_url, kind, lang,
+			headline, published, modified, source, authors, word_count, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			p.CaptureID, p.ExtractorVersion, p.URL, p.CanonicalURL, string(p.Kind), firstNonEmpty(p.Lang, p.DetectedLang),
+			p.Headline, p.Published.Value, p.Modified.Value, p.Source, strings.Join(p.Authors, "; "), p.WordCount, string(doc)); err != nil {
+			return err
+		}
+		if len(p.Links) > 0 {
+			st, err := tx.PrepareContext(ctx, `INSERT INTO page_links (capture_id, seq, href, url, text, place, attr, tag, rel, raw, issue)
+				VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			for i, l := range p.Links {
+				if _, err := st.ExecContext(ctx, p.CaptureID, i, l.Href, l.URL, l.Text, string(l.Place), l.Attr, l.Tag, l.Rel, l.Raw, l.Issue); err != nil {
+					return err
+				}
+			}
+		}
+		for i, im := range p.Images {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO page_images (capture_id, seq, src, alt, caption, credit, credit_text, credit_source)
+				VALUES (?,?,?,?,?,?,?,?)`, p.CaptureID, i, im.Src, im.Alt, im.Caption, im.Credit, im.CreditText, im.CreditSource); err != nil {
+				return err
+			}
+		}
+		for i, c := range p.Credits {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO page_credits (capture_id, seq, kind, name, text, image)
+				VALUES (?,?,?,?,?,?)`, p.CaptureID, i, c.Kind, c.Name, c.Text, c.Image); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("put page %d: %w", p.CaptureID, err)
+	}
+	return nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// Page returns the stored page of a capture with its links, images and
+// credits, or archive.ErrNotFound.
+func (s *Store) Page(ctx context.Context, captureID int64) (*archive.Page, error) {
+	var p archive.Page
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var doc string
+		if err := tx.QueryRowContext(ctx, `SELECT page FROM pages WHERE capture_id = ?`, captureID).Scan(&doc); err != nil {
+			return notFound(err)
+		}
+		if err := json.Unmarshal([]byte(doc), &p); err != nil {
+			return fmt.Errorf("decode: %w", err)
+		}
+		var err error
+		if p.Links, err = queryLinks(ctx, tx, captureID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT src, alt, caption, credit, credit_text, credit_source FROM page_images
+			WHERE capture_id = ? ORDER BY seq`, captureID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var im archive.Image
+			if err := rows.Scan(&im.Src, &im.Alt, &im.Caption, &im.Credit, &im.CreditText, &im.CreditSource); err != nil {
+				rows.Close()
+				return err
+			}
+			p.Images = append(p.Images, im)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = tx.QueryContext(ctx, `SELECT kind, name, text, image FROM page_credits WHERE capture_id = ? ORDER BY seq`, captureID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c archive.Credit
+			if err := rows.Scan(&c.Kind, &c.Name, &c.Text, &c.Image); err != nil {
+				return err
+			}
+			p.Credits = append(p.Credits, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("page %d: %w", captureID, err)
+	}
+	return &p, nil
+}
+
+// PageLinks returns the stored links of a capture's page, in page order.
+func (s *Store) PageLinks(ctx context.Context, captureID int64) ([]archive.Link, error) {
+	var links []archive.Link
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		links, err = queryLinks(ctx, tx, captureID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("page links %d: %w", captureID, err)
+	}
+	return links, nil
+}
+
+func queryLinks(ctx context.Context, tx *sql.Tx, captureID int64) ([]archive.Link, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT href, url, text, place, attr, tag, rel, raw, issue FROM page_links
+		WHERE capture_id = ? ORDER BY seq`, captureID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var links []archive.Link
+	for rows.Next() {
+		var l archive.Link
+		var place string
+		if err := rows.Scan(&l.Href, &l.URL, &l.Text, &place, &l.Attr, &l.Tag, &l.Rel, &l.Raw, &l.Issue); err != nil {
+			return nil, err
+		}
+		l.Place = archive.LinkPlace(place)
+		links = append(links, l)
+	}
+	return links, rows.Err()
+}
+
+// LinkSource is a page that links to a URL: the capture, the page's URL and
+// the link.
+type LinkSource struct {
+	CaptureID int64
+	PageURL   string
+	Link      archive.Link
+}
+
+// LinksTo returns every stored link whose resolved URL is url, with the
+// page it stands on, in order of capture.
+func (s *Store) LinksTo(ctx context.Context, url string) ([]LinkSource, error) {
+	var out []LinkSource
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT l.capture_id, p.url, l.href, l.url, l.text, l.place, l.attr, l.tag, l.rel, l.raw, l.issue
+			FROM page_links l JOIN pages p ON p.capture_id = l.capture_id WHERE l.url = ? ORDER BY l.capture_id, l.seq`, url)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var ls LinkSource
+			var place string
+			l := &ls.Link
+			if err := rows.Scan(&ls.CaptureID, &ls.PageURL, &l.Href, &l.URL, &l.Text, &place, &l.Attr, &l.Tag, &l.Rel, &l.Raw, &l.Issue); err != nil {
+				return err
+			}
+			l.Place = archive.LinkPlace(place)
+			out = append(out, ls)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("links to %s: %w", url, err)
+	}
+	return out, nil
+}
+
+// PageVersions returns the extractor version of every stored page, by
+// capture id.
+func (s *Store) PageVersions(ctx context.Context) (map[int64]string, error) {
+	out := map[int64]string{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT capture_id, extractor_version FROM pages`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var v string
+			if err := rows.Scan(&id, &v); err != nil {
+				return err
+			}
+			out[id] = v
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("page versions: %w", err)
+	}
+	return out, nil
+}
+
+// DeriveFunc extracts the page of a capture whose body is loaded (for
+// example extract.Page).
+type DeriveFunc func(c *archive.Capture) (*archive.Page, error)
+
+// EnsurePage returns the stored page of a capture if it was made by
+// extractor version; otherwise it derives the page from the capture's bytes
+// with derive, stores it and returns it. c need not have its body loaded.
+func (s *Store) EnsurePage(ctx context.Context, c *archive.Capture, version string, derive DeriveFunc) (*archive.Page, error) {
+	var stored string
+	err := s.rdb.QueryRowContext(ctx, `SELECT extractor_version FROM pages WHERE capture_id = ?`, c.ID).Scan(&stored)
+	switch {
+	case err == nil && stored == version:
+		return s.Page(ctx, c.ID)
+	case err != nil && err != sql.ErrNoRows:
+		return nil, fmt.Errorf("ensure page %d: %w", c.ID, classify(err))
+	}
+	full := c
+	if c.Body == nil && c.BodySHA256 != "" {
+		if full, err = s.Capture(ctx, c.ID, true); err != nil {
+			return nil, fmt.Errorf("ensure page %d: %w", c.ID, err)
+		}
+	}
+	p, err := derive(full)
+	if err != nil {
+		return p, fmt.Errorf("ensure page %d: %w", c.ID, err)
+	}
+	p.CaptureID = c.ID
+	if err := s.PutPage(ctx, p); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// RebuildStats counts what RebuildPages did.
+type RebuildStats struct {
+	Seen    int // captures with a response and a body
+	Rebuilt int // pages derived and stored
+	Current int // pages already at the version, left as they were
+	Failed  int // captures whose extraction failed (the error is stored on no page)
+}
+
+// RebuildPages re-derives, streaming over the captures of run (0: all runs),
+// the page of every HTML capture whose stored page is missing or was made by
+// another extractor version (every page with force).
+func (s *Store) RebuildPages(ctx context.Context, runID int64, version string, force bool, derive DeriveFunc) (RebuildStats, error) {
+	var st RebuildStats
+	versions, err := s.PageVersions(ctx)
+	if err != nil {
+		return st, err
+	}
+	err = s.EachCapture(ctx, CaptureQuery{RunID: runID, Body: true, Responses: true}, func(c *archive.Capture) error {
+		if len(c.Body) == 0 || !isHTMLCapture(c) {
+			return nil
+		}
+		st.Seen++
+		if !force && versions[c.ID] == version {
+			st.Current++
+			return nil
+		}
+		p, err := derive(c)
+		if err != nil || p == nil {
+			st.Failed++
+			return nil
+		}
+		p.CaptureID = c.ID
+		if err := s.PutPage(ctx, p); err != nil {
+			return err
+		}
+		st.Rebuilt++
+		return ctx.Err()
+	})
+	if err != nil {
+		return st, fmt.Errorf("rebuild pages: %w", err)
+	}
+	return st, nil
+}
+
+// isHTMLCapture reports whether a capture holds an HTML page: by its
+// Content-Type, or, without one, by its first bytes.
+func isHTMLCapture(c *archive.Capture) bool {
+	ct := strings.ToLower(c.ContentType())
+	if ct != "" {
+		return strings.Contains(ct, "html")
+	}
+	head := c.Body
+	if len(head) > 512 {
+		head = head[:512]
+	}
+	h := strings.ToLower(string(head))
+	return strings.Contains(h, "<html") || strings.Contains(h, "<!doctype html") || strings.Contains(h, "<head") || strings.Contains(h, "<body")
+}
