@@ -138,6 +138,9 @@ func (c *codec) decode(kind Codec, data []byte, size int64, sum string) ([]byte,
 	if err != nil {
 		return nil, fmt.Errorf("%w: body %s: %s: %w", ErrCorrupt, sum, kind, err)
 	}
+	if raw == nil {
+		raw = []byte{} // an empty body, as opposed to no body
+	}
 	if int64(len(raw)) != size {
 		return nil, fmt.Errorf("%w: body %s: %d bytes after %s, want %d", ErrCorrupt, sum, len(raw), kind, size)
 	}
