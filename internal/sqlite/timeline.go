@@ -239,27 +239,37 @@ func (s *Store) URLVersions(ctx context.Context, canonicalURL string) ([]archive
 	return vs, nil
 }
 
-// IndexedRuns returns the ids of the runs whose captures have timeline
-// digests written by the given index version.
-func (s *Store) IndexedRuns(ctx context.Context, version string) (map[int64]bool, error) {
-	out := map[int64]bool{}
+// IndexedRuns returns, for each run with timeline digests written by the
+// given index version, how many captures they cover.
+func (s *Store) IndexedRuns(ctx context.Context, version string) (map[int64]int, error) {
+	return s.countByRun(ctx, `SELECT run_id, count(*) FROM timeline_versions WHERE index_version = ? GROUP BY run_id`, version)
+}
+
+// CaptureCounts returns how many captures each run has.
+func (s *Store) CaptureCounts(ctx context.Context) (map[int64]int, error) {
+	return s.countByRun(ctx, `SELECT run_id, count(*) FROM captures GROUP BY run_id`)
+}
+
+func (s *Store) countByRun(ctx context.Context, query string, args ...any) (map[int64]int, error) {
+	out := map[int64]int{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT run_id FROM timeline_versions WHERE index_version = ?`, version)
+		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var id int64
-			if err := rows.Scan(&id); err != nil {
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
 				return err
 			}
-			out[id] = true
+			out[id] = n
 		}
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("indexed runs: %w", err)
+		return nil, fmt.Errorf("counts by run: %w", err)
 	}
 	return out, nil
 }

@@ -112,7 +112,7 @@ func TestTimelineVersionsRoundTrip(t *testing.T) {
 		t.Errorf("NeverCaptured: %v %+v", err, missing)
 	}
 	indexed, err := s.IndexedRuns(ctx, "v2")
-	if err != nil || !reflect.DeepEqual(indexed, map[int64]bool{r2: true}) {
+	if err != nil || !reflect.DeepEqual(indexed, map[int64]int{r2: 1}) {
 		t.Errorf("IndexedRuns: %v %v", err, indexed)
 	}
 }
@@ -141,6 +141,10 @@ func TestTimelineCaptureLookups(t *testing.T) {
 	aliases, err := s.RunAliases(ctx, run)
 	if err != nil || aliases[u+"?utm_source=x"] != u {
 		t.Errorf("RunAliases: %v %v", err, aliases)
+	}
+	counts, err := s.CaptureCounts(ctx)
+	if err != nil || !reflect.DeepEqual(counts, map[int64]int{run: 1}) {
+		t.Errorf("CaptureCounts: %v %v", err, counts)
 	}
 	var bodies []string
 	if err := s.RunCaptures(ctx, run, func(c *archive.Capture) error { bodies = append(bodies, string(c.Body)); return nil }); err != nil {

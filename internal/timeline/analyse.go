@@ -284,27 +284,38 @@ func hasRun(vs []Version, s State) bool {
 
 // change compares the version of the run with the previous good one.
 func (a *analyser) change(url string, prev, cur Version) {
-	if !prev.Indexed || !cur.Indexed || prev.Digest.ContentHash == cur.Digest.ContentHash {
+	c, ok := Compare(prev, cur)
+	switch {
+	case !ok:
 		a.res.Unchanged++
-		return
+	case churning(cur.Digest.Kind) || churning(prev.Digest.Kind):
+	default:
+		c.URL = url
+		a.res.Changes = append(a.res.Changes, c)
 	}
-	if churning(cur.Digest.Kind) || churning(prev.Digest.Kind) {
-		return
+}
+
+// Compare classifies what changed from prev to cur, two good versions of
+// one URL. ok is false when the content did not change (equal normalised
+// hashes) or either version lacks a digest.
+func Compare(prev, cur Version) (c Change, ok bool) {
+	if !prev.Indexed || !cur.Indexed || prev.Digest.ContentHash == cur.Digest.ContentHash {
+		return Change{}, false
 	}
-	p, c := prev.Digest.Fields, cur.Digest.Fields
-	fields := CompareFields(p, c)
-	ch := Change{URL: url, From: prev, To: cur, Fields: fields, Kind: ChangePage}
-	text := p.Headline != c.Headline || p.BodyHash != c.BodyHash
-	declared := (c.Modified != "" && c.Modified != p.Modified) || (c.Correction != "" && c.Correction != p.Correction)
+	p, n := prev.Digest.Fields, cur.Digest.Fields
+	fields := CompareFields(p, n)
+	c = Change{URL: cur.URL, From: prev, To: cur, Fields: fields, Kind: ChangePage}
+	text := p.Headline != n.Headline || p.BodyHash != n.BodyHash
+	declared := (n.Modified != "" && n.Modified != p.Modified) || (n.Correction != "" && n.Correction != p.Correction)
 	switch {
 	case text && declared:
-		ch.Kind = ChangeDeclared
+		c.Kind = ChangeDeclared
 	case text:
-		ch.Kind = ChangeSilent
+		c.Kind = ChangeSilent
 	case len(fields) > 0:
-		ch.Kind = ChangeMetadata
+		c.Kind = ChangeMetadata
 	}
-	a.res.Changes = append(a.res.Changes, ch)
+	return c, true
 }
 
 // removal records a URL whose latest versions are gone after a good one.

@@ -159,6 +159,7 @@ func (ix *Indexer) Index(ctx context.Context, runID int64) error {
 		if err := ix.digest(ctx, it, c); err != nil {
 			return fmt.Errorf("capture %d: %w", c.ID, err)
 		}
+		it.v.Digest.Fields.Body = "" // hashed; kept out of memory and the store
 		items = append(items, it)
 		return ctx.Err()
 	})
@@ -177,6 +178,27 @@ func (ix *Indexer) Index(ctx context.Context, runID int64) error {
 		return fmt.Errorf("index run %d: store: %w", runID, err)
 	}
 	return nil
+}
+
+// Capture computes the digest of one capture on its own, with the body
+// text in Fields.Body and without the references only a whole run can
+// give. It is what `archiver diff` and the report compare.
+func (ix *Indexer) Capture(ctx context.Context, captureID int64) (Version, error) {
+	c, err := ix.store.Capture(ctx, captureID, true)
+	if err != nil {
+		return Version{}, fmt.Errorf("capture %d: %w", captureID, err)
+	}
+	it := &indexed{v: Version{
+		URL: c.CanonicalURL, RunID: c.RunID, CaptureID: c.ID, FetchedAt: c.FetchedAt.UTC(),
+		Status: c.Status, FinalURL: c.FinalURL, Redirected: len(c.Redirects) > 0, Verdict: c.Verdict, BodySHA256: c.BodySHA256,
+	}}
+	if run, err := ix.store.Run(ctx, c.RunID); err == nil {
+		it.v.RunStarted = run.StartedAt
+	}
+	if err := ix.digest(ctx, it, c); err != nil {
+		return Version{}, fmt.Errorf("capture %d: %w", captureID, err)
+	}
+	return it.v, nil
 }
 
 // digest fills in the digest of one capture: it loads the body, strips the
@@ -241,8 +263,8 @@ func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture) 
 			f.Breadcrumbs = append(f.Breadcrumbs, t)
 		}
 	}
-	body := ix.norm.Text(page.Body)
-	f.BodyHash = HashText(body)
+	f.Body = strings.Join(ix.norm.Lines(page.Body), "\n")
+	f.BodyHash = HashText(f.Body)
 	f.Correction = ix.correctionOf(norm.HTML, page.Body)
 	for _, re := range ix.soft {
 		if re.MatchString(norm.Title) || re.MatchString(f.Headline) {

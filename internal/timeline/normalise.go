@@ -88,6 +88,18 @@ func (n *Normaliser) Text(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// Lines splits text into lines (paragraphs), each with the volatile
+// patterns removed and its white space collapsed; empty lines are dropped.
+func (n *Normaliser) Lines(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if t := n.Text(line); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // Normalised is a page with its volatile parts stripped.
 type Normalised struct {
 	// HTML is the page re-serialised as UTF-8 after stripping, with a
