@@ -26,6 +26,7 @@ func EditorialKinds() []Kind {
 		{
 			Name:    "published-date",
 			Summary: "A page prints a publication date that can be read as a calendar date.",
+			Params:  []string{"weak_sources (list, default [htmldate, url]): date sources that are guesses, not a printed date; a date only they give counts as missing"},
 			Page:    newPublishedDate,
 		},
 		{
@@ -126,9 +127,18 @@ func newAttribution(_ *Rule, params Params) (PageCheck, error) {
 
 // ---- publication date ----
 
+type publishedParams struct {
+	WeakSources []string `yaml:"weak_sources"`
+}
+
 func newPublishedDate(_ *Rule, params Params) (PageCheck, error) {
-	if err := params.Decode(&struct{}{}); err != nil {
+	p := publishedParams{WeakSources: []string{"htmldate", "url"}}
+	if err := params.Decode(&p); err != nil {
 		return nil, err
+	}
+	weak := map[string]bool{}
+	for _, s := range p.WeakSources {
+		weak[s] = true
 	}
 	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
 		d := pc.Page.Published
@@ -137,6 +147,12 @@ func newPublishedDate(_ *Rule, params Params) (PageCheck, error) {
 			emit(archive.Finding{Message: "The page has no publication date", EvidenceKey: "missing", Evidence: "no date in JSON-LD, meta, <time> or the visible text"})
 		case d.Value == "":
 			emit(archive.Finding{Message: fmt.Sprintf("The publication date %q cannot be read as a date", d.Text), EvidenceKey: "unparseable", Evidence: d.Text})
+		case weak[d.Source]:
+			emit(archive.Finding{
+				Message:     fmt.Sprintf("The page prints no publication date (%s was only guessed from the %s)", d.Value, d.Source),
+				EvidenceKey: "missing",
+				Evidence:    fmt.Sprintf("guessed %s from %s: %s", d.Value, d.Source, clip(d.Text, 80)),
+			})
 		default:
 			if _, err := time.Parse("2006-01-02", d.Value); err != nil {
 				emit(archive.Finding{Message: fmt.Sprintf("The publication date %q is not a calendar date", orNone(d.Text)), EvidenceKey: "unparseable", Evidence: d.Value + " (" + d.Text + ")"})

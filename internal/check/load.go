@@ -84,16 +84,17 @@ type RuleSet struct {
 
 // compiled is one rule with its compiled check.
 type compiled struct {
-	rule    *Rule
-	scope   compiledScope
-	page    PageCheck
-	site    SiteCheck
-	expr    *exprRule
-	kind    *Kind
-	fsys    fs.FS  // the source, for fixtures
-	fsDir   string // the rule's directory inside fsys
-	disable bool
-	lines   map[string]int // line of each top-level key of the rule file
+	rule     *Rule
+	scope    compiledScope
+	page     PageCheck
+	site     SiteCheck
+	expr     *exprRule
+	kind     *Kind
+	fsys     fs.FS  // the source, for fixtures
+	fsDir    string // the rule's directory inside fsys
+	disable  bool
+	fixtures Fixtures       // paths inside fsys
+	lines    map[string]int // line of each top-level key of the rule file
 }
 
 // line returns the line of a top-level key of the rule file, or the rule's
@@ -214,6 +215,9 @@ func (e *Engine) Load(sources []Source, overrides Overrides) (*RuleSet, error) {
 				return nil, err
 			}
 			c.fsys, c.fsDir = src.FS, path.Dir(p)
+			if err := findFixtures(c); err != nil {
+				return nil, &RuleError{File: display, Err: fmt.Errorf("list fixtures: %w", err)}
+			}
 			if other, dup := byID[c.rule.ID]; dup {
 				return nil, &RuleError{File: display, Line: c.rule.Line, Err: fmt.Errorf("rule id %q is also defined in %s", c.rule.ID, other.rule.File)}
 			}
