@@ -24,14 +24,14 @@ type Canonicalizer struct {
 	opts    CanonOptions
 	drop    []string // lower-case names; "x*" is a prefix
 	session map[string]bool
-	primary map[string]*url.URL // bare host name → the seed's origin
+	primary map[string][]*url.URL // bare host name → the seeds' origins
 }
 
 // NewCanonicalizer builds a canonicalizer. Sites lists the seeds' origins:
 // unless opts.SeparateHostVariants is set, every http/https and www/bare
 // variant of one of their hosts is rewritten to that origin.
 func NewCanonicalizer(opts CanonOptions, sites []*url.URL) *Canonicalizer {
-	c := &Canonicalizer{opts: opts, session: map[string]bool{}, primary: map[string]*url.URL{}}
+	c := &Canonicalizer{opts: opts, session: map[string]bool{}, primary: map[string][]*url.URL{}}
 	for _, p := range opts.DropParams {
 		c.drop = append(c.drop, strings.ToLower(p))
 	}
@@ -40,9 +40,13 @@ func NewCanonicalizer(opts CanonOptions, sites []*url.URL) *Canonicalizer {
 	}
 	for _, s := range sites {
 		key := bareHost(s.Hostname())
-		if _, ok := c.primary[key]; !ok {
-			o := &url.URL{Scheme: strings.ToLower(s.Scheme), Host: normalHost(s)}
-			c.primary[key] = o
+		o := &url.URL{Scheme: strings.ToLower(s.Scheme), Host: normalHost(s)}
+		dup := false
+		for _, p := range c.primary[key] {
+			dup = dup || (p.Scheme == o.Scheme && p.Host == o.Host)
+		}
+		if !dup {
+			c.primary[key] = append(c.primary[key], o)
 		}
 	}
 	return c
@@ -58,7 +62,7 @@ func (c *Canonicalizer) Canonical(in *url.URL) (string, []string) {
 	u.Scheme = strings.ToLower(u.Scheme)
 	u.Host = normalHost(&u)
 	if !c.opts.SeparateHostVariants {
-		if o, ok := c.primary[bareHost(u.Hostname())]; ok && (u.Scheme != o.Scheme || u.Host != o.Host) && c.variantPort(&u, o) {
+		if o := c.origin(&u); o != nil && (u.Scheme != o.Scheme || u.Host != o.Host) {
 			u.Scheme, u.Host = o.Scheme, o.Host
 			reasons = append(reasons, AliasHostVariant)
 		}
@@ -95,18 +99,38 @@ func (c *Canonicalizer) variantPort(u, o *url.URL) bool {
 	return u.Port() == ""
 }
 
+// origin returns the seed origin u is a host variant of (u itself if it is
+// one), or nil.
+func (c *Canonicalizer) origin(u *url.URL) *url.URL {
+	list := c.primary[bareHost(u.Hostname())]
+	host := normalHost(u)
+	scheme := strings.ToLower(u.Scheme)
+	for _, o := range list {
+		if o.Host == host && o.Scheme == scheme {
+			return o
+		}
+	}
+	for _, o := range list {
+		if o.Host == host || (bareHost(o.Hostname()) == bareHost(u.Hostname()) && c.variantPort(u, o)) {
+			return o
+		}
+	}
+	return nil
+}
+
 // SameSite reports whether u belongs to one of the seeds' sites (counting
 // host variants unless they are kept separate).
 func (c *Canonicalizer) SameSite(u *url.URL) bool {
-	o, ok := c.primary[bareHost(strings.ToLower(u.Hostname()))]
-	if !ok {
+	if c.opts.SeparateHostVariants {
+		host := normalHost(u)
+		for _, o := range c.primary[bareHost(u.Hostname())] {
+			if o.Host == host && strings.EqualFold(u.Scheme, o.Scheme) {
+				return true
+			}
+		}
 		return false
 	}
-	host := normalHost(u)
-	if c.opts.SeparateHostVariants {
-		return host == o.Host && strings.EqualFold(u.Scheme, o.Scheme)
-	}
-	return host == o.Host || c.variantPort(u, o)
+	return c.origin(u) != nil
 }
 
 // normalHost lower-cases the host, drops a trailing dot and the scheme's

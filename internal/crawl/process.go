@@ -500,8 +500,9 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 	}
 
 	// A body already fetched this run under another URL: one capture, the
-	// other URLs are its aliases.
-	if ok && ex.Status != http.StatusNotModified {
+	// other URLs are its aliases. A redirect chain is always captured: the
+	// chain is what is new.
+	if ok && ex.Status != http.StatusNotModified && len(f.redirects) == 0 {
 		sum := cap.BodySHA256
 		if sum == "" {
 			sum = sha256Hex(ex.Body)

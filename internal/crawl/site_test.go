@@ -49,7 +49,9 @@ func smallSite() http.Handler {
 		zw.Close()
 	})
 	mux.HandleFunc("/gz-child", page("child of gz"))
-	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/hop1", http.StatusMovedPermanently) })
+	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/hop1", http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("/hop1", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/hop2", http.StatusFound) })
 	mux.HandleFunc("/hop2", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusMovedPermanently) })
 	mux.HandleFunc("/new", page("the new page"))
