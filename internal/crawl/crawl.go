@@ -34,6 +34,12 @@ type reopener interface {
 	ReopenRun(ctx context.Context, id int64) error
 }
 
+// liveCounter is implemented by stores that can count a run's captures
+// and skips from what they hold.
+type liveCounter interface {
+	LiveCounts(ctx context.Context, runID int64) (archive.RunCounts, error)
+}
+
 // Summary is the outcome of a crawl.
 type Summary struct {
 	RunID   int64             `json:"run_id"`
@@ -94,6 +100,13 @@ func Run(ctx context.Context, cfg Config, store Store) (Summary, error) {
 			cfg.Seeds = run.Seeds
 		}
 		prior = run.Counts
+		if lc, ok := store.(liveCounter); ok && run.Status == archive.RunRunning {
+			// The process died before recording its counts: take them
+			// from what the archive holds.
+			if counts, err := lc.LiveCounts(ctx, run.ID); err == nil {
+				prior = counts
+			}
+		}
 		sum.Resumed = true
 	}
 	if err := cfg.Validate(); err != nil {

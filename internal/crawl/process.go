@@ -362,6 +362,17 @@ func (c *crawler) robotsFor(ctx context.Context, u *url.URL) (*robotsRules, erro
 		if err != nil {
 			return nil, err
 		}
+		cu, _ := c.canon.Canonical(ru)
+		// A resumed run reuses the robots.txt it archived before.
+		if old, err := c.store.LatestCapture(ctx, cu, 0); err == nil && old.RunID == c.runID && old.Status < 500 && old.Status != http.StatusTooManyRequests {
+			if full, err := c.store.Capture(ctx, old.ID, true); err == nil {
+				rules := parseRobots(origin, c.cfg.UserAgent, full.Status, full.Body, "archived this run")
+				if rules.crawlDelay > 0 {
+					c.hosts.setCrawlDelay(hostKey(u), rules.crawlDelay)
+				}
+				return rules, nil
+			}
+		}
 		var ex *exchange
 		for attempt := 0; ; attempt++ {
 			ex = c.fetchOne(ctx, ru, nil)
@@ -382,7 +393,6 @@ func (c *crawler) robotsFor(ctx context.Context, u *url.URL) (*robotsRules, erro
 				return nil, ctx.Err()
 			}
 		}
-		cu, _ := c.canon.Canonical(ru)
 		if ex.Status != 0 {
 			cap := c.captureOf(archive.FrontierEntry{URL: cu, Reason: "robots.txt"}, fetched{ex: ex}, archive.VerdictOK)
 			cap.DiscoveredFrom = "robots.txt"
