@@ -53,8 +53,8 @@ var monthAlt = func() string {
 // with Cyrillic in Go's regexp, so word edges are spelled out.
 var (
 	reISO      = regexp.MustCompile(`(?:^|[^\d])(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?`)
-	reYMDSlash = regexp.MustCompile(`(?:^|[^\d])(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:[^\d]|$)`)
-	reDMY      = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?:[^\d]|$)`)
+	reYMDSlash = regexp.MustCompile(`(?:^|[^\d])(\d{4})(?:[/.]|\.\s)(\d{1,2})(?:[/.]|\.\s)(\d{1,2})(?:[^\d]|$)`)
+	reDMY      = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?:[^\d:]|$)`)
 	reMDYSlash = regexp.MustCompile(`(?:^|[^\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:[^\d]|$)`)
 	reDayMonth = regexp.MustCompile(`(?:^|[^\p{L}\d])(\d{1,2})(?:st|nd|rd|th|-?го|-?е)?\.?\s*(?:de\s+)?(` + monthAlt + `)\.?(?:[^\p{L}]|$)(?:\s*(?:de\s+)?,?\s*(\d{4}))?`)
 	reMonthDay = regexp.MustCompile(`(?:^|[^\p{L}])(` + monthAlt + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:[^\d]|$)(?:\s*,?\s*(\d{4}))?`)
@@ -115,6 +115,12 @@ func fixYear(y int, raw string) int {
 // "12 августа 2026 года", "03.04.2024", "2024/04/03". With allowNoYear, a
 // day and month alone ("3 April", "June 26") are accepted with Year 0.
 func parseDateText(s string, allowNoYear bool) (parsedDate, bool) {
+	return parseDate(s, allowNoYear, false)
+}
+
+// parseDate is parseDateText; with dayFirst, an ambiguous slashed date
+// ("10/12/20") is read day first, as everywhere but in the United States.
+func parseDate(s string, allowNoYear, dayFirst bool) (parsedDate, bool) {
 	if len(s) > 400 {
 		s = truncateRunes(s, 400)
 	}
@@ -158,7 +164,7 @@ func parseDateText(s string, allowNoYear bool) (parsedDate, bool) {
 		a, b, yraw := atoi(low[m[2]:m[3]]), atoi(low[m[4]:m[5]]), low[m[6]:m[7]]
 		y := fixYear(atoi(yraw), yraw)
 		mo, d := a, b
-		if a > 12 {
+		if a > 12 || (dayFirst && b <= 12) {
 			mo, d = b, a
 		}
 		if validYMD(y, mo, d) {
