@@ -1,0 +1,176 @@
+package crawl
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestTraps(t *testing.T) {
+	now := func() time.Time { return time.Date(2024, 6, 15, 12, 0, 0, 0, time.UTC) }
+	opts := DefaultConfig().Traps
+	tr := newTraps(opts, now)
+	tr.learnDate(time.Date(2024, 1, 10, 0, 0, 0, 0, time.UTC))
+	tr.learnDate(time.Date(2024, 6, 14, 0, 0, 0, 0, time.UTC))
+	tests := []struct{ url, want string }{
+		{"https://p.example/en/news/a_i_1.html", ""},
+		{"https://p.example/a/b/a/b/a/b/a/b/", SkipRepeatedSegment},
+		{"https://p.example/a/b/a/b/a/b/", ""},
+		{"https://p.example/x?start=98&start=98", SkipRepeatedParam},
+		{"https://p.example/en/archive/?day=03&month=04&year=24/", ""},
+		{"https://p.example/en/archive/?day=30&month=02&year=24", SkipCalendarInvalid},
+		{"https://p.example/en/archive/?day=01&month=01&year=1999", SkipCalendarRange},
+		{"https://p.example/en/archive/?day=01&month=01&year=2031", SkipCalendarRange},
+		{"https://p.example/en/archive/?day=15&month=12&year=2023", ""}, // within the slack
+		{"https://p.example/events/by-date/12.08.2026", SkipCalendarRange},
+		{"https://p.example/calendar/2024/03/", ""},
+		{"https://p.example/calendar/1700/03/", SkipCalendarRange},
+		{"https://p.example/2024-13-01", SkipCalendarInvalid},
+		{"https://p.example/" + string(make([]byte, 0)) + longPath(3000), SkipURLLength},
+	}
+	for _, tc := range tests {
+		u, err := url.Parse(tc.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tr.check(u, tc.url); got != tc.want {
+			t.Errorf("check(%s) = %q, want %q", tc.url, got, tc.want)
+		}
+	}
+}
+
+func longPath(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = 'a' + byte(i%26)
+	}
+	return string(b)
+}
+
+func TestCalendarRangeConfigured(t *testing.T) {
+	opts := DefaultConfig().Traps
+	opts.CalendarFrom = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	opts.CalendarTo = time.Date(2020, 12, 31, 0, 0, 0, 0, time.UTC)
+	tr := newTraps(opts, time.Now)
+	for u, want := range map[string]string{
+		"https://p.example/a?year=2020&month=12&day=31": "",
+		"https://p.example/a?year=2021&month=1&day=1":   SkipCalendarRange,
+		"https://p.example/a?year=2019&month=12":        SkipCalendarRange,
+	} {
+		pu, _ := url.Parse(u)
+		if got := tr.check(pu, u); got != want {
+			t.Errorf("check(%s) = %q, want %q", u, got, want)
+		}
+	}
+}
+
+func TestSameContentTrap(t *testing.T) {
+	opts := DefaultConfig().Traps
+	opts.SameContentLimit = 3
+	tr := newTraps(opts, time.Now)
+	mk := func(day int) *url.URL {
+		u, _ := url.Parse("https://p.example/all_news/?day=" + string(rune('0'+day%10)) + "&x=1")
+		return u
+	}
+	tr.sawContent(mk(0), false)
+	for i := 1; i <= 3; i++ {
+		if r := tr.check(mk(i), mk(i).String()); r != "" {
+			t.Fatalf("skipped after %d duplicates: %s", i-1, r)
+		}
+		tr.sawContent(mk(i), true)
+	}
+	if r := tr.check(mk(5), mk(5).String()); r != SkipSameContent {
+		t.Errorf("after 3 duplicates of one shape: %q, want %q", r, SkipSameContent)
+	}
+	other, _ := url.Parse("https://p.example/other/?day=1")
+	if r := tr.check(other, other.String()); r != "" {
+		t.Errorf("another shape skipped: %s", r)
+	}
+}
+
+func TestScanHTML(t *testing.T) {
+	page := `<html><head><base href="/base/"><link rel="canonical" href="https://p.example/canon">
+		<link rel="stylesheet" href="/s.css"><link rel="alternate" hreflang="ru" href="/ru/">
+		<meta property="article:published_time" content="2024-04-03T10:00:00+03:00">
+		<meta http-equiv="refresh" content="5; URL='/refreshed'"></head><body>
+		<a href="a.html">a</a><a>no href</a><area href="/area">
+		<div class="load_more" onclick="return get_page('/all_news/page/7/?day=08&amp;month=01&amp;year=26/','inner','1')">more</div>
+		<a href="#" onclick="go('/from-onclick')">js</a>
+		<img src="/i.jpg"><iframe src="/frame"></iframe><time datetime="2024-01-10">10 Jan</time></body></html>`
+	s := scanHTML([]byte(page), "text/html", false)
+	var hrefs []string
+	for _, l := range s.Links {
+		hrefs = append(hrefs, l.Href)
+	}
+	want := []string{"https://p.example/canon", "/ru/", "/refreshed", "a.html", "/area", "#", "/from-onclick", "/frame"}
+	if !slices.Equal(hrefs, want) {
+		t.Errorf("links %q\nwant %q", hrefs, want)
+	}
+	if s.Base != "/base/" || s.Canonical != "https://p.example/canon" || len(s.Dates) != 2 {
+		t.Errorf("base %q canonical %q dates %v", s.Base, s.Canonical, s.Dates)
+	}
+	withReq := scanHTML([]byte(page), "text/html", true)
+	if len(withReq.Links) != len(s.Links)+2 {
+		t.Errorf("requisites: %d links, want %d", len(withReq.Links), len(s.Links)+2)
+	}
+}
+
+func TestScanHTMLWindows1251Href(t *testing.T) {
+	// "/новости" written in windows-1251 in a page declared as such.
+	page := append([]byte(`<a href="/`), 0xed, 0xee, 0xe2, 0xee, 0xf1, 0xf2, 0xe8)
+	page = append(page, []byte(`">x</a>`)...)
+	s := scanHTML(page, "text/html; charset=windows-1251", false)
+	if len(s.Links) != 1 || s.Links[0].Href != "/новости" {
+		t.Errorf("links %q", s.Links)
+	}
+}
+
+func TestScanSitemap(t *testing.T) {
+	sm := `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+		<url><loc> https://p.example/a </loc><lastmod>2024-01-01</lastmod></url><url><loc>https://p.example/b?x=1&amp;y=2</loc></url></urlset>`
+	got := scanSitemap([]byte(sm))
+	if !slices.Equal(got, []string{"https://p.example/a", "https://p.example/b?x=1&y=2"}) {
+		t.Errorf("locs %q", got)
+	}
+	if !isSitemap(http.Header{"Content-Type": {"application/xml"}}, []byte(sm), "/sitemap.xml") {
+		t.Error("not recognised as a sitemap")
+	}
+}
+
+func FuzzScanHTML(f *testing.F) {
+	f.Add([]byte(`<a href="/x">x</a><base href="//h/"><meta http-equiv=refresh content="0;url=/y">`), "text/html")
+	f.Add([]byte("<a href=\"\xff\xfe\">"), "text/html; charset=windows-1251")
+	f.Add([]byte(`<div onclick="f('/a','`), "")
+	f.Fuzz(func(t *testing.T, body []byte, ct string) {
+		s := scanHTML(body, ct, true)
+		for _, l := range s.Links {
+			if l.Tag == "" {
+				t.Fatal("link without a tag")
+			}
+		}
+	})
+}
+
+func FuzzCalendarDate(f *testing.F) {
+	for _, s := range []string{"/a?day=30&month=02&year=24/", "/by-date/12.08.2026", "/2024/03/", "/x?date=2024-02-30", "/9999-99"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := url.Parse(s)
+		if err != nil {
+			return
+		}
+		d, ok, valid := calendarDate(u)
+		if valid && (!ok || d.IsZero()) {
+			t.Fatalf("valid date without a date: %q", s)
+		}
+	})
+}
+
+func FuzzScanSitemap(f *testing.F) {
+	f.Add([]byte(`<urlset><url><loc>https://a/</loc></url></urlset>`))
+	f.Add([]byte{0x1f, 0x8b, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) { scanSitemap(b) })
+}
