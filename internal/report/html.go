@@ -304,8 +304,8 @@ func buildReport(a *Audit) (*reportData, error) {
 			CrawlConfig: a.Crawl.Config, UserAgent: a.Tool.UserAgent, FailOn: a.Result.Run.FailOn,
 			Failed: a.Result.Run.Failed, FailReason: a.Result.Run.FailReason,
 		},
-		captureIdx:  map[string]int{},
-		rulesIdx:    map[string]int{},
+		captureIdx: map[string]int{},
+		rulesIdx:   map[string]int{},
 	}
 	if d.Title == "" {
 		d.Title = "archive"

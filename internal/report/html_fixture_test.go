@@ -41,7 +41,9 @@ type fixtureRule struct {
 }
 
 // fix is the fixture's how-to-fix text of a rule.
-func (r fixtureRule) fix() string { return "Correct the page in the CMS and republish it (" + r.id + ")." }
+func (r fixtureRule) fix() string {
+	return "Correct the page in the CMS and republish it (" + r.id + ")."
+}
 
 func fixtureRules() []fixtureRule {
 	return []fixtureRule{
