@@ -60,8 +60,11 @@ EXIT CODES
 		ExitErrHandler: func(*cli.Context, error) {},
 		Commands: []*cli.Command{
 			completionCommand(e),
+			demoCommand(e),
 			extractCommand(e),
 			crawlCommand(e),
+			runsCommand(e),
+			showCommand(e),
 		},
 	}
 	for _, c := range app.Commands {

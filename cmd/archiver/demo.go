@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/archiver-dev/archiver/internal/portal"
+	"github.com/urfave/cli/v2"
+)
+
+// demoCommand serves the embedded demo portal.
+func demoCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "demo",
+		Usage: "serve the embedded demo portal on 127.0.0.1 and summarise its manifest of planted defects",
+		Description: `demo generates the demo portal (a government news portal modelled on the English
+site of the Republic of Belarus, in English, Russian and Belarusian, with planted
+defects, broken links, redirects, duplicates, crawler traps and windows-1251 pages),
+serves it on 127.0.0.1, prints its address and a summary of its manifest.
+
+With --serve it keeps serving until interrupted, for a person to browse. With
+--manifest FILE (or - for standard output) it writes the manifest, the planted
+truth that tests score crawls, extraction and checks against, as JSON.`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:0", Usage: "listen `ADDRESS` (port 0 picks a free one)", EnvVars: []string{"ARCHIVER_DEMO_ADDR"}},
+			&cli.BoolFlag{Name: "serve", Usage: "keep serving until interrupted", EnvVars: []string{"ARCHIVER_DEMO_SERVE"}},
+			&cli.StringFlag{Name: "manifest", Usage: "write the manifest as JSON to `FILE` (- for standard output)", EnvVars: []string{"ARCHIVER_DEMO_MANIFEST"}},
+			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "generator `SEED`", EnvVars: []string{"ARCHIVER_DEMO_SEED"}},
+			&cli.IntFlag{Name: "articles", Value: 60, Usage: "articles per language (at least 24)", EnvVars: []string{"ARCHIVER_DEMO_ARTICLES"}},
+			&cli.IntFlag{Name: "day", Value: 0, Usage: "the day the portal stands on (0 = first; N applies N days of edits, removals and new articles)", EnvVars: []string{"ARCHIVER_DEMO_DAY"}},
+		},
+		Action: func(c *cli.Context) error {
+			cfg := portal.Config{Seed: c.Int64("seed"), Articles: c.Int("articles"), Day: c.Int("day")}
+			if c.Args().Len() > 0 {
+				return usageErrorf("demo: unexpected arguments %v", c.Args().Slice())
+			}
+			base, p, stop, err := startDemoPortal(c.Context, demoPortalConfig{Addr: c.String("addr"), Portal: cfg})
+			if err != nil {
+				return err
+			}
+			defer stop()
+			m := p.Manifest()
+			if path := c.String("manifest"); path != "" {
+				if err := writeManifest(e, path, m); err != nil {
+					return err
+				}
+			}
+			out := e.stdout
+			if c.String("manifest") == "-" {
+				out = e.stderr // keep standard output pure JSON
+			}
+			fmt.Fprintf(out, "demo portal: %s/en/\n", base)
+			printManifestSummary(out, m)
+			if !c.Bool("serve") {
+				return nil
+			}
+			fmt.Fprintln(out, "serving; press Ctrl-C to stop")
+			<-c.Context.Done()
+			return nil
+		},
+	}
+}
+
+// demoPortalConfig says which demo portal to serve where.
+type demoPortalConfig struct {
+	Addr   string        // listen address; "" or "127.0.0.1:0" picks a free port
+	Portal portal.Config // the generator's configuration
+}
+
+// startDemoPortal generates the portal of cfg and serves it on cfg.Addr.
+// It returns the base URL (such as "http://127.0.0.1:41234", without a
+// trailing slash), the portal (for its Manifest), and a stop function that
+// shuts the server down and waits for it; the server also stops when ctx
+// ends. stop must be called exactly once.
+func startDemoPortal(ctx context.Context, cfg demoPortalConfig) (baseURL string, p *portal.Portal, stop func(), err error) {
+	addr := cfg.Addr
+	p, err = portal.New(cfg.Portal)
+	if err != nil {
+		return "", nil, nil, usageErrorf("demo: %v", err)
+	}
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, nil, withCode(exitError, fmt.Errorf("demo: listen: %w", err))
+	}
+	srv := &http.Server{Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln) // returns http.ErrServerClosed after Shutdown
+	}()
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		<-ctx.Done()
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			_ = srv.Close()
+		}
+	}()
+	stop = func() {
+		cancel()
+		<-done
+	}
+	return "http://" + ln.Addr().String(), p, stop, nil
+}
+
+// writeManifest writes the manifest JSON to path, or standard output for "-".
+func writeManifest(e *env, path string, m *portal.Manifest) error {
+	var w io.Writer = e.stdout
+	var f *os.File
+	if path != "-" {
+		var err error
+		f, err = os.Create(path)
+		if err != nil {
+			return withCode(exitError, fmt.Errorf("demo: manifest: %w", err))
+		}
+		w = f
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	err := enc.Encode(m)
+	if f != nil {
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		return withCode(exitError, fmt.Errorf("demo: manifest: %w", err))
+	}
+	return nil
+}
+
+// printManifestSummary prints page counts by kind, quirk, defect and link
+// reason.
+func printManifestSummary(w io.Writer, m *portal.Manifest) {
+	fmt.Fprintf(w, "seed %d, %d articles per language, day %d (today %s), %d URLs, %d clean articles\n",
+		m.Seed, m.Articles, m.Day, m.Today, m.Counts.Pages, m.Counts.Clean)
+	section := func(title string, counts map[string]int) {
+		keys := make([]string, 0, len(counts))
+		for k := range counts {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(w, "%s:\n", title)
+		for _, k := range keys {
+			fmt.Fprintf(w, "  %-24s %6d\n", k, counts[k])
+		}
+	}
+	conv := func(f func(yield func(string, int))) map[string]int {
+		out := map[string]int{}
+		f(func(k string, v int) { out[k] = v })
+		return out
+	}
+	section("pages by kind", conv(func(y func(string, int)) {
+		for k, v := range m.Counts.ByKind {
+			y(string(k), v)
+		}
+	}))
+	section("pages by quirk", conv(func(y func(string, int)) {
+		for k, v := range m.Counts.ByQuirk {
+			y(string(k), v)
+		}
+	}))
+	section("planted defects", conv(func(y func(string, int)) {
+		for k, v := range m.Counts.Defects {
+			y(string(k), v)
+		}
+	}))
+	section("listed links by reason", conv(func(y func(string, int)) {
+		for k, v := range m.Counts.Links {
+			y(string(k), v)
+		}
+	}))
+	fmt.Fprintf(w, "traps %d, empty days %d, redirects %d, changes %d\n", len(m.Traps), len(m.EmptyDays), len(m.Redirects), len(m.Changes))
+}
