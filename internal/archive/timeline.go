@@ -57,7 +57,6 @@ func (r Refs) String() string {
 // Digest is what the timeline (internal/timeline) keeps of one capture:
 // computed once per capture by its Indexer and stored beside the capture.
 type Digest struct {
-	CaptureID    int64         `json:"capture_id"`
 	ContentHash  string        `json:"content_hash"` // "" when the capture has no HTML body
 	Kind         PageKind      `json:"kind"`
 	Section      string        `json:"section"`

@@ -5,16 +5,29 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 )
 
-// listSep joins the items of list fields (authors, credits, breadcrumbs).
-const listSep = "\x1f"
+// The separators of the digest column: fields by recordSep, the items of
+// list fields (authors, credits, breadcrumbs) by listSep.
+const (
+	recordSep = "\x1e"
+	listSep   = "\x1f"
+)
 
-// The bits of timeline_versions.flags.
+// digestFields is the number of fields of the digest column, in the order
+// encodeDigest writes them.
+const digestFields = 27
+
+// digestVersion leads every digest text, so that a later layout can be told
+// apart.
+const digestVersion = "d1"
+
+// The bits of the digest's flags field.
 const (
 	flagRedirected = 1 << iota
 	flagSoftNotFound
@@ -24,9 +37,107 @@ const (
 	flagIndexed
 )
 
-const versionColumns = `canonical_url, run_id, capture_id, fetched_at, status, final_url, verdict, body_sha256,
-	content_hash, kind, section, flags, refs, day, items, items_on_day, items_after, items_dated,
-	headline, published, modified, authors, source, dateline, credits, breadcrumbs, correction, body_hash`
+// clean removes the separators from a stored text.
+func clean(s string) string {
+	if strings.ContainsAny(s, recordSep+listSep) {
+		s = strings.NewReplacer(recordSep, " ", listSep, " ").Replace(s)
+	}
+	return s
+}
+
+func joinList(l []string) string {
+	for i, x := range l {
+		if strings.ContainsAny(x, recordSep+listSep) {
+			c := make([]string, len(l))
+			for j, y := range l {
+				c[j] = clean(y)
+			}
+			l = c
+			break
+		}
+		_ = i
+	}
+	return strings.Join(l, listSep)
+}
+
+// encodeDigest writes the per-capture part of a version as one text.
+func encodeDigest(v *archive.Version) string {
+	d := &v.Digest
+	f := &d.Fields
+	flags := 0
+	for _, b := range []struct {
+		on  bool
+		bit int
+	}{{v.Redirected, flagRedirected}, {d.SoftNotFound, flagSoftNotFound}, {d.LatestListed, flagLatestListed},
+		{d.DayCaptured, flagDayCaptured}, {d.ListingComplete, flagListingComplete}, {v.Indexed, flagIndexed}} {
+		if b.on {
+			flags |= b.bit
+		}
+	}
+	final := ""
+	if v.FinalURL != v.URL {
+		final = v.FinalURL
+	}
+	parts := [digestFields]string{
+		digestVersion, timeText(v.FetchedAt), strconv.Itoa(v.Status), clean(final), clean(string(v.Verdict)), clean(v.BodySHA256),
+		clean(d.ContentHash), clean(string(d.Kind)), clean(d.Section), strconv.Itoa(flags), strconv.Itoa(int(d.Refs)), clean(d.Day),
+		strconv.Itoa(d.Items), strconv.Itoa(d.ItemsOnDay), strconv.Itoa(d.ItemsAfter), strconv.Itoa(d.ItemsDated),
+		clean(f.Headline), clean(f.Published), clean(f.Modified), joinList(f.Authors), clean(f.Source), clean(f.Dateline),
+		joinList(f.Credits), joinList(f.Breadcrumbs), clean(f.Correction), clean(f.BodyHash), "",
+	}
+	return strings.Join(parts[:], recordSep)
+}
+
+// decodeDigest reads a digest text into v (whose URL, RunID and CaptureID
+// are already set). Strings share the digest's memory.
+func decodeDigest(s string, v *archive.Version) error {
+	var p [digestFields]string
+	n := 0
+	for n < digestFields-1 {
+		i := strings.Index(s, recordSep)
+		if i < 0 {
+			break
+		}
+		p[n], s = s[:i], s[i+len(recordSep):]
+		n++
+	}
+	p[n] = s
+	n++
+	if n != digestFields || p[0] != digestVersion {
+		return fmt.Errorf("timeline digest of capture %d: unknown layout (%d fields, version %q)", v.CaptureID, n, p[0])
+	}
+	var ints [7]int
+	for i, k := range []int{2, 9, 10, 12, 13, 14, 15} {
+		x, err := strconv.Atoi(p[k])
+		if err != nil {
+			return fmt.Errorf("timeline digest of capture %d: field %d: %w", v.CaptureID, k, err)
+		}
+		ints[i] = x
+	}
+	t, err := parseTime(p[1])
+	if err != nil {
+		return err
+	}
+	flags := ints[1]
+	v.FetchedAt, v.Status, v.Verdict, v.BodySHA256 = t, ints[0], archive.Verdict(p[4]), p[5]
+	v.FinalURL = p[3]
+	if v.FinalURL == "" {
+		v.FinalURL = v.URL
+	}
+	v.Redirected = flags&flagRedirected != 0
+	v.Indexed = flags&flagIndexed != 0
+	v.Digest = archive.Digest{
+		ContentHash: p[6], Kind: archive.PageKind(p[7]), Section: p[8], Refs: archive.Refs(ints[2]), Day: p[11],
+		SoftNotFound: flags&flagSoftNotFound != 0, LatestListed: flags&flagLatestListed != 0,
+		DayCaptured: flags&flagDayCaptured != 0, ListingComplete: flags&flagListingComplete != 0,
+		Items: ints[3], ItemsOnDay: ints[4], ItemsAfter: ints[5], ItemsDated: ints[6],
+		Fields: archive.VersionFields{
+			Headline: p[16], Published: p[17], Modified: p[18], Authors: splitList(p[19]), Source: p[20], Dateline: p[21],
+			Credits: splitList(p[22]), Breadcrumbs: splitList(p[23]), Correction: p[24], BodyHash: p[25],
+		},
+	}
+	return nil
+}
 
 // PutVersions replaces the timeline digests and the never-captured URLs of
 // a run, in one transaction.
@@ -38,8 +149,7 @@ func (s *Store) PutVersions(ctx context.Context, runID int64, version string, vs
 		if _, err := tx.ExecContext(ctx, `DELETE FROM timeline_missing WHERE run_id = ?`, runID); err != nil {
 			return err
 		}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO timeline_versions (index_version, `+versionColumns+`)
-			VALUES (?, ?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?)`)
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO timeline_versions (canonical_url, run_id, capture_id, index_version, digest) VALUES (?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -49,7 +159,7 @@ func (s *Store) PutVersions(ctx context.Context, runID int64, version string, vs
 			if v.RunID != runID {
 				return fmt.Errorf("version of capture %d belongs to run %d, not %d", v.CaptureID, v.RunID, runID)
 			}
-			if _, err := ins.ExecContext(ctx, append([]any{version}, versionArgs(v)...)...); err != nil {
+			if _, err := ins.ExecContext(ctx, v.URL, v.RunID, v.CaptureID, version, encodeDigest(v)); err != nil {
 				return fmt.Errorf("capture %d: %w", v.CaptureID, err)
 			}
 		}
@@ -71,72 +181,22 @@ func (s *Store) PutVersions(ctx context.Context, runID int64, version string, vs
 	return nil
 }
 
-// versionArgs returns the column values of a version, in versionColumns
-// order.
-func versionArgs(v *archive.Version) []any {
-	d := &v.Digest
-	f := &d.Fields
-	flags := 0
-	for _, b := range []struct {
-		on  bool
-		bit int
-	}{{v.Redirected, flagRedirected}, {d.SoftNotFound, flagSoftNotFound}, {d.LatestListed, flagLatestListed},
-		{d.DayCaptured, flagDayCaptured}, {d.ListingComplete, flagListingComplete}, {v.Indexed, flagIndexed}} {
-		if b.on {
-			flags |= b.bit
-		}
-	}
-	final := ""
-	if v.Redirected || v.FinalURL != v.URL {
-		final = v.FinalURL
-	}
-	return []any{v.URL, v.RunID, v.CaptureID, timeText(v.FetchedAt), v.Status, final, string(v.Verdict), v.BodySHA256,
-		d.ContentHash, string(d.Kind), d.Section, flags, int(d.Refs), d.Day, d.Items, d.ItemsOnDay, d.ItemsAfter, d.ItemsDated,
-		f.Headline, f.Published, f.Modified, strings.Join(f.Authors, listSep), f.Source, f.Dateline,
-		strings.Join(f.Credits, listSep), strings.Join(f.Breadcrumbs, listSep), f.Correction, f.BodyHash}
-}
-
-// versionScanner reads rows of versionColumns, reusing its buffers.
+// versionScanner reads rows of (canonical_url, run_id, capture_id, digest).
 type versionScanner struct {
-	fetched, verdict, kind           string
-	flags, refs                      int
-	authors, credits, crumbs         string
-	runStarted                       map[int64]time.Time
-	url, final, sha, hash, sec, day  string
-	headline, published, modified    string
-	source, dateline, correct, bhash string
+	runStarted map[int64]time.Time
+	url        string
+	digest     string
 }
 
 func (sc *versionScanner) scan(rows *sql.Rows, v *archive.Version) error {
-	d := &v.Digest
-	err := rows.Scan(&sc.url, &v.RunID, &v.CaptureID, &sc.fetched, &v.Status, &sc.final, &sc.verdict, &sc.sha,
-		&sc.hash, &sc.kind, &sc.sec, &sc.flags, &sc.refs, &sc.day, &d.Items, &d.ItemsOnDay, &d.ItemsAfter, &d.ItemsDated,
-		&sc.headline, &sc.published, &sc.modified, &sc.authors, &sc.source, &sc.dateline, &sc.credits, &sc.crumbs, &sc.correct, &sc.bhash)
-	if err != nil {
+	if err := rows.Scan(&sc.url, &v.RunID, &v.CaptureID, &sc.digest); err != nil {
 		return err
 	}
-	t, err := parseTime(sc.fetched)
-	if err != nil {
+	v.URL = sc.url
+	if err := decodeDigest(sc.digest, v); err != nil {
 		return err
-	}
-	v.URL, v.FetchedAt, v.Verdict, v.BodySHA256 = sc.url, t, archive.Verdict(sc.verdict), sc.sha
-	v.FinalURL = sc.final
-	if v.FinalURL == "" {
-		v.FinalURL = sc.url
 	}
 	v.RunStarted = sc.runStarted[v.RunID]
-	v.Redirected = sc.flags&flagRedirected != 0
-	v.Indexed = sc.flags&flagIndexed != 0
-	d.ContentHash, d.Kind, d.Section, d.Refs, d.Day = sc.hash, archive.PageKind(sc.kind), sc.sec, archive.Refs(sc.refs), sc.day
-	d.SoftNotFound = sc.flags&flagSoftNotFound != 0
-	d.LatestListed = sc.flags&flagLatestListed != 0
-	d.DayCaptured = sc.flags&flagDayCaptured != 0
-	d.ListingComplete = sc.flags&flagListingComplete != 0
-	d.Fields = archive.VersionFields{
-		Headline: sc.headline, Published: sc.published, Modified: sc.modified, Authors: splitList(sc.authors),
-		Source: sc.source, Dateline: sc.dateline, Credits: splitList(sc.credits), Breadcrumbs: splitList(sc.crumbs),
-		Correction: sc.correct, BodyHash: sc.bhash,
-	}
 	return nil
 }
 
@@ -170,7 +230,7 @@ func (s *Store) Versions(ctx context.Context, upTo int64, fn func(url string, vs
 		return fmt.Errorf("timeline versions: %w", err)
 	}
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+versionColumns+` FROM timeline_versions WHERE run_id <= ? ORDER BY canonical_url, run_id, capture_id`, upTo)
+		rows, err := tx.QueryContext(ctx, `SELECT canonical_url, run_id, capture_id, digest FROM timeline_versions WHERE run_id <= ? ORDER BY canonical_url, run_id, capture_id`, upTo)
 		if err != nil {
 			return err
 		}
@@ -215,7 +275,7 @@ func (s *Store) URLVersions(ctx context.Context, canonicalURL string) ([]archive
 	}
 	var vs []archive.Version
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+versionColumns+` FROM timeline_versions WHERE canonical_url = ? ORDER BY run_id, capture_id`, canonicalURL)
+		rows, err := tx.QueryContext(ctx, `SELECT canonical_url, run_id, capture_id, digest FROM timeline_versions WHERE canonical_url = ? ORDER BY run_id, capture_id`, canonicalURL)
 		if err != nil {
 			return err
 		}

@@ -608,3 +608,7 @@ func finalURL(c *archive.Capture) string {
 	}
 	return c.URL
 }
+
+// Canonical returns the canonical form of a URL, as the indexer resolves
+// link targets.
+func (ix *Indexer) Canonical(raw string) string { return ix.canonical(raw) }
