@@ -33,7 +33,7 @@ func benchVersions(u int, url string, runs int, t0 time.Time) []archive.Version 
 				Refs: archive.RefListing | archive.RefDay | archive.RefSitemap, DayCaptured: true, ListingComplete: true,
 				Fields: archive.VersionFields{
 					Headline:  fmt.Sprintf("Minister of section %d holds meeting number %d with delegation", u%12, u),
-					Published: t0.AddDate(0, 0, -(u % 700)).Format(time.DateOnly) + " 10:00", Authors: []string{"Ivan Petrov"},
+					Published: t0.AddDate(0, 0, -(u%700)).Format(time.DateOnly) + " 10:00", Authors: []string{"Ivan Petrov"},
 					Source: "BelTA", Dateline: "MINSK, 3 April (BelTA) -", Credits: []string{"sectsco.org"},
 					Breadcrumbs: []string{"Home", "Government", "Events"}, BodyHash: body,
 				},
