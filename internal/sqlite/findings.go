@@ -1,0 +1,391 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+)
+
+// CheckRun is one stored `archiver check` run.
+type CheckRun struct {
+	ID          int64
+	CrawlRunID  int64
+	PreviousID  int64
+	StartedAt   time.Time
+	FinishedAt  time.Time
+	RulesHash   string
+	FailOn      string
+	Failed      bool
+	Pages       int
+	Errors      int // open findings by severity
+	Warnings    int
+	Notes       int
+	Config      string
+	ToolVersion string
+}
+
+// SaveCheckRun stores a check run and its findings in one transaction and
+// returns the run's id. Resolved findings are not stored.
+func (s *Store) SaveCheckRun(ctx context.Context, run CheckRun, findings []archive.Finding) (int64, error) {
+	var id int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO check_runs (crawl_run_id, previous_id, started_at, finished_at,
+			rules_hash, fail_on, failed, pages, errors, warnings, notes, config, tool_version)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			run.CrawlRunID, run.PreviousID, timeText(run.StartedAt), timeText(run.FinishedAt), run.RulesHash, run.FailOn,
+			run.Failed, run.Pages, run.Errors, run.Warnings, run.Notes, run.Config, run.ToolVersion)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		st, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO findings (check_run_id, fingerprint, rule_id, severity, url,
+			capture_id, state, suppressed, finding) VALUES (?,?,?,?,?,?,?,?,?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for i := range findings {
+			f := &findings[i]
+			if f.State == archive.StateResolved {
+				continue
+			}
+			state := f.State
+			if state == "" {
+				state = archive.StateNew
+			}
+			doc, err := json.Marshal(f)
+			if err != nil {
+				return fmt.Errorf("encode finding %s: %w", f.Fingerprint, err)
+			}
+			if _, err := st.ExecContext(ctx, id, f.Fingerprint, f.RuleID, string(f.Severity), f.URL, f.CaptureID,
+				string(state), f.Suppressed, string(doc)); err != nil {
+				return fmt.Errorf("finding %s: %w", f.Fingerprint, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save check run: %w", err)
+	}
+	return id, nil
+}
+
+const checkRunColumns = `id, crawl_run_id, previous_id, started_at, finished_at, rules_hash, fail_on, failed,
+	pages, errors, warnings, notes, config, tool_version`
+
+func scanCheckRun(row interface{ Scan(...any) error }) (CheckRun, error) {
+	var r CheckRun
+	var started, finished string
+	if err := row.Scan(&r.ID, &r.CrawlRunID, &r.PreviousID, &started, &finished, &r.RulesHash, &r.FailOn, &r.Failed,
+		&r.Pages, &r.Errors, &r.Warnings, &r.Notes, &r.Config, &r.ToolVersion); err != nil {
+		return r, err
+	}
+	var err error
+	if r.StartedAt, err = parseTime(started); err != nil {
+		return r, err
+	}
+	if r.FinishedAt, err = parseTime(finished); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// LastCheckRun returns the newest check run and its stored findings, or
+// archive.ErrNotFound when there is none.
+func (s *Store) LastCheckRun(ctx context.Context) (CheckRun, []archive.Finding, error) {
+	var run CheckRun
+	var findings []archive.Finding
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		run, err = scanCheckRun(tx.QueryRowContext(ctx, `SELECT `+checkRunColumns+` FROM check_runs ORDER BY id DESC LIMIT 1`))
+		if err != nil {
+			return notFound(err)
+		}
+		findings, err = queryFindings(ctx, tx, run.ID)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, archive.ErrNotFound) {
+			return CheckRun{}, nil, archive.ErrNotFound
+		}
+		return CheckRun{}, nil, fmt.Errorf("last check run: %w", err)
+	}
+	return run, findings, nil
+}
+
+// CheckRunFindings returns the stored findings of one check run.
+func (s *Store) CheckRunFindings(ctx context.Context, id int64) ([]archive.Finding, error) {
+	var out []archive.Finding
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = queryFindings(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("findings of check run %d: %w", id, err)
+	}
+	return out, nil
+}
+
+func queryFindings(ctx context.Context, tx *sql.Tx, id int64) ([]archive.Finding, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT finding FROM findings WHERE check_run_id = ? ORDER BY rowid`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []archive.Finding
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		var f archive.Finding
+		if err := json.Unmarshal([]byte(doc), &f); err != nil {
+			return nil, fmt.Errorf("decode finding: %w", err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// CheckRuns returns every check run, oldest first.
+func (s *Store) CheckRuns(ctx context.Context) ([]CheckRun, error) {
+	var out []CheckRun
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+checkRunColumns+` FROM check_runs ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanCheckRun(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("check runs: %w", err)
+	}
+	return out, nil
+}
+
+// CheckRun returns one check run, or archive.ErrNotFound.
+func (s *Store) CheckRun(ctx context.Context, id int64) (CheckRun, error) {
+	r, err := scanCheckRun(s.rdb.QueryRowContext(ctx, `SELECT `+checkRunColumns+` FROM check_runs WHERE id = ?`, id))
+	if err != nil {
+		return CheckRun{}, fmt.Errorf("check run %d: %w", id, notFound(classify(err)))
+	}
+	return r, nil
+}
+
+// PageQuery selects what EachPage reads.
+type PageQuery struct {
+	// RunID is the crawl run whose pages are read.
+	RunID int64
+	// Version is the current extractor version; stored pages made by
+	// another version (and HTML captures without a page) are derived again
+	// with Derive.
+	Version string
+	// Derive extracts a page from a capture with its body; nil means stale
+	// pages are read as stored and missing ones skipped.
+	Derive DeriveFunc
+	// Store saves re-derived pages (the store must be writable).
+	Store bool
+	// Links loads each page's links (page_links), which most checks do
+	// not need and which are the bulk of the stored rows.
+	Links bool
+}
+
+// pageBatch is how many pages EachPage reads per query.
+const pageBatch = 256
+
+// EachPage calls fn, in capture id order, for every capture of a run that
+// received a response and has (or, with q.Derive, can be given) an
+// extracted page, with the capture's metadata (no body; of the headers only
+// Content-Type) and the page with its images and credits. It streams: pages
+// are read in batches, each in its own short read transaction. It stops at
+// and returns the first error of fn. This is the check engine's bulk read;
+// Page reads one page with everything.
+func (s *Store) EachPage(ctx context.Context, q PageQuery, fn func(*archive.Capture, *archive.Page) error) error {
+	type item struct {
+		c       *archive.Capture
+		version sql.NullString
+		doc     sql.NullString
+	}
+	var after int64
+	for {
+		batch := make([]item, 0, pageBatch)
+		images := map[int64][]archive.Image{}
+		credits := map[int64][]archive.Credit{}
+		links := map[int64][]archive.Link{}
+		err := s.read(ctx, func(tx *sql.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT c.id, c.run_id, c.url, c.canonical_url, c.final_url, c.status,
+				c.fetched_at, coalesce(c.body_sha256, ''), c.content_type, c.verdict, c.size, c.truncated,
+				p.extractor_version, p.page
+				FROM captures c LEFT JOIN pages p ON p.capture_id = c.id
+				WHERE c.run_id = ? AND c.id > ? AND c.status <> 0
+				ORDER BY c.id LIMIT ?`, q.RunID, after, pageBatch)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				c := &archive.Capture{}
+				var fetched, ct, verdict string
+				var it item
+				if err := rows.Scan(&c.ID, &c.RunID, &c.URL, &c.CanonicalURL, &c.FinalURL, &c.Status, &fetched,
+					&c.BodySHA256, &ct, &verdict, &c.Size, &c.Truncated, &it.version, &it.doc); err != nil {
+					return err
+				}
+				if c.FetchedAt, err = parseTime(fetched); err != nil {
+					return err
+				}
+				c.Verdict = archive.Verdict(verdict)
+				if ct != "" {
+					c.Header = http.Header{"Content-Type": {ct}}
+				}
+				it.c = c
+				batch = append(batch, it)
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(batch) == 0 {
+				return nil
+			}
+			lo, hi := batch[0].c.ID, batch[len(batch)-1].c.ID
+			if err := scanRange(ctx, tx, `SELECT capture_id, src, alt, caption, credit, credit_text, credit_source
+				FROM page_images WHERE capture_id BETWEEN ? AND ? ORDER BY capture_id, seq`, lo, hi, func(r *sql.Rows) error {
+				var id int64
+				var im archive.Image
+				if err := r.Scan(&id, &im.Src, &im.Alt, &im.Caption, &im.Credit, &im.CreditText, &im.CreditSource); err != nil {
+					return err
+				}
+				images[id] = append(images[id], im)
+				return nil
+			}); err != nil {
+				return err
+			}
+			if err := scanRange(ctx, tx, `SELECT capture_id, kind, name, text, image
+				FROM page_credits WHERE capture_id BETWEEN ? AND ? ORDER BY capture_id, seq`, lo, hi, func(r *sql.Rows) error {
+				var id int64
+				var c archive.Credit
+				if err := r.Scan(&id, &c.Kind, &c.Name, &c.Text, &c.Image); err != nil {
+					return err
+				}
+				credits[id] = append(credits[id], c)
+				return nil
+			}); err != nil {
+				return err
+			}
+			if q.Links {
+				if err := scanRange(ctx, tx, `SELECT capture_id, href, url, text, place, attr, tag, rel, raw, issue
+					FROM page_links WHERE capture_id BETWEEN ? AND ? ORDER BY capture_id, seq`, lo, hi, func(r *sql.Rows) error {
+					var id int64
+					var l archive.Link
+					var place string
+					if err := r.Scan(&id, &l.Href, &l.URL, &l.Text, &place, &l.Attr, &l.Tag, &l.Rel, &l.Raw, &l.Issue); err != nil {
+						return err
+					}
+					l.Place = archive.LinkPlace(place)
+					links[id] = append(links[id], l)
+					return nil
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("pages of run %d: %w", q.RunID, classify(err))
+		}
+		for _, it := range batch {
+			after = it.c.ID
+			var page *archive.Page
+			current := it.version.Valid && (q.Version == "" || it.version.String == q.Version)
+			switch {
+			case current:
+				page = &archive.Page{}
+				if err := json.Unmarshal([]byte(it.doc.String), page); err != nil {
+					return fmt.Errorf("page %d: decode: %w", it.c.ID, err)
+				}
+				page.Images, page.Credits = images[it.c.ID], credits[it.c.ID]
+				if q.Links {
+					page.Links = links[it.c.ID]
+				}
+			case q.Derive != nil && it.c.BodySHA256 != "":
+				if ct := it.c.ContentType(); ct != "" && !strings.Contains(strings.ToLower(ct), "html") {
+					continue // an image, a PDF: no page
+				}
+				full, err := s.Capture(ctx, it.c.ID, true)
+				if err != nil {
+					return err
+				}
+				if !isHTMLCapture(full) {
+					continue
+				}
+				p, err := q.Derive(full)
+				if err != nil || p == nil {
+					continue // extraction failed: nothing to check
+				}
+				p.CaptureID = it.c.ID
+				if q.Store {
+					if err := s.PutPage(ctx, p); err != nil {
+						return err
+					}
+				}
+				if !q.Links {
+					p.Links = nil
+				}
+				page = p
+			case it.version.Valid:
+				page = &archive.Page{} // stale, and no extractor to renew it
+				if err := json.Unmarshal([]byte(it.doc.String), page); err != nil {
+					return fmt.Errorf("page %d: decode: %w", it.c.ID, err)
+				}
+				page.Images, page.Credits = images[it.c.ID], credits[it.c.ID]
+				if q.Links {
+					page.Links = links[it.c.ID]
+				}
+			default:
+				continue
+			}
+			if err := fn(it.c, page); err != nil {
+				return err
+			}
+		}
+		if len(batch) < pageBatch {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// scanRange runs a query over a capture id range and calls fn for each row.
+func scanRange(ctx context.Context, tx *sql.Tx, query string, lo, hi int64, fn func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, lo, hi)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
