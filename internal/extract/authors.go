@@ -63,8 +63,9 @@ var (
 	reBylinePrefix = regexp.MustCompile(`(?i)^\s*(?:written\s+by|posted\s+by|reported\s+by|reporting\s+by|story\s+by|words\s+by|text\s+by|by|from|von|par|por|di|door|autor(?:in)?|auteur|author|authors|текст|автор|авторы|аўтар|аўтары|opracowanie|redakcja)\s*[:.\-–—]?\s+`)
 	reNameNoise    = regexp.MustCompile(`(?i)\s*(?:\||·|•|—|–| - |\(|\[|@|https?://|\bupdated\b|\bpublished\b|\bposted\b|\bon\s+\w+day\b|\bemail\b|\bfollow\b|\btwitter\b|\bcontact\b|\bread more\b|\bview all\b).*$`)
 	reNameSplit    = regexp.MustCompile(`(?i)\s*(?:,|;|&|\|)\s*|\s+(?:and|und|et|y|e|i|и|і|with|és|en)\s+`)
-	reNotPerson    = regexp.MustCompile(`(?i)\b(staff|team|editors?|editorial|desk|newsroom|news|agency|press|wire|reporters|contributors?|correspondents?|admin|administrator|redaktion|redakcja|guest|anonymous|unknown|services?|office|department|ministry|media|group|online|digital|magazine|daily|times|post|journal|tribune|gazette|herald|network|channel|television|radio|tv|foundation|institute|university|council|committee|association|society|company|inc|llc|ltd|gmbh|corp|bureau|service|government|webmaster|webredaktion|presse|pressestelle|user|member|partner|sponsored|content|feeds?|rss)\b`)
+	reNotPerson    = regexp.MustCompile(`(?i)\b(staff|team|editors?|editorial|desk|newsroom|news|agency|press|wire|reporters|contributors?|correspondents?|admin|administrator|redaktion|redakcja|guest|anonymous|unknown|services?|office|department|ministry|media|group|online|digital|magazine|daily|times|post|journal|tribune|gazette|herald|network|channel|television|radio|tv|foundation|institute|university|council|committee|association|society|company|inc|llc|ltd|gmbh|corp|bureau|service|government|webmaster|webredaktion|presse|pressestelle|user|member|partner|sponsored|content|feeds?|rss|report|redazione|rédaction|redacción|officer|chief|director|brand|brandroom|studios?|sports|weekly|today|sentinel|inquirer|observer|guardian|telegraph|express|chronicle|examiner|courier|review|insider|reuters|editorial board|staff writer)\b`)
 	reNotPersonRu  = regexp.MustCompile(`(?i)редакци|рэдакцы|министерств|міністэрств|пресс-служб|прэс-служб|агентств|агенцтв|служба|сайт`)
+	reDomainLike   = regexp.MustCompile(`(?i)\.(com|net|org|co|info|io|news|tv|ru|by|de|uk)\b`)
 	reAuthorClass  = regexp.MustCompile(`byline|(^|[\s_-])(author|authors|author-name|authorname|article-author|post-author|entry-author|writer|posted-by|postedby|journalist|reporter|autor|autoren|article__author|story-author|contributor|person_fio|creator)([\s_-]|$)`)
 	reAuthorHref   = regexp.MustCompile(`(?i)/(author|authors|autor|autoren|writer|writers|journalist|journalists|reporter|people|person|profile|staff|contributors?|team)/`)
 	reSourceLine   = regexp.MustCompile(`(?i)^\s*(?:source|sources|источник|крыніца|quelle|źródło|джерело)\s*:\s*(.{2,80})$`)
@@ -90,6 +91,10 @@ func cleanPersonName(s string, structured bool) (string, bool) {
 	}
 	words := strings.Fields(s)
 	if len(words) > 5 || (len(words) == 1 && !structured) {
+		return "", false
+	}
+	// Publications, not persons: "The Independent", "MLB.com", "WBEZ".
+	if strings.EqualFold(words[0], "the") || reDomainLike.MatchString(s) || (len(words) == 1 && s == strings.ToUpper(s)) {
 		return "", false
 	}
 	capital := 0
@@ -142,6 +147,21 @@ func splitPersons(s string, structured bool) (persons []string, agency string) {
 				agency = a
 			}
 			continue
+		}
+		// "JOHN O'CONNOR Associated Press": a person, then the agency.
+		if words := strings.Fields(part); len(words) > 2 {
+			for k := 3; k >= 1; k-- {
+				if len(words)-k < 2 {
+					continue
+				}
+				if a := agencyName(strings.Join(words[len(words)-k:], " ")); a != "" {
+					if agency == "" {
+						agency = a
+					}
+					part = strings.Join(words[:len(words)-k], " ")
+					break
+				}
+			}
 		}
 		if n, ok := cleanPersonName(part, structured); ok {
 			persons = appendUnique(persons, n)
@@ -257,7 +277,56 @@ func (d *doc) extractAuthors() {
 			p.Authors, p.AuthorEvidence = persons, ev
 		}
 	}
+	// The publication's own name is not a person ("Perez Hilton" on
+	// perezhilton.com).
+	kept := p.Authors[:0]
+	for _, a := range p.Authors {
+		if d.namesSite(a) {
+			setSource(a, "author names the site")
+			continue
+		}
+		kept = append(kept, a)
+	}
+	p.Authors = kept
+	if len(p.Authors) == 0 {
+		p.Authors, p.AuthorEvidence = nil, ""
+	}
 	d.sourceFromText(setSource)
+}
+
+// namesSite reports whether name is the site's own name: og:site_name, the
+// JSON-LD publisher or WebSite name, or the host's registered name.
+func (d *doc) namesSite(name string) bool {
+	c := compactName(name)
+	if c == "" {
+		return false
+	}
+	names := []string{d.siteName, d.ld.SiteName}
+	if a := d.ld.mainArticle(); a != nil {
+		names = append(names, a.Publisher)
+	}
+	if d.host != "" {
+		labels := strings.Split(strings.TrimPrefix(d.host, "www."), ".")
+		if len(labels) >= 2 {
+			names = append(names, labels[len(labels)-2], strings.Join(labels[:len(labels)-1], "."))
+		}
+	}
+	for _, n := range names {
+		if n != "" && compactName(n) == c {
+			return true
+		}
+	}
+	return false
+}
+
+func compactName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // sourceFromText reads a "Source: X" line in the main content.
