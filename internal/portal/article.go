@@ -550,7 +550,7 @@ func (p *Portal) bodyLinks(a *article) []bodyLink {
 					b.Reason, b.Status = LinkRemoved, st
 					b.Broken = st != 301
 					if st == 301 {
-						b.Hops = 1
+						b.Hops, b.Status = 1, 200 // redirected to the home page
 					}
 				}
 			}

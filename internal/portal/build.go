@@ -306,6 +306,9 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 	rg := htmlPage("/"+l+"/regions/news.html", KindListing, lang)
 	rg.Title = regionalNews[lang] + " | " + siteTitle[lang]
 	b.add(rg)
+	rg2 := rg
+	rg2.URL, rg2.Canonical = rg.URL+"?start=10", rg.URL+"?start=10"
+	b.add(rg2)
 }
 
 // articleKind is article or photo-report.
@@ -422,7 +425,7 @@ func (p *Portal) manifestArticle(b *builder, lang, i int) {
 	}
 	if a.spec == specHostileOnerr {
 		m.Links = append(m.Links, Link{From: u, Href: "/images/none.jpg", Target: "/images/none.jpg", Attr: "src", Place: "body", Reason: LinkNotFound, Broken: true, Status: http.StatusNotFound})
-		b.add(Page{URL: "/images/none.jpg", Kind: KindNotFound, Status: 404, ContentType: "text/plain; charset=utf-8"})
+		b.add(Page{URL: "/images/none.jpg", Kind: KindNotFound, Status: 404, ContentType: ctypeHTML})
 	}
 	b.add(pg)
 }

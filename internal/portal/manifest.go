@@ -326,8 +326,13 @@ type Link struct {
 	Text   string     `json:"text"`
 	Place  string     `json:"place"` // body, footer, pagination, …
 	Reason LinkReason `json:"reason"`
-	Broken bool       `json:"broken"` // following it does not end at a 200 page
-	Status int        `json:"status,omitempty"`
+	// Broken is true when following the link does not end at a 200 page
+	// (404, 410, a loop, javascript:, a malformed URL) or the #fragment it
+	// names does not exist there.
+	Broken bool `json:"broken"`
+	// Status is the final status after following redirects (0 when the
+	// href cannot be fetched).
+	Status int `json:"status,omitempty"`
 	// Hops is the number of redirects before the final answer.
 	Hops int `json:"hops,omitempty"`
 }
