@@ -1,0 +1,708 @@
+package links
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+)
+
+// Canonicalizer gives the canonical form of a URL as the crawl made it, and
+// why it differs from the URL ("tracking-param", "session-id",
+// "host-variant"); cmd/archiver builds it from the crawl package and the
+// run's configuration.
+type Canonicalizer func(u *url.URL) (canonical string, reasons []string)
+
+// Pages is what the auditor reads from the archive: the captures of a run
+// and its extracted pages. check.Archive satisfies it.
+type Pages interface {
+	// EachCapture calls fn for every capture of a run, without bodies.
+	EachCapture(ctx context.Context, runID int64, fn func(*archive.Capture) error) error
+	// EachPage calls fn for every capture of a run that has a page.
+	EachPage(ctx context.Context, runID int64, fn func(*archive.Capture, *archive.Page) error) error
+}
+
+// FrontierReader lists the frontier of a run, with the reasons URLs were
+// skipped. The SQLite store implements it.
+type FrontierReader interface {
+	FrontierEntries(ctx context.Context, runID int64, state archive.FrontierState, fn func(archive.FrontierEntry) error) error
+}
+
+// Options configure an audit and the rule kinds.
+type Options struct {
+	// Checker checks targets live. Nil: nothing is checked live; targets
+	// the archive cannot judge are left unjudged (never guessed).
+	Checker *Checker
+	// External asks for links to other sites to be checked live.
+	External bool
+	// Canonicalize maps a run to the crawl's canonicalizer; nil: URLs are
+	// only stripped of their fragment.
+	Canonicalize func(run archive.Run) (Canonicalizer, error)
+	// Frontier reads skip reasons; nil: the archive is asked if it
+	// implements FrontierReader, else reasons are not known.
+	Frontier FrontierReader
+}
+
+// Occurrence is one link to a target: the page it stands on, its anchor
+// text, its place and the href as written.
+type Occurrence struct {
+	Page      string // canonical URL of the source page
+	CaptureID int64
+	Text      string
+	Place     archive.LinkPlace
+	Href      string
+	Fragment  string // the #fragment of the link, "" if none
+}
+
+// Target is one linked URL (without fragment) and its judgement.
+type Target struct {
+	URL      string // canonical
+	Internal bool   // on one of the crawled sites
+	Result   Result // Verdict "" when it was not judged
+	Skipped  string // why the crawl did not fetch it, if it did not
+	// Judged reports whether Result holds a verdict.
+	Judged bool
+	// CrossLanguage is set on broken targets that another language of
+	// the site has under the same slug (evidence in CrossEvidence).
+	CrossLanguage bool
+	CrossEvidence string
+	Occurrences   []Occurrence
+	// MissingFragments lists the #fragments of links to the target that
+	// name no element of it, each with its occurrences.
+	MissingFragments map[string][]Occurrence
+}
+
+// Hygiene is one problem with how links are written, grouped by the href
+// as written.
+type Hygiene struct {
+	Problem     string // empty-href, javascript, malformed, onclick-only, bad-scheme, mailto-syntax, tel-syntax, insecure, duplicate-url, …
+	Href        string
+	Target      string // the canonical URL a duplicate-url link should use, or the target of an insecure link
+	Detail      string
+	Occurrences []Occurrence
+}
+
+// Report is the outcome of an audit of one crawl run.
+type Report struct {
+	RunID   int64
+	Targets []*Target  // sorted by URL
+	Hygiene []*Hygiene // sorted by problem, then href
+	Pages   int
+	Links   int
+	Live    int // targets checked live (or from the cache)
+}
+
+// pageInfo is what the audit keeps of a page that may be a link target.
+type pageInfo struct {
+	title     string
+	kind      archive.PageKind
+	ids       map[string]bool
+	canonical string // <link rel=canonical>, resolved
+	noNews    bool
+}
+
+type capInfo struct {
+	capt     *archive.Capture
+	viaFinal bool // found by its final URL: the chain belongs to another URL
+}
+
+var (
+	reNotFoundTitle = regexp.MustCompile(`(?i)(\b404\b|not found|page (does not|doesn't) exist|no longer available|страница не найдена|не найдено|старонка не знойдзена|не знойдзена)`)
+	reNoNews        = regexp.MustCompile(`(?i)(no news (for|on) this day|there is no news|no news found|новостей за этот день нет|нет новостей|навін за гэты дзень няма|няма навін)`)
+)
+
+// Audit judges every link of every page of a run. site hosts are the hosts
+// of the run's captures; links elsewhere are external.
+func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report, error) {
+	canon := func(u *url.URL) (string, []string) {
+		c := *u
+		c.Fragment, c.RawFragment = "", ""
+		return c.String(), nil
+	}
+	if opts.Canonicalize != nil {
+		c, err := opts.Canonicalize(run)
+		if err != nil {
+			return nil, fmt.Errorf("links: canonical URLs of run %d: %w", run.ID, err)
+		}
+		if c != nil {
+			canon = c
+		}
+	}
+	rep := &Report{RunID: run.ID}
+
+	// Captures, by canonical URL, requested URL and final URL.
+	caps := map[string]capInfo{}
+	hosts := map[string]bool{}
+	for _, s := range run.Seeds {
+		if u, err := url.Parse(s); err == nil && u.Host != "" {
+			hosts[strings.ToLower(u.Host)] = true
+		}
+	}
+	err := a.EachCapture(ctx, run.ID, func(c *archive.Capture) error {
+		key := c.CanonicalURL
+		if key == "" {
+			key = c.URL
+		}
+		caps[key] = capInfo{capt: c}
+		if _, ok := caps[c.URL]; !ok {
+			caps[c.URL] = capInfo{capt: c}
+		}
+		if u, err := url.Parse(key); err == nil {
+			hosts[strings.ToLower(u.Host)] = true
+		}
+		if c.FinalURL != "" && len(c.Redirects) > 0 && c.Error == "" {
+			if u, err := url.Parse(c.FinalURL); err == nil {
+				fk, _ := canon(u)
+				if _, ok := caps[fk]; !ok {
+					caps[fk] = capInfo{capt: c, viaFinal: true}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("links: captures of run %d: %w", run.ID, err)
+	}
+
+	// Frontier: why URLs were not fetched, and duplicates.
+	skipped := map[string]string{}
+	fr := opts.Frontier
+	if fr == nil {
+		fr, _ = a.(FrontierReader)
+	}
+	if fr != nil {
+		err := fr.FrontierEntries(ctx, run.ID, "", func(e archive.FrontierEntry) error {
+			if _, ok := caps[e.URL]; ok {
+				return nil
+			}
+			if e.State == archive.FrontierDone && strings.HasPrefix(e.Reason, "duplicate of ") {
+				if c, ok := caps[strings.TrimPrefix(e.Reason, "duplicate of ")]; ok {
+					caps[e.URL] = capInfo{capt: c.capt, viaFinal: true}
+					return nil
+				}
+			}
+			skipped[e.URL] = e.Reason
+			if e.Reason == "" {
+				skipped[e.URL] = string(e.State)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("links: frontier of run %d: %w", run.ID, err)
+		}
+	}
+
+	// Pages and their links.
+	pages := map[int64]*pageInfo{}
+	lastSeg := map[string][]string{} // last path segment → captured 2xx page URLs
+	targets := map[string]*Target{}
+	hyg := map[string]*Hygiene{}
+	addHygiene := func(problem, href, target, detail string, o Occurrence) {
+		k := problem + "\x00" + href
+		h, ok := hyg[k]
+		if !ok {
+			h = &Hygiene{Problem: problem, Href: href, Target: target, Detail: detail}
+			hyg[k] = h
+		}
+		h.Occurrences = append(h.Occurrences, o)
+	}
+	private := map[string]bool{} // target → every linking page is private
+	err = a.EachPage(ctx, run.ID, func(c *archive.Capture, p *archive.Page) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rep.Pages++
+		src := c.CanonicalURL
+		if src == "" {
+			src = c.URL
+		}
+		info := &pageInfo{title: p.Title, kind: p.Kind, ids: make(map[string]bool, len(p.IDs))}
+		for _, id := range p.IDs {
+			info.ids[id] = true
+		}
+		if p.CanonicalURL != "" {
+			if cu, err := url.Parse(p.CanonicalURL); err == nil {
+				info.canonical, _ = canon(cu)
+			}
+		}
+		info.noNews = p.WordCount < 400 && reNoNews.MatchString(p.Body)
+		pages[c.ID] = info
+		if c.Status >= 200 && c.Status < 300 {
+			if u, err := url.Parse(src); err == nil {
+				seg := path0Last(u.Path)
+				if seg != "" {
+					lastSeg[seg] = append(lastSeg[seg], src)
+				}
+			}
+		}
+		srcURL, _ := url.Parse(firstNonEmpty(c.FinalURL, src))
+		https := srcURL != nil && srcURL.Scheme == "https"
+		fromPrivate := remotePrivate(c.RemoteAddr)
+		for _, l := range p.Links {
+			rep.Links++
+			o := Occurrence{Page: src, CaptureID: c.ID, Text: l.Text, Place: l.Place, Href: l.Href}
+			if problem := hygieneIssue(l); problem != "" {
+				href := l.Href
+				if problem == "onclick-only" && l.Raw != "" {
+					href = l.Raw
+				}
+				addHygiene(problem, href, "", "", o)
+			}
+			low := strings.ToLower(strings.TrimSpace(l.Href))
+			switch {
+			case strings.HasPrefix(low, "mailto:"):
+				if d := mailtoProblem(strings.TrimSpace(l.Href)); d != "" {
+					addHygiene("mailto-syntax", l.Href, "", d, o)
+				}
+				continue
+			case strings.HasPrefix(low, "tel:"):
+				if d := telProblem(strings.TrimSpace(l.Href)); d != "" {
+					addHygiene("tel-syntax", l.Href, "", d, o)
+				}
+				continue
+			}
+			if l.URL == "" || skipRel(l.Rel) {
+				continue
+			}
+			u, err := url.Parse(l.URL)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				continue
+			}
+			o.Fragment = u.Fragment
+			key, reasons := canon(u)
+			internal := hosts[strings.ToLower(u.Host)]
+			if !internal {
+				// A host variant of a crawled site (http/https, www) is internal.
+				if cu, err := url.Parse(key); err == nil && hosts[strings.ToLower(cu.Host)] {
+					internal = true
+				}
+			}
+			if https && u.Scheme == "http" && (l.Tag == "a" || l.Tag == "area" || l.Tag == "") {
+				addHygiene("insecure", l.Href, key, "an http:// link on an https page", o)
+			} else if https && u.Scheme == "http" {
+				addHygiene("insecure", l.Href, key, "an http:// resource on an https page (mixed content)", o)
+			} else if internal && u.Scheme == "http" && strings.HasPrefix(key, "https://") {
+				addHygiene("insecure", l.Href, key, "an http:// link to a site served over https", o)
+			}
+			if len(reasons) == 0 {
+				reasons = duplicateReasons(u)
+			}
+			for _, r := range reasons {
+				if r == "tracking-param" || r == "session-id" {
+					addHygiene("duplicate-url", l.Href, key, "the URL carries a "+strings.ReplaceAll(r, "-", " ")+"; link to the canonical URL", o)
+					break
+				}
+			}
+			t, ok := targets[key]
+			if !ok {
+				t = &Target{URL: key, Internal: internal}
+				targets[key] = t
+				private[key] = fromPrivate
+			} else if !fromPrivate {
+				private[key] = false
+			}
+			if l.Issue == "fragment" || (u.Fragment != "" && sameDoc(u, srcURL)) {
+				// A same-page #fragment: judged against this page's ids.
+				if u.Fragment != "" && !fragmentOK(u.Fragment, info.ids) {
+					if t.MissingFragments == nil {
+						t.MissingFragments = map[string][]Occurrence{}
+					}
+					t.MissingFragments[u.Fragment] = append(t.MissingFragments[u.Fragment], o)
+				}
+				continue
+			}
+			t.Occurrences = append(t.Occurrences, o)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("links: pages of run %d: %w", run.ID, err)
+	}
+
+	// Judge every target: from the archive, else live.
+	var live []Request
+	var liveTargets []*Target
+	for _, t := range targets {
+		if len(t.Occurrences) == 0 {
+			continue
+		}
+		needIDs := false
+		for _, o := range t.Occurrences {
+			needIDs = needIDs || (o.Fragment != "" && !ignorableFragment(o.Fragment))
+		}
+		if ci, ok := caps[t.URL]; ok && t.Internal {
+			r, recheck := fromCapture(ci, pages, caps, canon)
+			t.Result, t.Judged = r, true
+			if recheck && opts.Checker != nil {
+				live = append(live, Request{URL: t.URL, WantIDs: needIDs, FromPrivate: private[t.URL]})
+				liveTargets = append(liveTargets, t)
+			}
+			continue
+		}
+		t.Skipped = skipped[t.URL]
+		if t.Internal && t.Skipped == "" {
+			t.Skipped = "not in the crawl"
+		}
+		if opts.Checker != nil && (t.Internal || opts.External) {
+			live = append(live, Request{URL: t.URL, WantIDs: needIDs, FromPrivate: private[t.URL]})
+			liveTargets = append(liveTargets, t)
+		}
+	}
+	if len(live) > 0 {
+		results := opts.Checker.CheckAll(ctx, live)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for i, r := range results {
+			t := liveTargets[i]
+			if t.Judged && r.Verdict == Refused {
+				// The live re-check of a refused capture was refused too:
+				// keep the archive's evidence.
+				continue
+			}
+			if r.Verdict == OK && r.HasIDs {
+				if reNotFoundTitle.MatchString(r.Title) {
+					r.Verdict, r.Detail = SoftNotFound, fmt.Sprintf("200 with the title %q", r.Title)
+				}
+			}
+			t.Result, t.Judged = r, r.Verdict != Canceled
+			rep.Live++
+		}
+	}
+
+	// Fragments, and cross-language 404s.
+	for _, t := range targets {
+		if !t.Judged {
+			continue
+		}
+		if t.Result.Verdict == OK {
+			ids, known := targetIDs(t, caps, pages, canon)
+			if known {
+				for _, o := range t.Occurrences {
+					if o.Fragment == "" || fragmentOK(o.Fragment, ids) {
+						continue
+					}
+					if t.MissingFragments == nil {
+						t.MissingFragments = map[string][]Occurrence{}
+					}
+					t.MissingFragments[o.Fragment] = append(t.MissingFragments[o.Fragment], o)
+				}
+			}
+		}
+		if t.Result.Verdict == Broken && t.Internal {
+			t.CrossLanguage, t.CrossEvidence = crossLanguage(t, lastSeg)
+		}
+	}
+	// Links to a page that names another URL as its canonical (print
+	// versions, aliases) point at a duplicate.
+	for _, t := range targets {
+		if !t.Judged || t.Result.From != FromArchive || t.Result.Verdict != OK {
+			continue
+		}
+		p := pages[t.Result.CaptureID]
+		if p == nil || p.canonical == "" || p.canonical == t.URL || p.canonical == t.Result.FinalURL {
+			continue
+		}
+		for _, o := range t.Occurrences {
+			addHygiene("duplicate-url", o.Href, p.canonical, "the target names another URL as canonical:", o)
+		}
+	}
+	// Same-page fragments of pages that are never linked from elsewhere
+	// still count: they are judged already, as targets with only
+	// MissingFragments.
+	for _, t := range targets {
+		if len(t.Occurrences) == 0 && len(t.MissingFragments) > 0 {
+			t.Judged = true
+			t.Result.Verdict = OK
+		}
+	}
+
+	for _, t := range targets {
+		sortOccurrences(t.Occurrences)
+		for _, os := range t.MissingFragments {
+			sortOccurrences(os)
+		}
+		rep.Targets = append(rep.Targets, t)
+	}
+	sort.Slice(rep.Targets, func(i, j int) bool { return rep.Targets[i].URL < rep.Targets[j].URL })
+	for _, h := range hyg {
+		sortOccurrences(h.Occurrences)
+		rep.Hygiene = append(rep.Hygiene, h)
+	}
+	sort.Slice(rep.Hygiene, func(i, j int) bool {
+		if rep.Hygiene[i].Problem != rep.Hygiene[j].Problem {
+			return rep.Hygiene[i].Problem < rep.Hygiene[j].Problem
+		}
+		return rep.Hygiene[i].Href < rep.Hygiene[j].Href
+	})
+	return rep, nil
+}
+
+// fromCapture judges an internal target from its capture. recheck asks for
+// a live check: the crawl was refused or failed in transit, so the
+// archive does not know.
+func fromCapture(ci capInfo, pages map[int64]*pageInfo, caps map[string]capInfo, canon Canonicalizer) (Result, bool) {
+	c := ci.capt
+	r := Result{
+		URL: firstNonEmpty(c.CanonicalURL, c.URL), Status: c.Status, FinalURL: c.FinalURL,
+		CheckedAt: c.FetchedAt.UTC(), From: FromArchive, CaptureID: c.ID, BodySHA256: c.BodySHA256,
+	}
+	if !ci.viaFinal {
+		r.Chain = c.Redirects
+	}
+	errText := strings.ToLower(c.Error)
+	switch {
+	case strings.Contains(errText, "redirect loop"):
+		r.Verdict, r.Detail = RedirectLoop, c.Error
+		return r, false
+	case strings.Contains(errText, "redirects") && strings.Contains(errText, "more than"):
+		r.Verdict, r.Detail = TooManyRedirects, c.Error
+		return r, false
+	case c.Verdict == archive.VerdictRefused:
+		r.Verdict, r.Detail = Refused, fmt.Sprintf("the crawl was refused (%d): %s", c.Status, c.Error)
+		return r, true
+	case c.Verdict == archive.VerdictError && c.Status == 0:
+		r.Verdict, r.Detail = classifyText(c.Error), c.Error
+		return r, true
+	case strings.HasPrefix(errText, "redirect to") || strings.Contains(errText, "not fetched"):
+		// The chain left the crawl (out of scope, robots): only a live
+		// check can say where it ends.
+		r.Verdict, r.Detail = "", c.Error
+		return r, true
+	}
+	switch {
+	case c.Status >= 200 && c.Status < 300 || c.Status == 304 || c.Verdict == archive.VerdictRevisit:
+		r.Verdict = OK
+		if p := pages[c.ID]; p != nil {
+			r.Title = p.title
+			switch {
+			case reNotFoundTitle.MatchString(p.title):
+				r.Verdict, r.Detail = SoftNotFound, fmt.Sprintf("%d with the title %q", c.Status, p.title)
+			case p.noNews:
+				r.Verdict, r.Detail = SoftNotFound, fmt.Sprintf("%d with an empty day archive (\"no news\")", c.Status)
+			case !ci.viaFinal && len(c.Redirects) > 0 && p.kind == archive.KindHome && !isHomePath(r.URL):
+				r.Verdict, r.Detail = SoftNotFound, "redirected to the home page "+c.FinalURL
+			}
+		}
+	case c.Status >= 500:
+		r.Verdict, r.Detail = ServerError, fmt.Sprintf("%d %s", c.Status, statusText(c.Status))
+		return r, true
+	case c.Status >= 400:
+		r.Verdict, r.Detail = Broken, fmt.Sprintf("%d %s", c.Status, statusText(c.Status))
+	case c.Status >= 300:
+		r.Verdict, r.Detail = OK, fmt.Sprintf("%d without a followable Location", c.Status)
+	default:
+		r.Verdict, r.Detail = classifyText(c.Error), c.Error
+		return r, true
+	}
+	return r, false
+}
+
+// targetIDs returns the ids of the page a target ends at.
+func targetIDs(t *Target, caps map[string]capInfo, pages map[int64]*pageInfo, canon Canonicalizer) (map[string]bool, bool) {
+	if t.Result.From != FromArchive {
+		if !t.Result.HasIDs {
+			return nil, false
+		}
+		ids := make(map[string]bool, len(t.Result.IDs))
+		for _, id := range t.Result.IDs {
+			ids[id] = true
+		}
+		return ids, true
+	}
+	p := pages[t.Result.CaptureID]
+	if p == nil {
+		return nil, false // not HTML (a PDF's #page=2 is not ours to judge)
+	}
+	return p.ids, true
+}
+
+// crossLanguage reports whether a broken internal target's last path
+// segment (slug and id) is served under another language prefix.
+func crossLanguage(t *Target, lastSeg map[string][]string) (bool, string) {
+	u, err := url.Parse(t.URL)
+	if err != nil {
+		return false, ""
+	}
+	seg := path0Last(u.Path)
+	for _, other := range lastSeg[seg] {
+		ou, err := url.Parse(other)
+		if err != nil || ou.Path == u.Path {
+			continue
+		}
+		if a, b := firstSegment(u.Path), firstSegment(ou.Path); a != b && isLangCode(a) && isLangCode(b) {
+			return true, fmt.Sprintf("the slug exists in another language: %s", other)
+		}
+	}
+	return false, ""
+}
+
+func isLangCode(s string) bool {
+	if len(s) == 2 {
+		return s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z'
+	}
+	return len(s) == 5 && s[2] == '-'
+}
+
+func firstSegment(p string) string {
+	p = strings.TrimPrefix(p, "/")
+	seg, _, _ := strings.Cut(p, "/")
+	return seg
+}
+
+func path0Last(p string) string {
+	p = strings.TrimSuffix(p, "/")
+	return p[strings.LastIndexByte(p, '/')+1:]
+}
+
+func isHomePath(u string) bool {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	p := strings.Trim(pu.Path, "/")
+	return p == "" || isLangCode(p)
+}
+
+// hygieneIssue maps the extractor's link issues to hygiene problems.
+func hygieneIssue(l archive.Link) string {
+	switch l.Issue {
+	case "empty-href":
+		return "empty-href"
+	case "javascript":
+		return "javascript"
+	case "malformed":
+		return "malformed"
+	case "onclick":
+		return "onclick-only"
+	case "bad-scheme":
+		return "bad-scheme"
+	case "local-file":
+		return "local-file"
+	case "whitespace":
+		return "whitespace"
+	}
+	return ""
+}
+
+// skipRel reports link relations that are hints, not links to check.
+func skipRel(rel string) bool {
+	for _, r := range strings.Fields(rel) {
+		switch r {
+		case "preconnect", "dns-prefetch", "prefetch", "prerender":
+			return true
+		}
+	}
+	return false
+}
+
+// ignorableFragment reports fragments that are not element ids: "top"
+// (defined by HTML to mean the top of the page), client-side routes
+// ("#!/…", "#/…") and media fragments.
+func ignorableFragment(f string) bool {
+	return f == "" || strings.EqualFold(f, "top") || strings.HasPrefix(f, "!") || strings.HasPrefix(f, "/") ||
+		strings.HasPrefix(f, ":~:") || strings.HasPrefix(f, "page=") || strings.HasPrefix(f, "t=")
+}
+
+func fragmentOK(f string, ids map[string]bool) bool {
+	if ignorableFragment(f) || ids[f] {
+		return true
+	}
+	if d, err := url.PathUnescape(f); err == nil && ids[d] {
+		return true
+	}
+	return false
+}
+
+func sameDoc(u, page *url.URL) bool {
+	if page == nil {
+		return false
+	}
+	a, b := *u, *page
+	a.Fragment, a.RawFragment, b.Fragment, b.RawFragment = "", "", "", ""
+	return a.String() == b.String()
+}
+
+// remotePrivate reports whether a capture came from a non-public address.
+func remotePrivate(remote string) bool {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		host = remote
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	return !(Guard{}).Allowed(a)
+}
+
+// classifyText classifies a transport error recorded as text by the crawl.
+func classifyText(s string) Verdict {
+	l := strings.ToLower(s)
+	switch {
+	case strings.Contains(l, "no such host") || strings.Contains(l, "lookup "):
+		return DNSError
+	case strings.Contains(l, "x509") || strings.Contains(l, "tls"):
+		return TLSError
+	case strings.Contains(l, "connection refused"):
+		return ConnectionRefused
+	case strings.Contains(l, "timeout") || strings.Contains(l, "deadline exceeded"):
+		return Timeout
+	case strings.Contains(l, "reset") || strings.Contains(l, "eof"):
+		return ConnectionReset
+	}
+	return ConnectionError
+}
+
+func statusText(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return t
+	}
+	return "status"
+}
+
+func sortOccurrences(os []Occurrence) {
+	sort.SliceStable(os, func(i, j int) bool {
+		a, b := os[i], os[j]
+		if a.Page != b.Page {
+			return a.Page < b.Page
+		}
+		if a.Text != b.Text {
+			return a.Text < b.Text
+		}
+		return a.Place < b.Place
+	})
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// duplicateReasons finds tracking parameters and session ids in a URL when
+// no canonicalizer of the crawl is at hand.
+func duplicateReasons(u *url.URL) []string {
+	var out []string
+	if strings.Contains(strings.ToLower(u.Path), ";jsessionid=") || strings.Contains(strings.ToLower(u.Path), ";sid=") {
+		out = append(out, "session-id")
+	}
+	for k := range u.Query() {
+		k = strings.ToLower(k)
+		switch {
+		case strings.HasPrefix(k, "utm_"), k == "gclid", k == "fbclid", k == "yclid", k == "mc_cid", k == "mc_eid":
+			return append(out, "tracking-param")
+		case k == "jsessionid", k == "phpsessid", k == "sessionid", k == "sid":
+			return append(out, "session-id")
+		}
+	}
+	return out
+}
