@@ -202,7 +202,7 @@ func TestAuditFindings(t *testing.T) {
 	b.add(t, archive.Capture{URL: base + "/en/day/?d=1"}, doc("Archive: 1 May", `<p class="no_news">There is no news for this day.</p>`))
 	b.add(t, archive.Capture{URL: base + "/en/old/loop", Status: 302, FinalURL: base + "/en/old/loop", Verdict: archive.VerdictOK,
 		Redirects: []archive.Redirect{{URL: base + "/en/old/loop", Status: 302, Location: base + "/en/old/loop2"}, {URL: base + "/en/old/loop2", Status: 302, Location: base + "/en/old/loop"}},
-		Error: "redirect loop"}, "")
+		Error:     "redirect loop"}, "")
 	b.add(t, archive.Capture{URL: base + "/en/go/3", FinalURL: art(2),
 		Redirects: []archive.Redirect{{URL: base + "/en/go/3", Status: 301, Location: base + "/en/go/2"}, {URL: base + "/en/go/2", Status: 301, Location: base + "/en/go/1"}, {URL: base + "/en/go/1", Status: 301, Location: art(2)}}},
 		doc("Story two", `<h2 id="photos">Photos</h2>`))
