@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -727,6 +728,9 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 		for _, a := range pg.Authors {
 			fields = append(fields, struct{ name, text string }{"author", a})
 		}
+		// One finding per page, naming every placeholder found and where.
+		var found, where []string
+		evidence := ""
 		seen := map[string]bool{}
 		for _, f := range fields {
 			for _, re := range res {
@@ -735,17 +739,23 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 					continue
 				}
 				match := f.text[loc[0]:loc[1]]
-				key := strings.ToLower(match)
-				if seen[key] {
-					continue
+				if key := strings.ToLower(match); !seen[key] {
+					seen[key] = true
+					found = append(found, fmt.Sprintf("%q", match))
 				}
-				seen[key] = true
-				emit(archive.Finding{
-					Message:     fmt.Sprintf("Placeholder text %q in the %s", match, f.name),
-					Evidence:    around(f.text, loc[0], loc[1]),
-					EvidenceKey: key,
-				})
+				if !slices.Contains(where, f.name) {
+					where = append(where, f.name)
+				}
+				if evidence == "" {
+					evidence = around(f.text, loc[0], loc[1])
+				}
 			}
+		}
+		if len(found) > 0 {
+			emit(archive.Finding{
+				Message:  fmt.Sprintf("Placeholder text %s in the %s", strings.Join(found, ", "), strings.Join(where, ", ")),
+				Evidence: evidence,
+			})
 		}
 		return nil
 	}), nil

@@ -17,6 +17,10 @@ import (
 // type-checked against it when the rules are loaded.
 type Env struct {
 	archive.Page
+	// Kind shadows Page.Kind as a plain string, so that rules can write
+	// kind == "article". (Other named string types, such as a link's
+	// place, compare after string(): string(place) == "menu".)
+	Kind string `expr:"kind"`
 	// Status is the HTTP status of the capture.
 	Status int `expr:"status"`
 	// CapturedAt is when the capture was fetched (UTC).
@@ -32,7 +36,7 @@ type Env struct {
 
 // newEnv builds the expression environment of a page.
 func newEnv(p *PageContext) *Env {
-	env := &Env{Page: *p.Page, Now: p.Now}
+	env := &Env{Page: *p.Page, Kind: string(p.Page.Kind), Now: p.Now}
 	if p.Capture != nil {
 		env.Status = p.Capture.Status
 		env.CapturedAt = p.Capture.FetchedAt

@@ -34,6 +34,9 @@ type Kind struct {
 	// Params documents the parameters the kind accepts, one line each
 	// ("allow_agency_only (bool, default true): …"), for `rules explain`.
 	Params []string
+	// NeedsLinks says that the kind reads Page.Links. Links are the bulk of
+	// a stored page, so archives load them only when a rule needs them.
+	NeedsLinks bool
 	// Page compiles a rule of a page kind: it decodes and validates the
 	// rule's parameters (see [Params.Decode]) and returns the check. It is
 	// called once per rule, when the rules are loaded; an error makes the

@@ -106,6 +106,37 @@ func (c *compiled) line(key string) int {
 	return c.rule.Line
 }
 
+// NeedsLinks reports whether a rule of the set reads the links of pages: a
+// kind that says so, or an expression that names links.
+func (s *RuleSet) NeedsLinks() bool {
+	for _, c := range s.rules {
+		if c.kind != nil && c.kind.NeedsLinks {
+			return true
+		}
+		if c.expr != nil && (mentions(c.rule.When, "links") || mentions(c.rule.Assert, "links") || mentions(c.rule.EvidenceExpr, "links")) {
+			return true
+		}
+	}
+	return false
+}
+
+// mentions reports whether code uses the identifier name.
+func mentions(code, name string) bool {
+	for i := 0; ; {
+		j := strings.Index(code[i:], name)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before := j == 0 || !identByte(code[j-1])
+		after := j+len(name) >= len(code) || !identByte(code[j+len(name)])
+		if before && after {
+			return true
+		}
+		i = j + len(name)
+	}
+}
+
 // Rules returns the rules of the set, sorted by id.
 func (s *RuleSet) Rules() []*Rule {
 	out := make([]*Rule, len(s.rules))

@@ -71,9 +71,9 @@ type Request struct {
 	Waivers *Waivers
 	// FailOn is the failing threshold (default error).
 	FailOn FailOn
-	// MaxFindings, when ≥ 0, also fails the run when more open findings
-	// than this are reported, whatever their severity.
-	MaxFindings int
+	// MaxFindings, when not nil, also fails the run when more open
+	// findings than this are reported, whatever their severity.
+	MaxFindings *int
 	// ToolVersion and Config are recorded in the result.
 	ToolVersion string
 	Config      string
@@ -282,7 +282,7 @@ func CountFindings(fs []archive.Finding) report.Counts {
 }
 
 // failed decides whether a run fails the build, and says why.
-func failed(c report.Counts, fs []archive.Finding, on FailOn, maxFindings int) (bool, string) {
+func failed(c report.Counts, fs []archive.Finding, on FailOn, maxFindings *int) (bool, string) {
 	if r := on.rank(); r > 0 {
 		n := 0
 		for i := range fs {
@@ -294,8 +294,8 @@ func failed(c report.Counts, fs []archive.Finding, on FailOn, maxFindings int) (
 			return true, fmt.Sprintf("%d open finding(s) at or above %s", n, on)
 		}
 	}
-	if maxFindings >= 0 && c.Open > maxFindings {
-		return true, fmt.Sprintf("%d open finding(s), more than --max-findings %d", c.Open, maxFindings)
+	if maxFindings != nil && c.Open > *maxFindings {
+		return true, fmt.Sprintf("%d open finding(s), more than --max-findings %d", c.Open, *maxFindings)
 	}
 	return false, ""
 }
