@@ -218,7 +218,7 @@ func calendarHeatmap(id string, sec SectionCoverage, missed map[string]bool) tem
 // heatLegend draws the key shared by every heatmap.
 func heatLegend() template.HTML {
 	var b strings.Builder
-	b.WriteString(`<svg class="legend" viewBox="0 0 520 22" width="520" height="22" role="img" aria-label="Legend: shade by articles per day (0, 1, 2 to 3, 4 to 7, 8 or more); red cross: gap; dot: our run missed" xmlns="http://www.w3.org/2000/svg">`)
+	b.WriteString(`<svg class="legend" viewBox="0 0 640 22" width="640" height="22" role="img" aria-label="Legend: shade by articles per day (0, 1, 2 to 3, 4 to 7, 8 or more); red cross: gap; dot: our run missed" xmlns="http://www.w3.org/2000/svg">`)
 	x := 0
 	for i, label := range []string{"0", "1", "2–3", "4–7", "8+"} {
 		fmt.Fprintf(&b, `<rect x="%d" y="4" width="14" height="14" rx="2" fill="%s"/><text x="%d" y="16" font-size="11" fill="%s">%s</text>`, x, heatColor(i), x+18, colorText, label)
