@@ -309,4 +309,3 @@ func (b *Browser) Axe(t *testing.T) {
 	}
 	t.Logf("axe-core: %d violations", len(violations))
 }
-
