@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -149,14 +150,13 @@ func (p *Portal) renderCalendar(q req, year int, m time.Month) []byte {
 // byDate returns up to 20 listed articles dated at or before the end of t.
 func (p *Portal) byDate(lang int, t time.Time) []int {
 	end := time.Date(t.Year(), t.Month(), t.Day(), 23, 59, 59, 0, minsk)
-	var out []int
-	for _, i := range p.allItems[lang] {
-		if len(out) == 20 {
-			break
-		}
-		if !p.articleDate(int(i)).After(end) {
-			out = append(out, int(i))
-		}
+	items := p.allItems[lang]
+	// Items are newest first and dates never decrease with the index, so
+	// the first item at or before end is found by binary search.
+	k := sort.Search(len(items), func(k int) bool { return !p.articleDate(int(items[k])).After(end) })
+	out := make([]int, 0, 20)
+	for _, i := range items[k:min(k+20, len(items))] {
+		out = append(out, int(i))
 	}
 	return out
 }

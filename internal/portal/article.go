@@ -468,7 +468,36 @@ func (p *Portal) article(lang, i int) *article {
 // genitive, %[3]s topic, %[4]d a number, %% a percent sign. Unlike
 // fmt.Sprintf it does not complain about arguments a template leaves out.
 func fill(tmpl, nom, gen, topic string, num int) string {
-	return strings.NewReplacer("%[1]s", nom, "%[2]s", gen, "%[3]s", topic, "%[4]d", strconv.Itoa(num), "%%", "%").Replace(tmpl)
+	var b strings.Builder
+	b.Grow(len(tmpl) + len(topic) + len(nom))
+	for k := 0; k < len(tmpl); k++ {
+		c := tmpl[k]
+		if c != '%' || k+1 >= len(tmpl) {
+			b.WriteByte(c)
+			continue
+		}
+		if tmpl[k+1] == '%' {
+			b.WriteByte('%')
+			k++
+			continue
+		}
+		if k+4 < len(tmpl) && tmpl[k+1] == '[' && tmpl[k+3] == ']' {
+			switch tmpl[k+2] {
+			case '1':
+				b.WriteString(nom)
+			case '2':
+				b.WriteString(gen)
+			case '3':
+				b.WriteString(topic)
+			case '4':
+				b.WriteString(strconv.Itoa(num))
+			}
+			k += 4
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // sectionFirstSub returns the sub-section a section's crumb links to.

@@ -22,6 +22,18 @@ type builder struct {
 	p     *Portal
 	m     *Manifest
 	pages map[string]*Page
+	paths [3][]string // canonical URLs computed so far, by language and index
+}
+
+// path is Portal.path, remembered for the duration of the build.
+func (b *builder) path(lang, i int) string {
+	if b.paths[lang] == nil {
+		b.paths[lang] = make([]string, b.p.total())
+	}
+	if b.paths[lang][i] == "" {
+		b.paths[lang][i] = b.p.path(lang, i)
+	}
+	return b.paths[lang][i]
 }
 
 // add records a page, merging into an existing entry of the same URL.
@@ -169,7 +181,7 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 	home.Calendar = p.calendarTruth(lang, p.today(), false)
 	items, feat, photo := p.homeItems(lang)
 	for _, i := range items {
-		home.Items = append(home.Items, p.path(lang, i))
+		home.Items = append(home.Items, b.path(lang, i))
 	}
 	for _, i := range feat {
 		alias := p.pathIn(lang, i, secNews)
@@ -177,7 +189,7 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 		m.Links = append(m.Links, Link{From: home.URL, Href: alias, Target: alias, Attr: "href", Text: p.headlineOf(lang, i), Place: "featured", Reason: LinkDuplicate, Status: 200})
 	}
 	if photo >= 0 {
-		home.Items = append(home.Items, p.path(lang, photo))
+		home.Items = append(home.Items, b.path(lang, photo))
 	}
 	b.add(home)
 
@@ -193,7 +205,7 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 		u := p.rssLink(lang, i)
 		rss.Items = append(rss.Items, u)
 		m.Links = append(m.Links, Link{From: rss.URL, Href: "{scheme}://{host}" + u, Target: u, Attr: "link", Text: p.headlineOf(lang, i), Place: "feed", Reason: LinkDuplicate, Status: 200})
-		b.add(Page{URL: u, Kind: KindArticle, Lang: l, Status: 200, Canonical: p.path(lang, i), DuplicateOf: p.path(lang, i), DuplicateWhy: "utm"})
+		b.add(Page{URL: u, Kind: KindArticle, Lang: l, Status: 200, Canonical: b.path(lang, i), DuplicateOf: b.path(lang, i), DuplicateWhy: "utm"})
 	}
 	b.add(rss)
 
@@ -232,13 +244,13 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 					target = u[:strings.LastIndexByte(u, '/')+1] + href
 				}
 				pg.Items = append(pg.Items, target)
-				if target != p.path(lang, i) {
+				if target != b.path(lang, i) {
 					why := "page"
 					if sec == secRelease {
 						why = "jsessionid"
 					}
 					m.Links = append(m.Links, Link{From: u, Href: href, Target: target, Attr: "href", Text: p.headlineOf(lang, i), Place: "listing", Reason: LinkDuplicate, Status: 200})
-					b.add(Page{URL: target, Kind: p.articleKind(lang, i), Lang: l, Status: 200, Canonical: p.path(lang, i), DuplicateOf: p.path(lang, i), DuplicateWhy: why})
+					b.add(Page{URL: target, Kind: p.articleKind(lang, i), Lang: l, Status: 200, Canonical: b.path(lang, i), DuplicateOf: b.path(lang, i), DuplicateWhy: why})
 				}
 			}
 			if newTpl {
@@ -266,7 +278,7 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 		pg.Canonical = u
 		pg.Calendar = p.calendarTruth(lang, t, false)
 		for _, i := range items {
-			pg.Items = append(pg.Items, p.path(lang, i))
+			pg.Items = append(pg.Items, b.path(lang, i))
 		}
 		switch outcome {
 		case daySoft404:
@@ -285,7 +297,7 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 		bd.Quirks = []Quirk{QuirkAtOrBefore, QuirkSlow}
 		bd.Calendar = pg.Calendar
 		for _, i := range p.byDate(lang, t) {
-			bd.Items = append(bd.Items, p.path(lang, i))
+			bd.Items = append(bd.Items, b.path(lang, i))
 		}
 		b.add(bd)
 	}

@@ -292,25 +292,29 @@ func (p *Portal) storyHeadline(lang, i int) string {
 // runs of dashes collapse (the normal slug); without, punctuation leaves
 // runs of dashes (the photo-report quirk).
 func slugify(s string, squeeze bool) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
 		switch {
-		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			b.WriteRune(r)
-		case translit[r] != "" || r == 'ъ' || r == 'ь':
-			b.WriteString(translit[r])
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b = append(b, byte(r))
+		case r >= 'A' && r <= 'Z':
+			b = append(b, byte(r)+'a'-'A')
+		case r >= 'А' && r <= 'я', r >= 'Ѐ' && r <= 'џ':
+			b = append(b, translitOf(r)...)
 		case r == '\'' || r == '’':
 		default:
-			b.WriteByte('-')
+			if !squeeze || len(b) == 0 || b[len(b)-1] != '-' {
+				b = append(b, '-')
+			}
 		}
 	}
-	out := b.String()
-	if squeeze {
-		for strings.Contains(out, "--") {
-			out = strings.ReplaceAll(out, "--", "-")
-		}
-	}
-	return strings.Trim(out, "-")
+	return strings.Trim(string(b), "-")
+}
+
+// translitOf transliterates one Cyrillic letter (either case).
+func translitOf(r rune) string {
+	lower := unicode.ToLower(r)
+	return translit[lower]
 }
 
 // monthGen returns the genitive month name of a language.
