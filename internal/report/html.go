@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"embed"
@@ -10,6 +11,7 @@ import (
 	"html/template"
 	"io"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -66,12 +68,11 @@ func HTML(w io.Writer, a *Audit) error {
 	if err != nil {
 		return fmt.Errorf("html report: parse template: %w", err)
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(blob) + 256<<10)
-	if err := tmpl.Execute(&buf, page); err != nil {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	if err := tmpl.Execute(bw, page); err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("html report: write: %w", err)
 	}
 	return nil
@@ -125,7 +126,7 @@ type reportData struct {
 	Rules             []ruleGroup   `json:"rules"`
 	Pages             []pageGroup   `json:"pages"`
 	PagesWithFindings int           `json:"pages_with_findings"`
-	Findings          []findingView `json:"-"` // every finding, sorted
+	Findings          []*findingView `json:"-"` // every finding, sorted
 	FirstFindings     []findingView `json:"first_findings"`
 	ResolvedList      []findingView `json:"resolved_list"`
 
@@ -358,7 +359,7 @@ func buildReport(a *Audit) (*reportData, error) {
 	for i := range rulePages {
 		rulePages[i] = map[string]bool{}
 	}
-	d.Findings = make([]findingView, 0, len(in.Findings))
+	views := make([]findingView, 0, len(in.Findings))
 	for _, f := range in.Findings {
 		gi := d.rulesIdx[f.RuleID]
 		g := &groups[gi]
@@ -396,7 +397,7 @@ func buildReport(a *Audit) (*reportData, error) {
 			g.Suppressed++
 			d.Waived++
 		}
-		d.Findings = append(d.Findings, v)
+		views = append(views, v)
 	}
 	for i := range groups {
 		groups[i].Pages = len(rulePages[i])
@@ -428,17 +429,27 @@ func buildReport(a *Audit) (*reportData, error) {
 		d.rulesIdx[groups[i].ID] = i
 	}
 	d.Rules = groups
-	for i := range d.Findings {
-		d.Findings[i].Rule = &d.Rules[d.rulesIdx[d.Findings[i].RuleID]]
+	d.Findings = make([]*findingView, len(views))
+	for i := range views {
+		views[i].Rule = &d.Rules[d.rulesIdx[views[i].RuleID]]
+		d.Findings[i] = &views[i]
 	}
-	sort.SliceStable(d.Findings, func(i, j int) bool { return findingLess(&d.Findings[i], &d.Findings[j]) })
+	slices.SortStableFunc(d.Findings, func(a, b *findingView) int {
+		switch {
+		case findingLess(a, b):
+			return -1
+		case findingLess(b, a):
+			return 1
+		}
+		return 0
+	})
 	n := 0
 	for _, f := range d.Findings {
 		if n == firstFindings {
 			break
 		}
 		if f.Suppressed == "" {
-			d.FirstFindings = append(d.FirstFindings, f)
+			d.FirstFindings = append(d.FirstFindings, *f)
 			n++
 		}
 	}

@@ -43,7 +43,7 @@ type Browser struct {
 
 // chromiumPath finds the browser: $ARCHIVER_CHROMIUM, then chromium on the
 // PATH. CI installs Debian's chromium (.ci/run).
-func chromiumPath(t *testing.T) string {
+func chromiumPath(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("ARCHIVER_CHROMIUM"); p != "" {
 		return p
@@ -58,7 +58,7 @@ func chromiumPath(t *testing.T) string {
 }
 
 // Open starts a headless Chromium with no network features of its own.
-func Open(t *testing.T, scripts bool) *Browser {
+func Open(t testing.TB, scripts bool) *Browser {
 	t.Helper()
 	path := chromiumPath(t)
 	b := &Browser{}
@@ -142,7 +142,7 @@ func (b *Browser) listen(ctx context.Context) {
 // Frames attaches to the page's frames that run as targets of their own
 // (Chromium isolates sandboxed frames in their own process), replays their
 // logs into the record, and returns their contexts.
-func (b *Browser) Frames(t *testing.T) []context.Context {
+func (b *Browser) Frames(t testing.TB) []context.Context {
 	t.Helper()
 	infos, err := chromedp.Targets(b.Ctx)
 	if err != nil {
@@ -166,7 +166,7 @@ func (b *Browser) Frames(t *testing.T) []context.Context {
 
 // Run runs actions in the page and fails the test on an error, with what
 // the browser reported.
-func (b *Browser) Run(t *testing.T, actions ...chromedp.Action) {
+func (b *Browser) Run(t testing.TB, actions ...chromedp.Action) {
 	t.Helper()
 	if err := chromedp.Run(b.Ctx, actions...); err != nil {
 		b.mu.Lock()
@@ -176,14 +176,14 @@ func (b *Browser) Run(t *testing.T, actions ...chromedp.Action) {
 }
 
 // Eval evaluates a JavaScript expression in the page into out.
-func (b *Browser) Eval(t *testing.T, expr string, out any) {
+func (b *Browser) Eval(t testing.TB, expr string, out any) {
 	t.Helper()
 	b.Run(t, chromedp.Evaluate(expr, out))
 }
 
 // CheckClean fails the test on any console error, exception, dialog or
 // request that left the file.
-func (b *Browser) CheckClean(t *testing.T) {
+func (b *Browser) CheckClean(t testing.TB) {
 	t.Helper()
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -232,7 +232,7 @@ func browserService(req string) bool {
 
 // ArtifactDir is where screenshots go: $ARCHIVER_ARTIFACTS, or the test's
 // temporary directory.
-func ArtifactDir(t *testing.T) string {
+func ArtifactDir(t testing.TB) string {
 	if d := os.Getenv("ARCHIVER_ARTIFACTS"); d != "" {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
@@ -245,7 +245,7 @@ func ArtifactDir(t *testing.T) string {
 // FrameHasText looks for text inside the page's frames, through the DOM
 // domain (the sandboxed frame's document is not reachable from the page's
 // script, by design).
-func (b *Browser) FrameHasText(t *testing.T, text string) bool {
+func (b *Browser) FrameHasText(t testing.TB, text string) bool {
 	t.Helper()
 	var root *cdp.Node
 	b.Run(t, chromedp.ActionFunc(func(ctx context.Context) error {
@@ -277,7 +277,7 @@ func (b *Browser) FrameHasText(t *testing.T, text string) bool {
 // Axe runs axe-core's WCAG 2 A/AA rules on the page when
 // $ARCHIVER_AXE_JS names axe.min.js (npm install axe-core); serious and
 // critical violations fail the test.
-func (b *Browser) Axe(t *testing.T) {
+func (b *Browser) Axe(t testing.TB) {
 	t.Helper()
 	path := os.Getenv("ARCHIVER_AXE_JS")
 	if path == "" {
