@@ -123,12 +123,12 @@ type reportData struct {
 	Trend       template.HTML
 	TrendPoints []RunPoint `json:"trend"`
 
-	Rules             []ruleGroup   `json:"rules"`
-	Pages             []pageGroup   `json:"pages"`
-	PagesWithFindings int           `json:"pages_with_findings"`
+	Rules             []ruleGroup    `json:"rules"`
+	Pages             []pageGroup    `json:"pages"`
+	PagesWithFindings int            `json:"pages_with_findings"`
 	Findings          []*findingView `json:"-"` // every finding, sorted
-	FirstFindings     []findingView `json:"first_findings"`
-	ResolvedList      []findingView `json:"resolved_list"`
+	FirstFindings     []findingView  `json:"first_findings"`
+	ResolvedList      []findingView  `json:"resolved_list"`
 
 	Coverage   []coverageView `json:"coverage"`
 	MissedRuns []MissedRun    `json:"missed_runs"`
