@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/archiver-dev/archiver/internal/portal"
+)
+
+func TestDemoPrintsAddressAndWritesManifest(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "manifest.json")
+	out, errOut, code := appRun(t, "demo", "--articles", "30", "--seed", "5", "--day", "2", "--manifest", path)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"demo portal: http://127.0.0.1:", "/en/", "pages by kind", "article", "planted defects", "missing-byline", "traps 5"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m portal.Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("manifest JSON: %v", err)
+	}
+	if m.Seed != 5 || m.Articles != 30 || m.Day != 2 || len(m.Pages) < 300 || len(m.Changes) == 0 {
+		t.Errorf("manifest seed %d articles %d day %d pages %d changes %d", m.Seed, m.Articles, m.Day, len(m.Pages), len(m.Changes))
+	}
+}
+
+func TestDemoManifestToStdoutIsPureJSON(t *testing.T) {
+	out, errOut, code := appRun(t, "demo", "--articles", "24", "--manifest", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var m portal.Manifest
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("stdout is not the manifest: %v", err)
+	}
+	if !strings.Contains(errOut, "demo portal: http://127.0.0.1:") {
+		t.Errorf("summary not on stderr: %s", errOut)
+	}
+}
+
+func TestDemoRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"demo", "--articles", "5"},
+		{"demo", "--day", "-3"},
+		{"demo", "extra-argument"},
+		{"demo", "--addr", "256.0.0.1:99999"},
+	} {
+		_, errOut, code := appRun(t, args...)
+		if code != exitError {
+			t.Errorf("%v: exit %d, want %d (%s)", args, code, exitError, errOut)
+		}
+	}
+}
+
+func TestStartDemoPortal(t *testing.T) {
+	base, p, stop, err := startDemoPortal(context.Background(), demoPortalConfig{Portal: portal.Config{Seed: 1, Articles: 24}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(base, "http://127.0.0.1:") || strings.HasSuffix(base, "/") {
+		t.Errorf("base URL %q", base)
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	var article string
+	for _, pg := range p.Manifest().Pages {
+		if pg.Article != nil && pg.Status == 200 {
+			article = pg.URL
+			break
+		}
+	}
+	for _, u := range []string{"/robots.txt", "/en/", article} {
+		resp, err := client.Get(base + u)
+		if err != nil {
+			t.Fatalf("GET %s: %v", u, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d", u, resp.StatusCode)
+		}
+	}
+	stop()
+	if _, err := client.Get(base + "/robots.txt"); err == nil {
+		t.Error("the portal still answers after stop")
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for one writer and one reader.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestDemoServeUntilInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"archiver", "demo", "--serve", "--articles", "24"}, strings.NewReader(""), &out, &out)
+	}()
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(out.String(), "serving") {
+		select {
+		case err := <-done:
+			t.Fatalf("demo --serve returned early: %v\n%s", err, out.String())
+		case <-deadline:
+			t.Fatalf("demo --serve did not start:\n%s", out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	line := out.String()
+	addr := line[strings.Index(line, "http://"):]
+	addr = addr[:strings.Index(addr, "/en/")]
+	resp, err := http.Get(addr + "/en/")
+	if err != nil {
+		t.Fatalf("GET while serving: %v", err)
+	}
+	resp.Body.Close()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("demo --serve ended with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo --serve did not stop after the interrupt")
+	}
+}
