@@ -179,6 +179,7 @@ type flatRecord struct {
 	File        string   `json:"file"`
 	URL         string   `json:"url"`
 	Title       string   `json:"title"`
+	TitleFrom   string   `json:"title_evidence"`
 	Date        string   `json:"date"`
 	DateSource  string   `json:"date_source"`
 	DateText    string   `json:"date_text"`
@@ -221,7 +222,7 @@ func writePage(w io.Writer, format, arg, url string, p *archive.Page, perr error
 		if p.URL != "" {
 			rec.URL = p.URL
 		}
-		rec.Title = p.Headline
+		rec.Title, rec.TitleFrom = p.Headline, p.HeadlineEvidence
 		rec.Date, rec.DateSource, rec.DateText = p.Published.Value, p.Published.Source, p.Published.Text
 		rec.Modified = p.Modified.Value
 		rec.Author = strings.Join(p.Authors, "; ")

@@ -217,11 +217,7 @@ func (d *doc) extractAuthors() {
 		}
 	}
 	if p.Dateline.Agency != "" {
-		a := agencyName(p.Dateline.Agency)
-		if a == "" {
-			a = p.Dateline.Agency
-		}
-		setSource(a, "dateline")
+		setSource(p.Dateline.Agency, "dateline")
 	}
 	if d.profile != nil && d.profile.Author != "" {
 		d.sourceFromText(setSource)
@@ -392,11 +388,11 @@ func (d *doc) domByline() (persons []string, agency, evidence string) {
 	}
 	for _, n := range ordered {
 		text := textOf(n)
+		if title := collapse(attr(n, "title")); title != "" && (text == "" || fullerName(title, text)) {
+			text = title // "A. Kovalenko" with title="Anna Kovalenko"
+		}
 		if text == "" {
-			text = attr(n, "title")
-			if text == "" {
-				text = attr(n, "content")
-			}
+			text = attr(n, "content")
 		}
 		if runeLen(text) > 200 {
 			// A container: use its author links only.
@@ -461,6 +457,16 @@ func (d *doc) domByline() (persons []string, agency, evidence string) {
 		}
 	}
 	return nil, "", ""
+}
+
+// fullerName reports whether full is the same name as short written out
+// ("Anna Kovalenko" for "A. Kovalenko"): same last word, longer.
+func fullerName(full, short string) bool {
+	fw, sw := strings.Fields(full), strings.Fields(short)
+	if len(fw) == 0 || len(sw) == 0 || len(full) <= len(short) {
+		return false
+	}
+	return strings.EqualFold(fw[len(fw)-1], sw[len(sw)-1])
 }
 
 // describe names an element for evidence: tag.class#id.

@@ -22,7 +22,7 @@ const (
 
 var (
 	// "Photo by X", "Photos by X", "Photo: X", "Фото: БЕЛТА", "Фото М. Гучека. БЕЛТА", "Video: X", "© X", "Credit: X".
-	reCredit      = regexp.MustCompile(`(?i)(?:^|[\s(\[|.,;])((?:photos?|photographs?|photography|pictures?|images?|video|videos|footage|фото|фотографии|фотография|фота|фатаграфія|фотограф|видео|відэа|відео|bild|bilder|foto|fotos|zdjęcie|zdjęcia|fot\.)\s*(?:by|courtesy of|courtesy|credit|von|:|—|–|-|/)?\s*:?\s*([^\n|]{2,80}?)|(?:credits?|source|источник|крыніца|quelle)\s*:\s*([^\n|]{2,80}?)|©\s*(?:\d{4}\s*)?([^\n|]{2,80}?)|\(c\)\s*([^\n|]{2,80}?))\s*[)\]]?\s*$`)
+	reCredit      = regexp.MustCompile(`(?i)(?:^|[\s(\[|.,;])((?:(?:аўтар|автор|author)\s+)?(?:photos?|photographs?|photography|pictures?|images?|video|videos|footage|фот[оа]\p{L}*|фатаграфія|фотограф|видео|відэа|відео|bild|bilder|foto|fotos|zdjęcie|zdjęcia|fot\.)\s*(?:by|courtesy of|courtesy|credit|von|:|—|–|-|/)?\s*:?\s*([^\n|]{2,80}?)|(?:credits?|bildquelle|fotoquelle)\s*:\s*([^\n|]{2,80}?)|©\s*(?:\d{4}\s*)?([^\n|]{2,80}?)|\(c\)\s*([^\n|]{2,80}?))\s*[)\]]?\s*$`)
 	reCreditClass = regexp.MustCompile(`credit|copyright|photographer|photo-author|photo_author|image-source|img-source|caption-source|author-photo|photo-by|source`)
 	reSkipImage   = regexp.MustCompile(`(?i)logo|icon|sprite|avatar|pixel|spacer|blank\.gif|banner|badge|emoji|button|tracking|/ad[sx]?/|counter|gravatar|rating|flag`)
 )
@@ -115,7 +115,7 @@ func (d *doc) extractImages() {
 		if (ci != "" && reCreditClass.MatchString(ci)) || n.DataAtom == atom.Figcaption || n.DataAtom == atom.P || n.DataAtom == atom.Div || n.DataAtom == atom.Span || n.DataAtom == atom.Em {
 			t := textOf(n)
 			if runeLen(t) <= 120 && !hasBlockChild(n) {
-				if name, printed, kind, ok := creditOf(t); ok && creditStartsLine(t, printed) {
+				if name, printed, kind, ok := creditOf(t); ok && creditStartsLine(t, printed) && explicitCredit(printed) {
 					used[n] = true
 					p.Credits = append(p.Credits, archive.Credit{Kind: kind, Name: name, Text: printed})
 					return false
@@ -138,6 +138,26 @@ func (d *doc) extractImages() {
 			}
 		}
 	}
+}
+
+// explicitCredit reports whether a credit found away from any image says
+// so explicitly ("Photo by", "Photo:", "©"), unlike a section name such as
+// "Photo Reports".
+func explicitCredit(printed string) bool {
+	low := strings.ToLower(printed)
+	return strings.ContainsAny(low, ":©") || strings.Contains(low, " by ") || strings.Contains(low, "courtesy")
+}
+
+// pluralCredit reports whether a credit names several photos ("Photos by",
+// "Фотаздымкі:", "Фотографии:").
+func pluralCredit(printed string) bool {
+	low := strings.ToLower(printed)
+	for _, p := range []string{"photos", "pictures", "images", "фотаздымкі", "фотоснимки", "фотографии", "фотаграфіі", "bilder", "fotos", "zdjęcia"} {
+		if strings.HasPrefix(low, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // creditStartsLine reports whether the credit stands at the start of the
@@ -163,6 +183,11 @@ func imageSrc(img *html.Node) string {
 func skipImage(img *html.Node) bool {
 	src := imageSrc(img)
 	if src == "" || reSkipImage.MatchString(src) || reSkipImage.MatchString(classID(img)) {
+		return true
+	}
+	// An image driven by an inline script (onerror="this.remove()") is not
+	// content a reader is meant to see.
+	if hasAttr(img, "onerror") || hasAttr(img, "onload") {
 		return true
 	}
 	for _, k := range []string{"width", "height"} {
@@ -191,16 +216,28 @@ func (d *doc) nearHeadline(n *html.Node) bool {
 func (d *doc) captionOf(img *html.Node) string {
 	if fig := enclosing(img, atom.Figure, 4); fig != nil {
 		if fc := findFirst(fig, func(n *html.Node) bool { return n.DataAtom == atom.Figcaption }); fc != nil {
-			return truncateRunes(textOf(fc), 500)
+			return captionText(fc)
 		}
 	}
 	for _, sib := range followingElements(img, 3) {
 		ci := classID(sib)
 		if strings.Contains(ci, "caption") || strings.Contains(ci, "podpis") || strings.Contains(ci, "descr") || strings.Contains(ci, "legend") {
-			return truncateRunes(textOf(sib), 500)
+			return captionText(sib)
 		}
 	}
 	return ""
+}
+
+// captionText is the text of a caption without its credit: credit-classed
+// elements are left out, and a credit at the end of the text is cut.
+func captionText(n *html.Node) string {
+	t := textOfSkipping(n, func(c *html.Node) bool { return reCreditClass.MatchString(classID(c)) })
+	if _, printed, _, ok := creditOf(t); ok {
+		if i := strings.LastIndex(t, printed); i > 0 && creditStartsLine(t, printed) {
+			t = strings.TrimRight(t[:i], " (|/–—-")
+		}
+	}
+	return truncateRunes(t, 500)
 }
 
 type printedCredit struct{ text, from string }
@@ -241,6 +278,7 @@ func (d *doc) creditFor(img *html.Node, used map[*html.Node]bool) (name string, 
 	}
 	// An element right after the image (or after its link or wrapper):
 	// "Photo by sectsco.org".
+	sawCaption := false
 	for _, sib := range followingElements(img, 3) {
 		if used[sib] || sib.DataAtom == atom.Img || findFirst(sib, func(n *html.Node) bool { return n.DataAtom == atom.Img }) != nil {
 			break
@@ -253,9 +291,12 @@ func (d *doc) creditFor(img *html.Node, used map[*html.Node]bool) (name string, 
 			break
 		}
 		if nm, pr, k, found := creditOf(t); found && creditStartsLine(t, pr) {
+			if pluralCredit(pr) || strings.Contains(classID(sib), "gallery") {
+				break // a gallery's credit: bound to all its images below
+			}
 			used[sib] = true
 			from := CreditFromNear
-			if strings.Contains(classID(sib), "caption") {
+			if sawCaption || strings.Contains(classID(sib), "caption") {
 				from = CreditFromCaption
 			}
 			return nm, printedCredit{pr, from}, k, true
@@ -265,6 +306,9 @@ func (d *doc) creditFor(img *html.Node, used map[*html.Node]bool) (name string, 
 			return strings.Trim(t, " ©()"), printedCredit{t, CreditFromNear}, "photo", true
 		}
 		ci := classID(sib)
+		if strings.Contains(ci, "caption") || strings.Contains(ci, "descr") {
+			sawCaption = true
+		}
 		if !strings.Contains(ci, "caption") && !strings.Contains(ci, "descr") && !strings.Contains(ci, "photo") && !strings.Contains(ci, "img") && !strings.Contains(ci, "image") {
 			break
 		}

@@ -84,16 +84,16 @@ func parseDateline(t string) (dl archive.Dateline, ok bool) {
 	}
 	head := truncateRunes(t, 160)
 	if m := reDatelineDateAgency.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[3]) {
-		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: m[2], Agency: strings.TrimSpace(m[3]), Dash: dashOf(m[4])}, true
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: strings.TrimRight(m[2], ". "), Agency: strings.TrimSpace(m[3]), Dash: dashOf(m[4])}, true
 	}
 	if m := reDatelineTASS.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[3]) {
-		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: m[2], Agency: strings.TrimSpace(m[3]), Dash: "/."}, true
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: strings.TrimRight(m[2], ". "), Agency: strings.TrimSpace(m[3]), Dash: "/."}, true
 	}
 	if m := reDatelineAgency.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[2]) {
 		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], Agency: strings.TrimSpace(m[2]), Dash: dashOf(m[3])}, true
 	}
 	if m := reDatelineDate.FindStringSubmatch(head); m != nil && placeOK(m[1]) {
-		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: m[2], Dash: dashOf(m[3])}, true
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: strings.TrimRight(m[2], ". "), Dash: dashOf(m[3])}, true
 	}
 	if m := reDatelinePlace.FindStringSubmatch(head); m != nil && placeOK(m[1]) && len(t) > 80 {
 		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], Dash: dashOf(m[2])}, true

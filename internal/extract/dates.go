@@ -84,8 +84,10 @@ func (d *doc) extractDates(_ string) {
 		if pd.Year == 0 {
 			return false
 		}
-		t := time.Date(pd.Year, time.Month(pd.Month), pd.Day, 0, 0, 0, 0, time.UTC)
-		return t.Year() >= 1995 && !t.After(maxDate)
+		// A date printed or declared on the page is kept even when it lies
+		// in the future (a "future date" is a finding, not noise); only
+		// go-htmldate's guess is bounded by the fetch time.
+		return pd.Year >= 1995
 	}
 	var pub, mod []dateCand
 	addPub := func(pd parsedDate, text, source string, rank int) {
@@ -102,7 +104,7 @@ func (d *doc) extractDates(_ string) {
 	// Profile selector.
 	if d.profile != nil && d.profile.Date != "" {
 		if n := d.profile.first(d.root, d.profile.Date); n != nil {
-			t := textOf(n)
+			t := rawText(n)
 			if pd, found := d.parseVisible(t); found {
 				addPub(pd, pd.Match, DateFromProfile, rankProfile)
 			} else if v := attr(n, "datetime"); v != "" {
@@ -190,14 +192,21 @@ func (d *doc) extractDates(_ string) {
 	// A dateline day without a year takes the year of the published date.
 	if p.Dateline.DateText != "" && p.Dateline.Date == "" {
 		if dl, found := parseDateText(p.Dateline.DateText, true); found {
+			// The latest such day on or before the publication date (or
+			// the fetch time, if that is earlier): a dateline is never
+			// written after the story is published or archived.
 			year := 0
 			if best != nil {
-				year = best.d.Year
-				if dl.Month == 12 && best.d.Month == 1 {
-					year--
+				ref := time.Date(best.d.Year, time.Month(best.d.Month), best.d.Day, 0, 0, 0, 0, time.UTC)
+				if now := time.Date(d.now.Year(), d.now.Month(), d.now.Day(), 0, 0, 0, 0, time.UTC); now.Before(ref) {
+					ref = now
 				}
-				if dl.Month == 1 && best.d.Month == 12 {
-					year++
+				ref = ref.AddDate(0, 0, 2)
+				for y := ref.Year(); y >= ref.Year()-1; y-- {
+					if validYMD(y, dl.Month, dl.Day) && !time.Date(y, time.Month(dl.Month), dl.Day, 0, 0, 0, 0, time.UTC).After(ref) {
+						year = y
+						break
+					}
 				}
 			}
 			if year > 0 && validYMD(year, dl.Month, dl.Day) {
@@ -330,7 +339,7 @@ func (d *doc) visibleDates() []visibleDate {
 				v = attr(n, "content")
 			}
 			pd, found := isoDatePart(v)
-			text := textOf(n)
+			text := rawText(n)
 			if !found {
 				pd, found = d.parseVisible(text)
 			}
@@ -347,7 +356,7 @@ func (d *doc) visibleDates() []visibleDate {
 				return false
 			}
 			v := attr(n, "datetime")
-			text := textOf(n)
+			text := rawText(n)
 			pd, found := isoDatePart(v)
 			if !found {
 				pd, found = d.parseVisible(text)
@@ -377,7 +386,7 @@ func (d *doc) visibleDates() []visibleDate {
 		if ci == "" || !reDateClass.MatchString(ci) || inLink {
 			return true
 		}
-		t := textOf(n)
+		t := rawText(n)
 		if t == "" || runeLen(t) > 120 {
 			return true
 		}
@@ -402,15 +411,25 @@ func (d *doc) visibleDates() []visibleDate {
 		out = append(out, visibleDate{pd, pd.Match, DateFromVisible, rank, modified})
 		return false
 	})
-	// A date printed as plain text right around the headline ("3 Apr 2024"
-	// in the page header).
+	// Short elements right before or after the headline ("3 Apr 2024" in
+	// the page header, whatever their class).
+	for _, n := range d.headlineNeighbours() {
+		t := rawText(n)
+		if t == "" || runeLen(t) > 80 {
+			continue
+		}
+		if pd, found := d.parseVisible(t); found {
+			out = append(out, visibleDate{pd, pd.Match, DateFromVisible, rankVisibleNear, reModWords.MatchString(t) && !rePubWords.MatchString(t)})
+		}
+	}
+	// A date printed as plain text right around the headline.
 	if headTop != nil {
 		walk(headTop, func(n *html.Node) bool {
-			if n.Type == html.ElementNode && (skipText(n) || n.DataAtom == atom.A) {
+			if n.Type == html.ElementNode && (skipText(n) || n.DataAtom == atom.A || n == d.headline) {
 				return false
 			}
 			if n.Type == html.TextNode {
-				t := collapse(n.Data)
+				t := rawString(n.Data)
 				if t != "" && runeLen(t) <= 80 {
 					if pd, found := d.parseVisible(t); found {
 						out = append(out, visibleDate{pd, pd.Match, DateFromVisible, rankVisibleHeadText, reModWords.MatchString(t) && !rePubWords.MatchString(t)})
@@ -419,6 +438,32 @@ func (d *doc) visibleDates() []visibleDate {
 			}
 			return true
 		})
+	}
+	return out
+}
+
+// headlineNeighbours returns up to three element siblings before and after
+// the headline (or after its wrapper, when the headline is alone in it).
+func (d *doc) headlineNeighbours() []*html.Node {
+	if d.headline == nil {
+		return nil
+	}
+	h := d.headline
+	for i := 0; i < 2 && h.Parent != nil && h.PrevSibling == nil && h.NextSibling == nil; i++ {
+		h = h.Parent
+	}
+	var out []*html.Node
+	for s, k := h.PrevSibling, 0; s != nil && k < 3; s = s.PrevSibling {
+		if s.Type == html.ElementNode {
+			out = append(out, s)
+			k++
+		}
+	}
+	for s, k := h.NextSibling, 0; s != nil && k < 3; s = s.NextSibling {
+		if s.Type == html.ElementNode {
+			out = append(out, s)
+			k++
+		}
 	}
 	return out
 }

@@ -58,8 +58,11 @@ var (
 	reMDYSlash = regexp.MustCompile(`(?:^|[^\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:[^\d]|$)`)
 	reDayMonth = regexp.MustCompile(`(?:^|[^\p{L}\d])(\d{1,2})(?:st|nd|rd|th|-?го|-?е)?\.?\s*(?:de\s+)?(` + monthAlt + `)\.?(?:[^\p{L}]|$)(?:\s*(?:de\s+)?,?\s*(\d{4}))?`)
 	reMonthDay = regexp.MustCompile(`(?:^|[^\p{L}])(` + monthAlt + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:[^\d]|$)(?:\s*,?\s*(\d{4}))?`)
+	reYearWord = regexp.MustCompile(`^\s*(?:года|гада|г\.|року|р\.|roku|r\.|jahres)`)
 	reTime     = regexp.MustCompile(`(?:^|[^\d])(\d{1,2})[:.](\d{2})(?:[^\d]|$)`)
 )
+
+var spaceReplacer = strings.NewReplacer("\u00a0", "  ", "\u202f", "   ", "\u2009", "   ", "\u2007", "   ")
 
 // parsedDate is a calendar date read from text; Year is 0 when the text
 // gives only a day and a month.
@@ -124,7 +127,13 @@ func parseDate(s string, allowNoYear, dayFirst bool) (parsedDate, bool) {
 	if len(s) > 400 {
 		s = truncateRunes(s, 400)
 	}
-	low := strings.ToLower(s)
+	// No-break and thin spaces become as many ASCII spaces as they have
+	// bytes, so that positions in low are positions in s and the match keeps
+	// the text as printed ("12\u00a0студзеня 2024").
+	low := strings.ToLower(spaceReplacer.Replace(s))
+	if len(low) != len(s) {
+		s = low // a case mapping changed the length: report the lower-case text
+	}
 	type hit struct {
 		p   parsedDate
 		pos int
@@ -195,9 +204,14 @@ func parseDate(s string, allowNoYear, dayFirst bool) (parsedDate, bool) {
 		return parsedDate{}, false
 	}
 	p := best.p
+	end := best.pos + len(p.Match)
+	// "12 августа 2026 года", "3 April 2024 r."
+	if m := reYearWord.FindStringIndex(low[end:]); m != nil && p.Year != 0 {
+		end += m[1]
+		p.Match = s[best.pos:end]
+	}
 	// A time printed right after the date ("08 января 2026, 19:51").
 	if !p.HasTime {
-		end := best.pos + len(p.Match)
 		if end <= len(low) {
 			rest := low[end:]
 			if len(rest) > 24 {

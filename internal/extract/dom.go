@@ -120,6 +120,35 @@ func appendText(b *strings.Builder, n *html.Node, skip func(*html.Node) bool) {
 	}
 }
 
+// rawText returns the text under n as printed: runs of other white space
+// become one space, but no-break spaces are kept; soft hyphens are dropped.
+func rawText(n *html.Node) string {
+	var in strings.Builder
+	appendText(&in, n, nil)
+	return rawString(in.String())
+}
+
+// rawString is rawText for a string.
+func rawString(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if r == '\u00AD' || r == '\u200B' {
+			continue
+		}
+		if r != '\u00A0' && r != '\u202F' && unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // collapse trims s and collapses runs of white space (including no-break
 // spaces) into one space; soft hyphens and zero-width characters are removed.
 func collapse(s string) string {

@@ -107,6 +107,11 @@ func (d *doc) extractHeadline() {
 	// 2. The structured headline: JSON-LD, then og:title, then <title>,
 	// without the site's name.
 	for _, s := range structured {
+		if s.from == "title" {
+			// The <title> alone is the page's title (Page.Title), not a
+			// printed headline.
+			break
+		}
 		t := stripSite(s.text, site)
 		if t != "" && !isSiteName(t, site) {
 			p.Headline, p.HeadlineEvidence = t, s.from

@@ -61,7 +61,9 @@ func (d *doc) classify() {
 		set(archive.KindArticle, "og:type article and %d words of body", p.WordCount)
 	case reListingPath.MatchString(path+"?"+query) && listLinks >= 5:
 		set(archive.KindListing, "URL of a list (%s) with %d item links", path, listLinks)
-	case p.Headline != "" && (p.Published.Value != "" || p.Dateline.Raw != "") && p.WordCount >= 80 && listLinks < 12:
+	case p.Dateline.Raw != "" && p.WordCount >= 20:
+		set(archive.KindArticle, "a wire dateline (%q) and %d words of body", p.Dateline.Raw, p.WordCount)
+	case (p.Headline != "" || p.Title != "") && p.Published.Value != "" && p.WordCount >= 40 && listLinks < 12:
 		set(archive.KindArticle, "headline, a date (%s) and %d words of body", p.Published.Source, p.WordCount)
 	case listLinks >= 8:
 		set(archive.KindListing, "%d item links with teaser-length text", listLinks)
