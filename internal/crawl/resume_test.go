@@ -2,6 +2,7 @@ package crawl_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -20,8 +21,9 @@ import (
 // The child process of TestResumeAfterKill crawls the seed in these
 // variables into the archive, until it is killed.
 const (
-	childDBEnv   = "ARCHIVER_CRAWL_TEST_CHILD_DB"
-	childSeedEnv = "ARCHIVER_CRAWL_TEST_CHILD_SEED"
+	childDBEnv    = "ARCHIVER_CRAWL_TEST_CHILD_DB"
+	childSeedEnv  = "ARCHIVER_CRAWL_TEST_CHILD_SEED"
+	childBenchEnv = "ARCHIVER_CRAWL_TEST_CHILD_BENCH" // politeness off, 8 workers, summary as JSON on stdout
 )
 
 func TestMain(m *testing.M) {
@@ -39,9 +41,17 @@ func crawlChild(db, seed string) int {
 		return 2
 	}
 	defer st.Close()
-	if _, err := crawl.Run(ctx, testConfig(seed), st); err != nil {
+	cfg := testConfig(seed)
+	if os.Getenv(childBenchEnv) != "" {
+		cfg.Workers, cfg.HostConcurrency = 8, 8
+	}
+	sum, err := crawl.Run(ctx, cfg, st)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
+	}
+	if os.Getenv(childBenchEnv) != "" {
+		json.NewEncoder(os.Stdout).Encode(sum)
 	}
 	return 0
 }

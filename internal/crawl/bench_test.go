@@ -1,0 +1,147 @@
+package crawl_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/archiver-dev/archiver/internal/crawl"
+	"github.com/archiver-dev/archiver/internal/portal"
+	"github.com/archiver-dev/archiver/internal/sqlite"
+)
+
+// benchArticles is the demo portal's size for BenchmarkCrawlPortal:
+// articles per language (3,000 gives well over 10,000 pages). Override with
+// ARCHIVER_BENCH_ARTICLES.
+func benchArticles() int {
+	if n, err := strconv.Atoi(os.Getenv("ARCHIVER_BENCH_ARTICLES")); err == nil && n > 0 {
+		return n
+	}
+	return 3000
+}
+
+// childRun is one crawl in a child process, measured from outside.
+type childRun struct {
+	sum     crawl.Summary
+	elapsed time.Duration
+	maxRSS  int64 // bytes
+}
+
+// runCrawlChild crawls seed into db in a child process (this test binary),
+// so that its peak RSS is the crawler's alone, not the portal's.
+func runCrawlChild(b *testing.B, db, seed string) childRun {
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
+	cmd.Env = append(os.Environ(), childDBEnv+"="+db, childSeedEnv+"="+seed, childBenchEnv+"=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("crawl child: %v", err)
+	}
+	r := childRun{elapsed: time.Since(start)}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSS = ru.Maxrss * 1024
+	}
+	if err := json.Unmarshal(out.Bytes(), &r.sum); err != nil {
+		b.Fatalf("crawl child output %q: %v", out.String(), err)
+	}
+	return r
+}
+
+func fileSize(paths ...string) int64 {
+	var n int64
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
+}
+
+// BenchmarkCrawlPortal crawls a 10,000-page demo portal over loopback with
+// politeness off, then crawls it again, and mirrors it with wget in the
+// same run. It reports pages/s, the crawler's peak RSS, the archive's bytes
+// per page after the first crawl and what the recrawl added per page.
+//
+//	go test -run '^$' -bench CrawlPortal -benchtime 1x ./internal/crawl/
+func BenchmarkCrawlPortal(b *testing.B) {
+	p, err := portal.New(portal.Config{Seed: 1, Articles: benchArticles()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(p.Handler())
+	defer srv.Close()
+	for range b.N {
+		dir := b.TempDir()
+		db := filepath.Join(dir, "bench.db")
+		first := runCrawlChild(b, db, srv.URL+"/")
+		size1 := fileSize(db, db+"-wal")
+		second := runCrawlChild(b, db, srv.URL+"/")
+		size2 := fileSize(db, db+"-wal")
+
+		st, err := sqlite.OpenReadOnly(context.Background(), db)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rs1, err1 := st.RunStats(context.Background(), first.sum.RunID)
+		rs2, err2 := st.RunStats(context.Background(), second.sum.RunID)
+		st.Close()
+		if err1 != nil || err2 != nil {
+			b.Fatal(err1, err2)
+		}
+		pages1 := float64(rs1.Captures)
+		b.ReportMetric(pages1, "pages")
+		b.ReportMetric(pages1/first.elapsed.Seconds(), "pages/s")
+		b.ReportMetric(float64(rs2.Captures)/second.elapsed.Seconds(), "recrawl-pages/s")
+		b.ReportMetric(float64(max(first.maxRSS, second.maxRSS))/(1<<20), "peak-RSS-MB")
+		b.ReportMetric(float64(size1)/pages1, "archive-bytes/page")
+		b.ReportMetric(float64(size2-size1)/float64(rs2.Captures), "recrawl-bytes/page")
+		b.ReportMetric(float64(second.sum.Counts.Captured), "recrawl-new-bodies")
+		b.Logf("first crawl: %d captures in %v (%d requests); recrawl: %d captures, %d revisits, %d new bodies in %v; archive %d → %d bytes",
+			rs1.Captures, first.elapsed.Round(time.Millisecond), first.sum.Fetches, rs2.Captures, second.sum.Counts.Revisits,
+			second.sum.Counts.Captured, second.elapsed.Round(time.Millisecond), size1, size2)
+
+		wget, err := exec.LookPath("wget")
+		if err != nil {
+			b.Log("wget is not installed: the wget --mirror comparison is skipped (apt-get install wget)")
+			continue
+		}
+		mirror := filepath.Join(dir, "mirror")
+		// wget has no trap limits: it walks the portal's endless calendar
+		// until it is stopped. It gets three times the crawler's time (at
+		// least 30 s), and its rate is the files it wrote in that time.
+		budget := max(3*first.elapsed, 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), budget)
+		cmd := exec.CommandContext(ctx, wget, "--mirror", "--quiet", "--no-parent", "--level=20", "-e", "robots=on", "-P", mirror, srv.URL+"/")
+		start := time.Now()
+		err = cmd.Run() // wget exits 8 when some pages answered 4xx/5xx
+		el := time.Since(start)
+		stopped := ctx.Err() != nil
+		cancel()
+		if ee, ok := err.(*exec.ExitError); err != nil && !stopped && (!ok || ee.ExitCode() != 8) {
+			b.Fatalf("wget: %v", err)
+		}
+		files := 0
+		filepath.WalkDir(mirror, func(_ string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				files++
+			}
+			return nil
+		})
+		var rss int64
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = ru.Maxrss * 1024
+		}
+		b.ReportMetric(float64(files)/el.Seconds(), "wget-pages/s")
+		b.ReportMetric(float64(rss)/(1<<20), "wget-peak-RSS-MB")
+		b.Logf("wget --mirror: %d files in %v (stopped at the time budget: %v)", files, el.Round(time.Millisecond), stopped)
+	}
+}
