@@ -13,6 +13,22 @@ import (
 
 var _ archive.CaptureStore = (*Store)(nil)
 
+// The statements of PutCapture (see hotWrites).
+const (
+	sqlBodyExists = `SELECT 1 FROM bodies WHERE sha256 = ?`
+	sqlInsertBody = `INSERT INTO bodies (sha256, codec, size, stored_size, run_id, data)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`
+	sqlInsertCapture = `INSERT INTO captures (
+			run_id, url, canonical_url, final_url, redirects, method, request_headers,
+			status, proto, headers, content_type, remote_addr, fetched_at, duration_ns,
+			content_length, size, truncated, body_sha256, depth, discovered_from,
+			verdict, revisit_of, error)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`
+	sqlEndClaim = `UPDATE frontier SET state = 'done', reason = ?
+		WHERE run_id = ? AND url = ? AND state = 'claimed'`
+)
+
 // emptySHA256 is the SHA-256 of no bytes.
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
@@ -108,9 +124,11 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		newBody = false
 		if compress {
-			res, err := tx.ExecContext(ctx, `INSERT INTO bodies (sha256, codec, size, stored_size, run_id, data)
-				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
-				sum, string(kind), size, len(blob), c.RunID, blob)
+			st, err := s.txStmt(ctx, tx, sqlInsertBody)
+			if err != nil {
+				return err
+			}
+			res, err := st.ExecContext(ctx, sum, string(kind), size, len(blob), c.RunID, blob)
 			if err != nil {
 				return fmt.Errorf("store body: %w", err)
 			}
@@ -140,13 +158,11 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 		if method == "" {
 			method = "GET"
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO captures (
-				run_id, url, canonical_url, final_url, redirects, method, request_headers,
-				status, proto, headers, content_type, remote_addr, fetched_at, duration_ns,
-				content_length, size, truncated, body_sha256, depth, discovered_from,
-				verdict, revisit_of, error)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			RETURNING id`,
+		st, err := s.txStmt(ctx, tx, sqlInsertCapture)
+		if err != nil {
+			return err
+		}
+		err = st.QueryRowContext(ctx,
 			c.RunID, c.URL, c.CanonicalURL, c.FinalURL, string(redirects), method, string(reqHeader),
 			c.Status, c.Proto, string(header), c.ContentType(), c.RemoteAddr, timeText(c.FetchedAt), int64(c.Duration),
 			c.ContentLength, size, c.Truncated, sumArg, c.Depth, c.DiscoveredFrom,
@@ -160,8 +176,10 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 		// The fetch of a claimed URL is over once its response is stored:
 		// ending the claim in the same transaction means a crash between
 		// PutCapture and Finish cannot make a resumed crawl fetch it again.
-		_, err = tx.ExecContext(ctx, `UPDATE frontier SET state = 'done', reason = ?
-			WHERE run_id = ? AND url = ? AND state = 'claimed'`, string(c.Verdict), c.RunID, c.CanonicalURL)
+		if st, err = s.txStmt(ctx, tx, sqlEndClaim); err != nil {
+			return err
+		}
+		_, err = st.ExecContext(ctx, string(c.Verdict), c.RunID, c.CanonicalURL)
 		return err
 	})
 	if err != nil {
@@ -209,7 +227,7 @@ func validSHA256(s string) bool {
 
 func (s *Store) bodyExists(ctx context.Context, sum string) (bool, error) {
 	var one int
-	err := s.rdb.QueryRowContext(ctx, `SELECT 1 FROM bodies WHERE sha256 = ?`, sum).Scan(&one)
+	err := s.rstmts[sqlBodyExists].QueryRowContext(ctx, sum).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

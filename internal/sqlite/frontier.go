@@ -12,6 +12,20 @@ import (
 
 var _ archive.Frontier = (*Store)(nil)
 
+// The statements of the crawl loop (see hotWrites).
+const (
+	sqlEnqueue = `INSERT INTO frontier
+		(run_id, url, state, reason, depth, discovered_from, attempts, not_before)
+		VALUES (?, ?, 'queued', ?, ?, ?, ?, ?) ON CONFLICT (run_id, url) DO NOTHING`
+	sqlClaim = `UPDATE frontier SET state = 'claimed'
+		WHERE rowid IN (
+			SELECT rowid FROM frontier
+			WHERE run_id = ? AND state = 'queued' AND not_before <= ?
+			ORDER BY depth, rowid LIMIT ?)
+		RETURNING rowid, url, reason, depth, discovered_from, attempts, not_before`
+	sqlFinish = `UPDATE frontier SET state = ?, reason = ? WHERE run_id = ? AND url = ?`
+)
+
 // Enqueue adds entries in state queued; URLs already in the run's frontier
 // (in any state) are left as they are. It returns how many were new. All
 // entries are added in one transaction.
@@ -22,9 +36,7 @@ func (s *Store) Enqueue(ctx context.Context, runID int64, entries []archive.Fron
 	added := 0
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		added = 0
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO frontier
-			(run_id, url, state, reason, depth, discovered_from, attempts, not_before)
-			VALUES (?, ?, 'queued', ?, ?, ?, ?, ?) ON CONFLICT (run_id, url) DO NOTHING`)
+		stmt, err := s.txStmt(ctx, tx, sqlEnqueue)
 		if err != nil {
 			return err
 		}
@@ -67,14 +79,11 @@ func (s *Store) Claim(ctx context.Context, runID int64, n int, now time.Time) ([
 	var got []claimed
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		got = got[:0]
-		rows, err := tx.QueryContext(ctx, `
-			UPDATE frontier SET state = 'claimed'
-			WHERE rowid IN (
-				SELECT rowid FROM frontier
-				WHERE run_id = ? AND state = 'queued' AND not_before <= ?
-				ORDER BY depth, rowid LIMIT ?)
-			RETURNING rowid, url, reason, depth, discovered_from, attempts, not_before`,
-			runID, timeText(now), n)
+		st, err := s.txStmt(ctx, tx, sqlClaim)
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, runID, timeText(now), n)
 		if err != nil {
 			return err
 		}
@@ -115,9 +124,11 @@ func (s *Store) Finish(ctx context.Context, runID int64, url string, state archi
 		return fmt.Errorf("finish %s in run %d: state %q is not done or skipped", url, runID, state)
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx,
-			`UPDATE frontier SET state = ?, reason = ? WHERE run_id = ? AND url = ?`,
-			string(state), reason, runID, url)
+		st, err := s.txStmt(ctx, tx, sqlFinish)
+		if err != nil {
+			return err
+		}
+		res, err := st.ExecContext(ctx, string(state), reason, runID, url)
 		if err != nil {
 			return err
 		}

@@ -54,6 +54,8 @@ type Store struct {
 	wdb      *sql.DB // the single writer connection; nil when read-only
 	rdb      *sql.DB // the pool of read-only connections
 	codec    *codec
+	wstmts   map[string]*sql.Stmt // hotWrites, prepared on the writer at Open
+	rstmts   map[string]*sql.Stmt // hotReads, prepared on the reader pool at Open
 }
 
 // Option configures Open and OpenReadOnly.
@@ -147,6 +149,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
 	s.rdb = rdb
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
 	if s.codec, err = newCodec(o.codec, o.level); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
@@ -174,6 +180,10 @@ func OpenReadOnly(ctx context.Context, path string, opts ...Option) (*Store, err
 	s := &Store{path: path, readOnly: true, rdb: rdb}
 	if err := s.checkVersion(ctx); err != nil {
 		rdb.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
 	if s.codec, err = newCodec(o.codec, o.level); err != nil {
@@ -236,6 +246,12 @@ func dsn(path string, readOnly bool, busy time.Duration) (string, error) {
 // when the last connection closes.
 func (s *Store) Close() error {
 	var errs []error
+	for _, st := range s.wstmts {
+		errs = append(errs, st.Close())
+	}
+	for _, st := range s.rstmts {
+		errs = append(errs, st.Close())
+	}
 	if s.rdb != nil {
 		errs = append(errs, s.rdb.Close())
 	}
@@ -278,6 +294,52 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return classify(err)
 	}
 	return nil
+}
+
+// hotWrites are the statements of the frequent small write transactions
+// (a capture, a claim); parsing them again each time costs a tenth of a
+// PutCapture, so Open prepares them once on the writer connection.
+func hotWrites() []string {
+	return []string{sqlInsertBody, sqlInsertCapture, sqlEndClaim, sqlClaim, sqlFinish, sqlEnqueue}
+}
+
+// hotReads are the frequent reader statements, prepared at Open.
+func hotReads() []string {
+	return []string{sqlBodyExists}
+}
+
+// prepare prepares hotWrites on the writer (unless read-only) and hotReads
+// on the reader pool. It must run outside any transaction: the writer has
+// a single connection.
+func (s *Store) prepare(ctx context.Context) error {
+	s.wstmts, s.rstmts = map[string]*sql.Stmt{}, map[string]*sql.Stmt{}
+	if !s.readOnly {
+		for _, q := range hotWrites() {
+			st, err := s.wdb.PrepareContext(ctx, q)
+			if err != nil {
+				return fmt.Errorf("prepare %q: %w", q, classify(err))
+			}
+			s.wstmts[q] = st
+		}
+	}
+	for _, q := range hotReads() {
+		st, err := s.rdb.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", q, classify(err))
+		}
+		s.rstmts[q] = st
+	}
+	return nil
+}
+
+// txStmt returns query as a statement of tx (a transaction of write): the
+// one prepared at Open if query is in hotWrites, else a new one. It is
+// closed when tx ends.
+func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	if st, ok := s.wstmts[query]; ok {
+		return tx.StmtContext(ctx, st), nil
+	}
+	return tx.PrepareContext(ctx, query)
 }
 
 // read runs fn in one read-only transaction on the reader pool, so that all
