@@ -287,3 +287,32 @@ func mustPutInternal(t *testing.T, s *Store, c *archive.Capture) int64 {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestWriteRecoversFromPanic checks that a panic inside a write
+// transaction does not leave the single writer connection stuck in it.
+func TestWriteRecoversFromPanic(t *testing.T) {
+	s, _ := openInternal(t)
+	ctx := context.Background()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic did not propagate")
+			}
+		}()
+		_ = s.write(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO runs (seeds, started_at, status) VALUES ('[]', 'x', 'running')`); err != nil {
+				t.Fatal(err)
+			}
+			panic("boom")
+		})
+	}()
+	ctx2, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := s.CreateRun(ctx2, archive.Run{StartedAt: time.Unix(1e9, 0)}); err != nil {
+		t.Fatalf("write after a panic: %v", err)
+	}
+	runs, err := s.Runs(ctx)
+	if err != nil || len(runs) != 1 {
+		t.Errorf("runs after a panicked transaction: %d, %v; want only the later one", len(runs), err)
+	}
+}

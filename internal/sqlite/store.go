@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -41,7 +42,8 @@ var (
 	// with Open migrates it.
 	ErrSchemaTooOld = errors.New("archive schema is older than this archiver")
 	// ErrCorrupt is returned when a stored body does not decompress to the
-	// bytes its SHA-256 names, or when IntegrityCheck finds a problem.
+	// bytes its SHA-256 names, when SQLite finds the file damaged or not a
+	// database, and when IntegrityCheck finds a problem.
 	ErrCorrupt = errors.New("archive is corrupt")
 )
 
@@ -56,6 +58,9 @@ type Store struct {
 	codec    *codec
 	wstmts   map[string]*sql.Stmt // hotWrites, prepared on the writer at Open
 	rstmts   map[string]*sql.Stmt // hotReads, prepared on the reader pool at Open
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Option configures Open and OpenReadOnly.
@@ -242,29 +247,32 @@ func dsn(path string, readOnly bool, busy time.Duration) (string, error) {
 	return u.String() + "?" + strings.Join(q, "&"), nil
 }
 
-// Close closes the archive's connections. The WAL is checkpointed by SQLite
-// when the last connection closes.
+// Close closes the archive's connections; SQLite checkpoints the WAL into
+// the main file when the last connection closes. Calling Close again
+// returns the first call's result.
 func (s *Store) Close() error {
-	var errs []error
-	for _, st := range s.wstmts {
-		errs = append(errs, st.Close())
-	}
-	for _, st := range s.rstmts {
-		errs = append(errs, st.Close())
-	}
-	if s.rdb != nil {
-		errs = append(errs, s.rdb.Close())
-	}
-	if s.wdb != nil {
-		errs = append(errs, s.wdb.Close())
-	}
-	if s.codec != nil {
-		s.codec.close()
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("close archive %s: %w", s.path, err)
-	}
-	return nil
+	s.closeOnce.Do(func() {
+		var errs []error
+		for _, st := range s.wstmts {
+			errs = append(errs, st.Close())
+		}
+		for _, st := range s.rstmts {
+			errs = append(errs, st.Close())
+		}
+		if s.rdb != nil {
+			errs = append(errs, s.rdb.Close())
+		}
+		if s.wdb != nil {
+			errs = append(errs, s.wdb.Close())
+		}
+		if s.codec != nil {
+			s.codec.close()
+		}
+		if err := errors.Join(errs...); err != nil {
+			s.closeErr = fmt.Errorf("close archive %s: %w", s.path, err)
+		}
+	})
+	return s.closeErr
 }
 
 // Path returns the file name the archive was opened with.
@@ -286,6 +294,14 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return classify(err)
 	}
+	// A panic in fn must not leave the single writer connection inside an
+	// open transaction.
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return classify(err)
@@ -356,10 +372,11 @@ func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// classify wraps SQLite's full-disk, busy and read-only errors in ErrFull,
-// ErrLocked and ErrReadOnly, keeping the driver's error in the chain.
+// classify wraps SQLite's full-disk, busy, read-only and corruption errors
+// in ErrFull, ErrLocked, ErrReadOnly and ErrCorrupt, keeping the driver's
+// error in the chain.
 func classify(err error) error {
-	if err == nil || errors.Is(err, ErrFull) || errors.Is(err, ErrLocked) || errors.Is(err, ErrReadOnly) {
+	if err == nil || errors.Is(err, ErrFull) || errors.Is(err, ErrLocked) || errors.Is(err, ErrReadOnly) || errors.Is(err, ErrCorrupt) {
 		return err
 	}
 	var se *sqlite.Error
@@ -373,6 +390,8 @@ func classify(err error) error {
 		return fmt.Errorf("%w: %w", ErrLocked, err)
 	case sqlite3.SQLITE_READONLY:
 		return fmt.Errorf("%w: %w", ErrReadOnly, err)
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+		return fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	return err
 }

@@ -151,9 +151,13 @@ func TestOpenNotADatabase(t *testing.T) {
 	if err := os.WriteFile(path, []byte("this is not an SQLite database, just text long enough to have a header......"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if s, err := sqlite.Open(context.Background(), path); err == nil {
+	s, err := sqlite.Open(context.Background(), path)
+	if err == nil {
 		s.Close()
 		t.Fatal("Open accepted a text file")
+	}
+	if !errors.Is(err, sqlite.ErrCorrupt) {
+		t.Errorf("open a text file: %v, want ErrCorrupt", err)
 	}
 }
 
