@@ -253,16 +253,18 @@ func (p *Portal) sectionOf(lang, i int) int {
 // storyParts picks the template, country, topic and qualifier of story i.
 func (p *Portal) storyParts(i int) (tmpl, ctry, topic, qual, rep int) {
 	space := len(headlineTemplates) * len(countries) * len(topics)
-	j := (i*7919 + int(p.hash(3)%uint64(space))) % space
+	// 373 is coprime with the space (960), so the first 960 stories are
+	// all different, and it moves country and template on every step.
+	j := (i*373 + int(p.hash(3)%uint64(space))) % space
 	if i >= space {
 		q := i / space
 		qual = q % (len(qualifiers) + 1)
 		rep = q / (len(qualifiers) + 1)
 	}
-	tmpl = j % len(headlineTemplates)
-	j /= len(headlineTemplates)
 	ctry = j % len(countries)
-	topic = j / len(countries)
+	j /= len(countries)
+	tmpl = j % len(headlineTemplates)
+	topic = j / len(headlineTemplates)
 	return
 }
 

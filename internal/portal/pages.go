@@ -377,10 +377,9 @@ func (p *Portal) listItem(w *pw, q req, lang, i int, href string, newTpl bool) {
 	w.raw("</span></div></div>\n")
 }
 
-// teaser is the first words of an article and "...".
+// teaser is the beginning of an article's lead and "...".
 func (p *Portal) teaser(lang, i int) string {
-	tmpl, ctry, topic, _, _ := p.storyParts(i)
-	_ = tmpl
+	_, ctry, topic, _, _ := p.storyParts(i)
 	c := countries[ctry]
 	nom, gen := c.EN, c.EN
 	switch lang {
@@ -389,17 +388,15 @@ func (p *Portal) teaser(lang, i int) string {
 	case 2:
 		nom, gen = c.BENom, c.BEGen
 	}
-	s := fill(bodySentences[0][lang], nom, gen, topics[topic][lang], 0)
+	h := p.hash(uint64(lang), uint64(i), 21)
+	first := int(h >> 32 % uint64(len(bodySentences)))
+	s := fill(bodySentences[first][lang], nom, gen, topics[topic][lang], 3+int(p.hash(uint64(i), 0)%27))
 	r := []rune(s)
 	if len(r) > 90 {
 		r = r[:90]
 	}
 	return strings.TrimSpace(string(r)) + "..."
 }
-
-// hasImage reports whether list items of article i show a thumbnail that
-// exists (every article but the credit-without-image ones).
-func (p *Portal) hasImage(lang, i int) bool { return p.slotOf(lang, i) != slotCreditNoImage }
 
 // sessFor is the jsessionid minted for links on a page at url.
 func (p *Portal) sessFor(url string) string { return fmt.Sprintf("%016X", p.hashString(url)) }

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -91,7 +92,13 @@ func TestCharsetVariantsAsBytes(t *testing.T) {
 }
 
 func TestHeadlineAndCreditVariants(t *testing.T) {
-	p, _ := served(t, portal.Config{Seed: 2})
+	for _, day := range []int{0, 9} {
+		t.Run("day"+strconv.Itoa(day), func(t *testing.T) { headlineAndCreditVariants(t, day) })
+	}
+}
+
+func headlineAndCreditVariants(t *testing.T, day int) {
+	p, _ := served(t, portal.Config{Seed: 2, Day: day})
 	m := p.Manifest()
 	variants := map[string]bool{}
 	bylines := map[string]bool{}
@@ -129,6 +136,32 @@ func TestHeadlineAndCreditVariants(t *testing.T) {
 		if m.Counts.Defects[d.ID] == 0 {
 			t.Errorf("defect %s not planted", d.ID)
 		}
+	}
+	// Headlines are unique within a language except on the pages planted
+	// with duplicate-headline, where they are not.
+	byHeadline := map[string][]portal.Page{}
+	for _, pg := range m.Pages {
+		if pg.Article != nil && pg.Article.Headline != "" {
+			byHeadline[pg.Lang+"\x00"+pg.Article.Headline] = append(byHeadline[pg.Lang+"\x00"+pg.Article.Headline], pg)
+		}
+	}
+	dups := 0
+	for h, ps := range byHeadline {
+		for _, pg := range ps {
+			planted := false
+			for _, d := range pg.Defects {
+				planted = planted || d == portal.DefectDuplicateHeadline
+			}
+			if planted != (len(ps) > 1) {
+				t.Errorf("%s: headline %q shared by %d pages, defect planted %v", pg.URL, h[3:], len(ps), planted)
+			}
+			if planted {
+				dups++
+			}
+		}
+	}
+	if dups == 0 {
+		t.Error("no duplicate headlines")
 	}
 	if m.Counts.Clean < 20 {
 		t.Errorf("%d clean pages, want a clean set", m.Counts.Clean)

@@ -116,23 +116,40 @@ func (p *Portal) renderSearch(lang int, query string) []byte {
 	return append(b, '\n')
 }
 
-// renderJPEG draws a small deterministic image for an image URL.
+// renderJPEG draws a small deterministic "photo" for an image URL: a sky,
+// a horizon of buildings and a field, in muted colours.
 func (p *Portal) renderJPEG(key string) []byte {
 	h := p.hashString(key)
-	img := image.NewRGBA(image.Rect(0, 0, 64, 40))
-	c1 := color.RGBA{uint8(h), uint8(h >> 8), uint8(h >> 16), 255}
-	c2 := color.RGBA{uint8(h >> 24), uint8(h >> 32), uint8(h >> 40), 255}
-	for y := 0; y < 40; y++ {
-		for x := 0; x < 64; x++ {
-			if (x/8+y/8)%2 == 0 {
-				img.Set(x, y, c1)
-			} else {
-				img.Set(x, y, c2)
+	const w, ht = 320, 200
+	img := image.NewRGBA(image.Rect(0, 0, w, ht))
+	sky := color.RGBA{150 + uint8(h%60), 180 + uint8(h>>8%50), 210 + uint8(h>>16%40), 255}
+	field := color.RGBA{80 + uint8(h>>24%60), 110 + uint8(h>>32%50), 70 + uint8(h>>40%40), 255}
+	horizon := 110 + int(h>>48%30)
+	for y := 0; y < ht; y++ {
+		for x := 0; x < w; x++ {
+			c := field
+			if y < horizon {
+				f := uint8(y * 40 / horizon)
+				c = color.RGBA{sky.R - f, sky.G - f, sky.B - f/2, 255}
 			}
+			img.SetRGBA(x, y, c)
 		}
 	}
+	// Buildings on the horizon.
+	x := 0
+	for k := uint64(0); x < w; k++ {
+		bw := 18 + int(p.hash(h, k)%40)
+		bh := 15 + int(p.hash(h, k, 1)%60)
+		g := uint8(70 + p.hash(h, k, 2)%60)
+		for yy := horizon - bh; yy < horizon; yy++ {
+			for xx := x; xx < min(x+bw, w); xx++ {
+				img.SetRGBA(xx, yy, color.RGBA{g, g, g + 10, 255})
+			}
+		}
+		x += bw + int(p.hash(h, k, 3)%12)
+	}
 	var b bytes.Buffer
-	_ = jpeg.Encode(&b, img, &jpeg.Options{Quality: 60}) // writing to a buffer cannot fail
+	_ = jpeg.Encode(&b, img, &jpeg.Options{Quality: 70}) // writing to a buffer cannot fail
 	return b.Bytes()
 }
 

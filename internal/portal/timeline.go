@@ -61,7 +61,8 @@ func (p *Portal) planDays() {
 	}
 }
 
-// pickVictim chooses an untouched article index in [slots, pool).
+// pickVictim chooses an untouched article index in [slots, pool), never
+// one of a duplicate-headline pair.
 func (p *Portal) pickVictim(lang, day, kind, pool int) (int, bool) {
 	n := pool - slots
 	if n <= 0 {
@@ -70,6 +71,9 @@ func (p *Portal) pickVictim(lang, day, kind, pool int) (int, bool) {
 	start := int(p.hash(uint64(lang), uint64(day), uint64(kind), 31) % uint64(n))
 	for k := 0; k < n; k++ {
 		i := slots + (start+k)%n
+		if s := p.slotOf(lang, i); s == slotFutureDate || s == slotDuplicateHeadline {
+			continue // keep the duplicate-headline pairs intact
+		}
 		if _, used := p.fates[fateKey(lang, i)]; !used {
 			return i, true
 		}
