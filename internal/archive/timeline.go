@@ -61,6 +61,7 @@ type Digest struct {
 	Kind         PageKind      `json:"kind"`
 	Section      string        `json:"section"`
 	SoftNotFound bool          `json:"soft_not_found"` // a 200 that says "not found" or "no news"
+	Duplicate    bool          `json:"duplicate"`      // the page names another URL as its canonical (print versions, aliases)
 	Fields       VersionFields `json:"fields"`
 	Refs         Refs          `json:"refs"`
 	// For day archives: the date asked for (YYYY-MM-DD), how many article

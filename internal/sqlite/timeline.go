@@ -35,6 +35,7 @@ const (
 	flagDayCaptured
 	flagListingComplete
 	flagIndexed
+	flagDuplicate
 )
 
 // clean removes the separators from a stored text.
@@ -69,7 +70,8 @@ func encodeDigest(v *archive.Version) string {
 		on  bool
 		bit int
 	}{{v.Redirected, flagRedirected}, {d.SoftNotFound, flagSoftNotFound}, {d.LatestListed, flagLatestListed},
-		{d.DayCaptured, flagDayCaptured}, {d.ListingComplete, flagListingComplete}, {v.Indexed, flagIndexed}} {
+		{d.DayCaptured, flagDayCaptured}, {d.ListingComplete, flagListingComplete}, {v.Indexed, flagIndexed},
+		{d.Duplicate, flagDuplicate}} {
 		if b.on {
 			flags |= b.bit
 		}
@@ -128,7 +130,7 @@ func decodeDigest(s string, v *archive.Version) error {
 	v.Indexed = flags&flagIndexed != 0
 	v.Digest = archive.Digest{
 		ContentHash: p[6], Kind: archive.PageKind(p[7]), Section: p[8], Refs: archive.Refs(ints[2]), Day: p[11],
-		SoftNotFound: flags&flagSoftNotFound != 0, LatestListed: flags&flagLatestListed != 0,
+		SoftNotFound: flags&flagSoftNotFound != 0, LatestListed: flags&flagLatestListed != 0, Duplicate: flags&flagDuplicate != 0,
 		DayCaptured: flags&flagDayCaptured != 0, ListingComplete: flags&flagListingComplete != 0,
 		Items: ints[3], ItemsOnDay: ints[4], ItemsAfter: ints[5], ItemsDated: ints[6],
 		Fields: archive.VersionFields{

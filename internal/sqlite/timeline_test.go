@@ -40,7 +40,7 @@ func TestTimelineVersionsRoundTrip(t *testing.T) {
 		URL: a, RunID: r1, CaptureID: 11, FetchedAt: t0.Add(time.Minute), Status: 200, FinalURL: a, Verdict: archive.VerdictOK,
 		BodySHA256: "aa", Indexed: true,
 		Digest: archive.Digest{
-			ContentHash: "c1", Kind: archive.KindArticle, Section: "https://portal.test/en/news/", SoftNotFound: true,
+			ContentHash: "c1", Kind: archive.KindArticle, Section: "https://portal.test/en/news/", SoftNotFound: true, Duplicate: true,
 			Refs: archive.RefListing | archive.RefSitemap, Day: "2024-04-01", Items: 4, ItemsOnDay: 3, ItemsAfter: 1, ItemsDated: 4,
 			LatestListed: true, DayCaptured: true, ListingComplete: true,
 			Fields: archive.VersionFields{

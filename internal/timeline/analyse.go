@@ -213,6 +213,13 @@ func newAnalyser(run archive.Run, opts *Options) *analyser {
 	return &analyser{run: run, opts: opts, res: &Analysis{Run: run}, days: map[string]map[string]int{}}
 }
 
+// content reports whether a version is a content page (an article or
+// another page, not an index of the portal): only content pages have
+// changes and removals reported.
+func content(v Version) bool {
+	return v.Indexed && !churning(v.Digest.Kind) && v.Digest.Day == "" && v.Digest.Kind != "" && !v.Digest.Duplicate
+}
+
 // churning kinds change on every publication; their changes are not
 // reported.
 func churning(k archive.PageKind) bool {
@@ -288,7 +295,7 @@ func (a *analyser) change(url string, prev, cur Version) {
 	switch {
 	case !ok:
 		a.res.Unchanged++
-	case churning(cur.Digest.Kind) || churning(prev.Digest.Kind):
+	case !content(cur) || !content(prev):
 	default:
 		c.URL = url
 		a.res.Changes = append(a.res.Changes, c)
@@ -335,6 +342,9 @@ func (a *analyser) removal(url string, vs []Version, lastGood int) {
 	if len(gone) == 0 || gone[len(gone)-1] != len(vs)-1 && StateOf(vs[len(vs)-1]) != StateUnknown {
 		return
 	}
+	if !content(vs[lastGood]) {
+		return // an index page (listing, day archive) that went away is a day problem, not a removal
+	}
 	first, latest := vs[gone[0]], vs[gone[len(gone)-1]]
 	r := Removal{URL: url, How: goneHow(latest), LastGood: vs[lastGood], FirstGone: first, Latest: latest, Runs: len(gone)}
 	days := latest.FetchedAt.Sub(first.FetchedAt)
@@ -363,7 +373,7 @@ const indexRefs = RefListing | RefDay | RefSitemap
 // orphan records a page served in the run that no index links any more.
 func (a *analyser) orphan(url string, vs []Version, inRun bool) {
 	latest := vs[len(vs)-1]
-	if !inRun || !latest.Indexed || latest.Digest.Refs&indexRefs != 0 || churning(latest.Digest.Kind) {
+	if !inRun || !content(latest) || latest.Digest.Refs&indexRefs != 0 {
 		return
 	}
 	for i := len(vs) - 2; i >= 0; i-- {

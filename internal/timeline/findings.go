@@ -161,6 +161,9 @@ func (a *Analysis) Findings() []archive.Finding {
 func changeFindings(c Change) []archive.Finding {
 	var out []archive.Finding
 	from, to := c.From.Digest.Fields, c.To.Digest.Fields
+	if c.From.Digest.Kind != archive.KindArticle || c.To.Digest.Kind != archive.KindArticle {
+		return nil // the editorial findings are about articles
+	}
 	if c.Kind == ChangeSilent {
 		var what []string
 		if from.Headline != to.Headline {
@@ -176,7 +179,7 @@ func changeFindings(c Change) []archive.Finding {
 		}
 		out = append(out, finding(RuleSilentEdit, c.URL, c.To, "edit:"+from.BodyHash[:min(12, len(from.BodyHash))]+">"+to.BodyHash[:min(12, len(to.BodyHash))]+":"+HashText(from.Headline + "\x00" + to.Headline)[:12], msg, ev))
 	}
-	if a, b := from.Published, to.Published; a != "" && b != "" && a != b {
+	if a, b := from.Published, to.Published; dateMoved(a, b) {
 		msg := fmt.Sprintf("The published date moved from %s to %s", a, b)
 		out = append(out, finding(RulePublishedMoved, c.URL, c.To, "published:"+a+">"+b, msg, a+" → "+b))
 	}
@@ -197,4 +200,16 @@ func weekdayOf(date string) string {
 		return "?"
 	}
 	return t.Weekday().String()
+}
+
+// dateMoved reports whether two published dates ("YYYY-MM-DD[ HH:MM]")
+// differ: in the day, or in the time when both print one.
+func dateMoved(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if datePart(a) != datePart(b) {
+		return true
+	}
+	return len(a) > 10 && len(b) > 10 && a != b
 }

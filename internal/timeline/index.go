@@ -60,7 +60,7 @@ type IndexOptions struct {
 	CorrectionSelectors []string
 	CorrectionPattern   string
 	// Extractor extracts the fields of pages; nil uses extract.New with
-	// its defaults.
+	// NoBody set.
 	Extractor *extract.Extractor
 }
 
@@ -73,8 +73,8 @@ func DefaultIndexOptions() IndexOptions {
 		SoftNotFound: []string{
 			`(?i)\b(page|article|document)\s+(was\s+)?not\s+found\b`,
 			`(?i)^\s*(404|not found|error 404)\b`,
-			`(?i)\bno (news|articles|materials|publications) (for|on) (this|the selected) (day|date)\b`,
-			`(?i)страница не найдена|новостей (за этот день )?нет|старонка не знойдзена|навін няма`,
+			`(?i)\b(there (is|are) )?no (news|articles|materials|publications) (for|on) (this|the selected|that) (day|date)\b`,
+			`(?i)страница не найдена|новостей (за этот день )?нет|старонка не знойдзена|навін (за гэты дзень )?няма`,
 		},
 		CorrectionSelectors: []string{`.correction`, `.update-note`, `[class*=correction]`, `[class*=erratum]`, `[data-correction]`},
 		CorrectionPattern:   `(?im)^\s*(correction|corrected|clarification|update|updated|editor['’]s note)\b\s*[:.—–-]`,
@@ -105,7 +105,11 @@ func NewIndexer(store IndexStore, opts IndexOptions) (*Indexer, error) {
 		ix.canonical = func(raw string) string { s, _, _ := strings.Cut(raw, "#"); return s }
 	}
 	if ix.extractor == nil {
-		ix.extractor = extract.New(extract.Options{})
+		// The extractor's own paragraph heuristic gives the body: the
+		// timeline needs the same text from the same page every time, not
+		// the best boilerplate removal, and it is four times faster than
+		// go-trafilatura.
+		ix.extractor = extract.New(extract.Options{NoBody: true})
 	}
 	for _, p := range opts.SoftNotFound {
 		re, err := regexp.Compile(p)
@@ -128,6 +132,14 @@ func NewIndexer(store IndexStore, opts IndexOptions) (*Indexer, error) {
 	}
 	return ix, nil
 }
+
+// listingMinItems is how many of the run's articles a page must link from
+// its content to count as a listing.
+const listingMinItems = 5
+
+// softNotFoundWords is the body length (in words) under which the body
+// text is searched for "not found" and "no news" messages.
+const softNotFoundWords = 60
 
 // indexed is one capture during indexing, with what pass 2 needs.
 type indexed struct {
@@ -245,7 +257,13 @@ func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture) 
 	}
 	d := &v.Digest
 	d.Kind = page.Kind
+	if d.Kind == archive.KindArticle && len(page.Pagination) > 0 {
+		d.Kind = archive.KindListing // articles are not paginated; lists are
+	}
 	d.Section = SectionOf(v.URL)
+	if page.CanonicalURL != "" {
+		d.Duplicate = ix.canonical(page.CanonicalURL) != v.URL
+	}
 	f := &d.Fields
 	f.Headline = ix.norm.Text(page.Headline)
 	f.Published = dateText(page.Published)
@@ -266,8 +284,14 @@ func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture) 
 	f.Body = strings.Join(ix.norm.Lines(page.Body), "\n")
 	f.BodyHash = HashText(f.Body)
 	f.Correction = ix.correctionOf(norm.HTML, page.Body)
+	// A short page is soft-404 when its title, headline or text says "not
+	// found" or "no news".
+	short := ""
+	if page.WordCount < softNotFoundWords {
+		short = f.Body
+	}
 	for _, re := range ix.soft {
-		if re.MatchString(norm.Title) || re.MatchString(f.Headline) {
+		if re.MatchString(norm.Title) || re.MatchString(f.Headline) || short != "" && re.MatchString(short) {
 			d.SoftNotFound = true
 			break
 		}
@@ -387,6 +411,23 @@ func (ix *Indexer) link(ctx context.Context, runID int64, items []*indexed, alia
 		}
 		return u
 	}
+	// A page that links many of the run's articles from its content is a
+	// listing, whatever its own text looks like.
+	for _, it := range items {
+		if k := it.v.Digest.Kind; k != archive.KindArticle && k != archive.KindOther || it.v.Digest.Day != "" {
+			continue
+		}
+		var arts []string
+		for _, l := range it.links {
+			u := resolve(l)
+			if t, ok := byURL[u]; ok && u != it.v.URL && t.v.Digest.Kind == archive.KindArticle && !slices.Contains(arts, u) {
+				arts = append(arts, u)
+			}
+		}
+		if len(arts) >= listingMinItems {
+			it.v.Digest.Kind = archive.KindListing
+		}
+	}
 	refs := map[string]Refs{}
 	dayOf := map[string]string{}    // day archive URL → its date, from calendars
 	dayPages := map[string]string{} // date → the good day archive keeping to that date
@@ -449,12 +490,12 @@ func (ix *Indexer) link(ctx context.Context, runID int64, items []*indexed, alia
 		var arts []string
 		for _, l := range it.links {
 			u := resolve(l)
-			p, ok := published[u]
-			if !ok || slices.Contains(arts, u) {
+			if u == it.v.URL || slices.Contains(arts, u) || isIndexURL(u, byURL) {
 				continue
 			}
 			arts = append(arts, u)
 			d.Items++
+			p := published[u]
 			if p == "" {
 				continue
 			}
@@ -612,3 +653,16 @@ func finalURL(c *archive.Capture) string {
 // Canonical returns the canonical form of a URL, as the indexer resolves
 // link targets.
 func (ix *Indexer) Canonical(raw string) string { return ix.canonical(raw) }
+
+// isIndexURL reports whether u is an index page of the portal rather than
+// an item: a day archive, calendar, listing or home page, by its URL or by
+// what the run captured there.
+func isIndexURL(u string, byURL map[string]*indexed) bool {
+	if dayOfURL(u) != "" || isHome(u) {
+		return true
+	}
+	if it, ok := byURL[u]; ok {
+		return churning(it.v.Digest.Kind)
+	}
+	return false
+}
