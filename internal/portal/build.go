@@ -256,7 +256,10 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 			if newTpl {
 				lm := p.loadMoreURL(lang)
 				m.Links = append(m.Links, Link{From: u, Href: lm, Target: lm, Attr: "onclick", Text: ui[lang].More, Place: "pagination", Reason: LinkOnclickOnly, Status: 200})
-				b.add(Page{URL: lm, Kind: KindTrap, Lang: l, Status: 200, Canonical: "/" + l + "/all_news/page/2/", Quirks: []Quirk{QuirkDateIgnored}})
+				b.add(Page{URL: lm, Kind: KindTrap, Lang: l, Status: 200, ContentType: ctypeHTML, Canonical: "/" + l + "/all_news/page/2/", DuplicateOf: "/" + l + "/all_news/page/2/", DuplicateWhy: "date-ignored", Quirks: []Quirk{QuirkDateIgnored}})
+				an2 := Page{URL: "/" + l + "/all_news/page/2/", Kind: KindListing, Lang: l, Status: 200, ContentType: ctypeHTML, Charset: "utf-8", CharsetDecl: DeclBoth,
+					HeaderCharset: "utf-8", MetaCharset: "utf-8", LangAttr: l, Canonical: "/" + l + "/all_news/page/2/", Title: ui[lang].AllNews + " | " + siteTitle[lang], Quirks: []Quirk{QuirkDateIgnored}}
+				b.add(an2)
 			}
 			b.add(pg)
 		}

@@ -1,6 +1,8 @@
 package portal
 
 import (
+	"sort"
+
 	"github.com/archiver-dev/archiver/internal/archive"
 )
 
@@ -15,14 +17,14 @@ import (
 // portal writes it), so the manifest holds for any base URL. Where a link
 // is written with the request's host name, Href shows it as "{host}".
 type Manifest struct {
-	Seed     int64  `json:"seed"`
-	Articles int    `json:"articles"` // articles per language on day 0
-	Day      int    `json:"day"`
+	Seed     int64  `json:"seed"`           // the generator seed
+	Articles int    `json:"articles"`       // articles per language on day 0
+	Day      int    `json:"day"`            // the day the portal stands on
 	Host     string `json:"host,omitempty"` // canonical host name, "" if none is configured
 	// Today is the portal's current date on Day (YYYY-MM-DD); the portal
 	// prints it in its "today" widget and never reads the wall clock.
 	Today     string   `json:"today"`
-	Languages []string `json:"languages"`
+	Languages []string `json:"languages"` // en, ru, be
 	// TemplateDrift is the first date (YYYY-MM-DD) of the new templates:
 	// articles dated on or after it use the "new" article template (JSON-LD,
 	// canonical tag, <time>), listings whose newest item is on or after it
@@ -39,11 +41,17 @@ type Manifest struct {
 	// Every other link the portal writes (menus, breadcrumbs, listings,
 	// pagination, calendar widgets, footers) resolves directly to a page
 	// listed in Pages with status 200.
-	Links     []Link     `json:"links"`
-	Traps     []Trap     `json:"traps"`
+	// Links that match a Trap pattern are not listed.
+	Links []Link `json:"links"`
+	// Traps are the URL families that never end.
+	Traps []Trap `json:"traps"`
+	// EmptyDays are the days between the oldest article and Today without
+	// listed news, per language, with how their day archive answers.
 	EmptyDays []EmptyDay `json:"empty_days"`
+	// Redirects are the planted redirects and chains.
 	Redirects []Redirect `json:"redirects"`
-	Robots    Robots     `json:"robots"`
+	// Robots is what /robots.txt says.
+	Robots Robots `json:"robots"`
 	// RateLimits are the areas where the portal refuses requests when the
 	// corresponding Quirks switch is on.
 	RateLimits []RateLimit `json:"rate_limits"`
@@ -192,10 +200,10 @@ const (
 
 // Page is the truth about one URL.
 type Page struct {
-	URL    string `json:"url"` // root-relative path and query
-	Kind   Kind   `json:"kind"`
-	Lang   string `json:"lang,omitempty"`
-	Status int    `json:"status"`
+	URL    string `json:"url"`            // root-relative path and query
+	Kind   Kind   `json:"kind"`           // the page's role
+	Lang   string `json:"lang,omitempty"` // en, ru or be; "" for language-neutral resources
+	Status int    `json:"status"`         // the HTTP status it answers with (rate limits off)
 	// Location is where a redirect points (root-relative, or absolute with
 	// "{host}" for host-variant redirects).
 	Location    string `json:"location,omitempty"`
@@ -220,20 +228,22 @@ type Page struct {
 	DuplicateWhy string `json:"duplicate_why,omitempty"`
 	Template     string `json:"template,omitempty"` // "old" or "new" for articles and listings
 
-	Quirks  []Quirk  `json:"quirks,omitempty"`
+	// Quirks are the planted peculiarities of the page.
+	Quirks []Quirk `json:"quirks,omitempty"`
+	// Defects are the planted defects a checker must report.
 	Defects []Defect `json:"defects,omitempty"`
 	// Clean pages have no planted defect, no listed link in them, a correct
 	// charset declaration and no hostile content: a checker must report
 	// nothing on them.
 	Clean bool `json:"clean,omitempty"`
 
-	InSitemap bool `json:"in_sitemap,omitempty"`
-	InListing bool `json:"in_listing,omitempty"`
+	InSitemap bool `json:"in_sitemap,omitempty"` // listed in /sitemap.xml
+	InListing bool `json:"in_listing,omitempty"` // an article listed in its section (not orphaned)
 
-	Breadcrumbs []archive.Crumb `json:"breadcrumbs,omitempty"`
-	Menu        []archive.Crumb `json:"menu,omitempty"`
-	Calendar    *CalendarTruth  `json:"calendar,omitempty"`
-	Article     *Article        `json:"article,omitempty"`
+	Breadcrumbs []archive.Crumb `json:"breadcrumbs,omitempty"` // the trail, Home first
+	Menu        []archive.Crumb `json:"menu,omitempty"`        // the site menu
+	Calendar    *CalendarTruth  `json:"calendar,omitempty"`    // the archive calendar on the page
+	Article     *Article        `json:"article,omitempty"`     // the article truth (canonical articles only)
 	// Items are the article URLs a listing, day archive, feed or home page
 	// links to, in order.
 	Items []string `json:"items,omitempty"`
@@ -339,27 +349,27 @@ type Link struct {
 
 // Trap is a family of URLs that never ends.
 type Trap struct {
-	ID          string   `json:"id"`
-	Description string   `json:"description"`
-	Pattern     string   `json:"pattern"` // a Go regexp over the root-relative URL
-	Bound       string   `json:"bound"`   // what a crawler should do
-	Examples    []string `json:"examples"`
+	ID          string   `json:"id"`          // a stable name
+	Description string   `json:"description"` // how the trap works
+	Pattern     string   `json:"pattern"`     // a Go regexp over the root-relative URL
+	Bound       string   `json:"bound"`       // what a crawler should do
+	Examples    []string `json:"examples"`    // member URLs
 }
 
 // EmptyDay is a day in the archive range with no news.
 type EmptyDay struct {
-	Lang   string `json:"lang"`
-	Date   string `json:"date"` // YYYY-MM-DD
-	URL    string `json:"url"`
+	Lang   string `json:"lang"`   // en, ru or be
+	Date   string `json:"date"`   // YYYY-MM-DD
+	URL    string `json:"url"`    // the day archive
 	Status int    `json:"status"` // 200 (soft 404, "no news") or 404
 }
 
 // Redirect is one planted redirect.
 type Redirect struct {
-	ID     string   `json:"id"`
-	From   string   `json:"from"`
-	Chain  []string `json:"chain"` // the Locations, in order
-	Status []int    `json:"status"`
+	ID     string   `json:"id"`              // the kind: root, loop, chain, old-to-new, add-slash, …
+	From   string   `json:"from"`            // the URL requested
+	Chain  []string `json:"chain"`           // the Locations, in order
+	Status []int    `json:"status"`          // the status of each hop
 	Final  string   `json:"final,omitempty"` // the page it ends at, "" for a loop
 	Loop   bool     `json:"loop,omitempty"`
 	// HostVariant redirects apply only when Config.Host is set; From and
@@ -369,8 +379,8 @@ type Redirect struct {
 
 // Robots is what robots.txt says.
 type Robots struct {
-	Disallow []string `json:"disallow"`
-	Sitemap  string   `json:"sitemap"`
+	Disallow []string `json:"disallow"` // the Disallow paths for every user agent
+	Sitemap  string   `json:"sitemap"`  // the sitemap, root-relative (robots.txt gives it absolute)
 }
 
 // RateLimit is an area where the portal refuses requests when switched on.
@@ -383,7 +393,7 @@ type RateLimit struct {
 
 // Volatile is a part of pages that changes on every request or day.
 type Volatile struct {
-	ID       string `json:"id"`
+	ID       string `json:"id"`       // a stable name
 	Selector string `json:"selector"` // a CSS selector of the element
 	Changes  string `json:"changes"`  // "request" or "day"
 	Pattern  string `json:"pattern"`  // a Go regexp matching it in the raw HTML
@@ -403,10 +413,10 @@ const (
 
 // Change is one event of one day.
 type Change struct {
-	Day  int        `json:"day"`
+	Day  int        `json:"day"`  // 1..Day
 	Date string     `json:"date"` // YYYY-MM-DD of that day
-	Kind ChangeKind `json:"kind"`
-	URL  string     `json:"url"`
+	Kind ChangeKind `json:"kind"` // what happened
+	URL  string     `json:"url"`  // the article's canonical URL
 	// Status is the status the URL answers with after a removal (404, 410
 	// or 301 to the home page).
 	Status int `json:"status,omitempty"`
@@ -416,10 +426,51 @@ type Change struct {
 
 // Counts summarises a manifest.
 type Counts struct {
-	Pages   int                `json:"pages"`
-	ByKind  map[Kind]int       `json:"by_kind"`
-	ByQuirk map[Quirk]int      `json:"by_quirk"`
-	Defects map[Defect]int     `json:"by_defect"`
-	Links   map[LinkReason]int `json:"links_by_reason"`
-	Clean   int                `json:"clean"`
+	Pages   int                `json:"pages"`           // entries in Pages
+	ByKind  map[Kind]int       `json:"by_kind"`         // pages per kind
+	ByQuirk map[Quirk]int      `json:"by_quirk"`        // pages per quirk
+	Defects map[Defect]int     `json:"by_defect"`       // pages per defect
+	Links   map[LinkReason]int `json:"links_by_reason"` // listed links per reason
+	Clean   int                `json:"clean"`           // clean article pages
+}
+
+// Lookup returns the page of a root-relative URL.
+func (m *Manifest) Lookup(u string) (Page, bool) {
+	k := sort.Search(len(m.Pages), func(k int) bool { return m.Pages[k].URL >= u })
+	if k < len(m.Pages) && m.Pages[k].URL == u {
+		return m.Pages[k], true
+	}
+	return Page{}, false
+}
+
+// ArticlePages returns the canonical article and photo-report pages that
+// answer 200 (the pages with Article truth), in URL order.
+func (m *Manifest) ArticlePages() []Page {
+	var out []Page
+	for _, pg := range m.Pages {
+		if pg.Article != nil {
+			out = append(out, pg)
+		}
+	}
+	return out
+}
+
+// HasDefect reports whether the page carries a planted defect.
+func (pg Page) HasDefect(d Defect) bool {
+	for _, x := range pg.Defects {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
+
+// HasQuirk reports whether the page carries a planted quirk.
+func (pg Page) HasQuirk(q Quirk) bool {
+	for _, x := range pg.Quirks {
+		if x == q {
+			return true
+		}
+	}
+	return false
 }

@@ -3,8 +3,6 @@ package portal
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -278,20 +276,4 @@ func (p *Portal) Limited429(uri string) bool {
 // isSlowPath reports whether Quirks.Slow delays a path.
 func isSlowPath(path string) bool {
 	return strings.HasSuffix(path, "/archive/") || strings.HasSuffix(path, "/calendar/") || strings.Contains(path, "/news/by-date/")
-}
-
-// errNoRoute is returned by the router for URLs it does not know.
-var errNoRoute = errors.New("no route")
-
-// Sleep waits for d or until ctx ends; it exists so tests can use the
-// same cancellation rule.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
