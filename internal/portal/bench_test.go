@@ -45,7 +45,7 @@ func BenchmarkRender(b *testing.B) {
 	}
 	byKind := map[portal.Kind][]string{}
 	for _, pg := range p.Manifest().Pages {
-		if pg.Status == 200 && pg.DuplicateOf == "" && len(byKind[pg.Kind]) < 200 {
+		if pg.Status == 200 && (pg.DuplicateOf == "" || pg.Kind == portal.KindPrint) && len(byKind[pg.Kind]) < 200 {
 			byKind[pg.Kind] = append(byKind[pg.Kind], pg.URL)
 		}
 	}

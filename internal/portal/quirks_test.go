@@ -53,6 +53,9 @@ func TestCharsetVariantsAsBytes(t *testing.T) {
 			return pg.Charset == "utf-8" && pg.CharsetDecl == portal.DeclWrong
 		}, true, false, true},
 		{"header windows-1251, meta utf-8", func(pg portal.Page) bool { return pg.CharsetDecl == portal.DeclConflict }, false, true, false},
+		{"header says utf-8, bytes are windows-1251", func(pg portal.Page) bool {
+			return pg.Charset == "windows-1251" && pg.CharsetDecl == portal.DeclWrong && pg.HeaderCharset == "utf-8"
+		}, false, false, false},
 		{"utf-8 with no declaration", func(pg portal.Page) bool {
 			return pg.Charset == "utf-8" && pg.CharsetDecl == portal.DeclNone
 		}, true, false, false},

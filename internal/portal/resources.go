@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"strings"
 	"time"
@@ -120,33 +119,34 @@ func (p *Portal) renderSearch(lang int, query string) []byte {
 // a horizon of buildings and a field, in muted colours.
 func (p *Portal) renderJPEG(key string) []byte {
 	h := p.hashString(key)
-	const w, ht = 320, 200
+	const w, ht = 240, 150
 	img := image.NewRGBA(image.Rect(0, 0, w, ht))
-	sky := color.RGBA{150 + uint8(h%60), 180 + uint8(h>>8%50), 210 + uint8(h>>16%40), 255}
-	field := color.RGBA{80 + uint8(h>>24%60), 110 + uint8(h>>32%50), 70 + uint8(h>>40%40), 255}
-	horizon := 110 + int(h>>48%30)
+	sky := [3]uint8{150 + uint8(h%60), 180 + uint8(h>>8%50), 210 + uint8(h>>16%40)}
+	field := [3]uint8{80 + uint8(h>>24%60), 110 + uint8(h>>32%50), 70 + uint8(h>>40%40)}
+	horizon := 80 + int(h>>48%25)
+	top := make([]int, w) // the height of the building over each column
+	for x, k := 0, uint64(0); x < w; k++ {
+		bw := 14 + int(p.hash(h, k)%30)
+		bh := 10 + int(p.hash(h, k, 1)%45)
+		for xx := x; xx < min(x+bw, w); xx++ {
+			top[xx] = bh
+		}
+		x += bw + int(p.hash(h, k, 3)%10)
+	}
 	for y := 0; y < ht; y++ {
+		row := img.Pix[y*img.Stride : y*img.Stride+w*4]
+		f := uint8(y * 40 / horizon)
 		for x := 0; x < w; x++ {
 			c := field
-			if y < horizon {
-				f := uint8(y * 40 / horizon)
-				c = color.RGBA{sky.R - f, sky.G - f, sky.B - f/2, 255}
+			switch {
+			case y < horizon && y >= horizon-top[x]:
+				g := uint8(90 + top[x])
+				c = [3]uint8{g, g, g + 10}
+			case y < horizon:
+				c = [3]uint8{sky[0] - f, sky[1] - f, sky[2] - f/2}
 			}
-			img.SetRGBA(x, y, c)
+			row[x*4], row[x*4+1], row[x*4+2], row[x*4+3] = c[0], c[1], c[2], 255
 		}
-	}
-	// Buildings on the horizon.
-	x := 0
-	for k := uint64(0); x < w; k++ {
-		bw := 18 + int(p.hash(h, k)%40)
-		bh := 15 + int(p.hash(h, k, 1)%60)
-		g := uint8(70 + p.hash(h, k, 2)%60)
-		for yy := horizon - bh; yy < horizon; yy++ {
-			for xx := x; xx < min(x+bw, w); xx++ {
-				img.SetRGBA(xx, yy, color.RGBA{g, g, g + 10, 255})
-			}
-		}
-		x += bw + int(p.hash(h, k, 3)%12)
 	}
 	var b bytes.Buffer
 	_ = jpeg.Encode(&b, img, &jpeg.Options{Quality: 70}) // writing to a buffer cannot fail
