@@ -45,7 +45,12 @@ func (t *traps) check(u *url.URL, c string) string {
 		if !valid {
 			return SkipCalendarInvalid
 		}
-		if !t.inCalendarRange(d) {
+		end := d
+		if monthOnly(u) {
+			// A month page is in range if any of its days is.
+			end = d.AddDate(0, 1, -1)
+		}
+		if !t.inCalendarRange(end) && !t.inCalendarRange(d) {
 			return SkipCalendarRange
 		}
 	}
@@ -58,6 +63,32 @@ func (t *traps) check(u *url.URL, c string) string {
 		}
 	}
 	return ""
+}
+
+// monthOnly reports whether a calendar URL names a month without a day.
+func monthOnly(u *url.URL) bool {
+	if u.RawQuery != "" {
+		hasDay, hasMonth := false, false
+		for _, p := range strings.Split(u.RawQuery, "&") {
+			k, _, _ := strings.Cut(p, "=")
+			switch strings.ToLower(k) {
+			case "day", "d":
+				hasDay = true
+			case "month", "m", "mon":
+				hasMonth = true
+			}
+		}
+		if hasMonth {
+			return !hasDay
+		}
+	}
+	if mm := pathYMD.FindStringSubmatch(u.EscapedPath()); mm != nil {
+		return mm[3] == ""
+	}
+	if mm := pathISO.FindStringSubmatch(u.EscapedPath()); mm != nil {
+		return mm[3] == ""
+	}
+	return false
 }
 
 // isCalendar reports whether u is a calendar or day archive URL; dates
