@@ -138,13 +138,14 @@ func titleWord(w string) string {
 func splitPersons(s string, structured bool) (persons []string, agency string) {
 	s = collapse(s)
 	s = reBylinePrefix.ReplaceAllString(s, "")
+	printed := func(x string) string { return strings.Trim(collapse(x), " ()[]/.,:;-–—|") }
 	if a := agencyName(s); a != "" {
-		return nil, a
+		return nil, printed(s)
 	}
 	for _, part := range reNameSplit.Split(s, -1) {
 		if a := agencyName(part); a != "" {
 			if agency == "" {
-				agency = a
+				agency = printed(part)
 			}
 			continue
 		}
@@ -156,7 +157,7 @@ func splitPersons(s string, structured bool) (persons []string, agency string) {
 				}
 				if a := agencyName(strings.Join(words[len(words)-k:], " ")); a != "" {
 					if agency == "" {
-						agency = a
+						agency = printed(strings.Join(words[len(words)-k:], " "))
 					}
 					part = strings.Join(words[:len(words)-k], " ")
 					break
@@ -228,8 +229,8 @@ func (d *doc) extractAuthors() {
 	if a := d.ld.mainArticle(); a != nil && len(a.Authors) > 0 {
 		var persons []string
 		for _, au := range a.Authors {
-			if ag := agencyName(au.Name); ag != "" {
-				setSource(ag, "json-ld author")
+			if agencyName(au.Name) != "" {
+				setSource(au.Name, "json-ld author")
 				continue
 			}
 			if au.Org {

@@ -116,6 +116,10 @@ func paragraphText(n *html.Node) int {
 // documents get the paragraph heuristic only.
 const maxTrafilaturaNodes = 60000
 
+// maxTrafilaturaBytes bounds the size of the page handed to go-trafilatura
+// (and go-htmldate), whose regular expressions run over whole text blocks.
+const maxTrafilaturaBytes = 2 << 20
+
 // extractBody sets the body text and word count: go-trafilatura's main
 // content when it finds one, else the paragraphs of the main element.
 func (d *doc) extractBody(text string) {
@@ -123,9 +127,12 @@ func (d *doc) extractBody(text string) {
 	if !d.x.opts.NoBody {
 		nodes := 0
 		walk(d.root, func(*html.Node) bool { nodes++; return nodes <= maxTrafilaturaNodes })
-		if nodes > maxTrafilaturaNodes {
+		switch {
+		case nodes > maxTrafilaturaNodes:
 			d.page.Warnings = append(d.page.Warnings, fmt.Sprintf("more than %d nodes: body read by the paragraph heuristic only", maxTrafilaturaNodes))
-		} else {
+		case len(text) > maxTrafilaturaBytes:
+			d.page.Warnings = append(d.page.Warnings, fmt.Sprintf("page larger than %d bytes: body read by the paragraph heuristic only", maxTrafilaturaBytes))
+		default:
 			body = d.trafilaturaBody()
 		}
 	}

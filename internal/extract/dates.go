@@ -2,7 +2,6 @@ package extract
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -77,7 +76,7 @@ type dateCand struct {
 }
 
 // extractDates fills the published and modified dates with their evidence.
-func (d *doc) extractDates(_ string) {
+func (d *doc) extractDates(text string) {
 	p := d.page
 	maxDate := d.now.Add(36 * time.Hour)
 	ok := func(pd parsedDate) bool {
@@ -170,12 +169,7 @@ func (d *doc) extractDates(_ string) {
 	}
 
 	best := bestDate(pub)
-	if os.Getenv("XDEBUG") != "" {
-		for _, c := range pub {
-			fmt.Fprintf(os.Stderr, "CAND\t%s\t%s\t%s\t%d\t%q\n", d.page.URL, c.d.Value(), c.source, c.rank, truncateRunes(c.text, 50))
-		}
-	}
-	if best == nil && !d.x.opts.HighPrecision {
+	if best == nil && !d.x.opts.HighPrecision && len(text) <= maxTrafilaturaBytes {
 		if pd, text, found := d.htmldateGuess(maxDate); found && ok(pd) {
 			best = &dateCand{pd, text, DateFromHTMLDate, rankHTMLDate}
 		}
