@@ -29,6 +29,7 @@ const (
 	topPages        = 100 // rows of the "pages with most findings" table
 	resolvedShown   = 200 // resolved findings listed
 	maxChangesShown = 500 // changed pages rendered with their diffs
+	maxHeatmaps     = 6   // sections drawn as calendar heatmaps
 )
 
 // HTML writes the auditor's report for a as one self-contained HTML file:
@@ -130,7 +131,8 @@ type reportData struct {
 	FirstFindings     []findingView  `json:"first_findings"`
 	ResolvedList      []findingView  `json:"resolved_list"`
 
-	Coverage   []coverageView `json:"coverage"`
+	Coverage      []coverageView `json:"coverage"`       // drawn as heatmaps
+	OtherSections []coverageView `json:"other_sections"` // listed
 	MissedRuns []MissedRun    `json:"missed_runs"`
 	Removals   []removalView  `json:"removals"`
 	Changes    []changeView   `json:"changes"`
@@ -252,6 +254,7 @@ type coverageView struct {
 	Days     int           `json:"days"`
 	Articles int           `json:"articles"`
 	Gaps     []CoverageDay `json:"gaps"`
+	Shown    string        `json:"shown,omitempty"` // the window drawn, when not every day fits
 	SVG      template.HTML `json:"-"`
 }
 
@@ -489,7 +492,7 @@ func buildReport(a *Audit) (*reportData, error) {
 
 	d.TrendPoints = a.History
 	d.Trend = trendChart(a.History)
-	d.Coverage = buildCoverage(a)
+	d.Coverage, d.OtherSections = buildCoverage(a)
 	for _, r := range a.Removals {
 		d.Removals = append(d.Removals, removalView{Removal: r, HasCopy: copies[r.LastCaptureID]})
 	}
@@ -588,12 +591,14 @@ func buildScope(a *Audit) scopeView {
 	return s
 }
 
-func buildCoverage(a *Audit) []coverageView {
+// buildCoverage summarises every section and draws the heatmaps of the
+// maxHeatmaps sections with the most articles; the others are listed.
+func buildCoverage(a *Audit) (drawn, listed []coverageView) {
 	missed := map[string]bool{}
 	for _, m := range a.MissedRuns {
 		missed[m.Expected.UTC().Format("2006-01-02")] = true
 	}
-	var out []coverageView
+	all := make([]coverageView, 0, len(a.Coverage))
 	for i, sec := range a.Coverage {
 		v := coverageView{ID: fmt.Sprintf("cov-%d", i+1), Section: sec.Section, Cadence: sec.Cadence, Days: len(sec.Days)}
 		if len(sec.Days) > 0 {
@@ -605,10 +610,26 @@ func buildCoverage(a *Audit) []coverageView {
 				v.Gaps = append(v.Gaps, day)
 			}
 		}
-		v.SVG = calendarHeatmap(v.ID, sec, missed)
-		out = append(out, v)
+		all = append(all, v)
 	}
-	return out
+	order := make([]int, len(all))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return all[order[i]].Articles > all[order[j]].Articles })
+	for k, i := range order {
+		v := all[i]
+		if k < maxHeatmaps {
+			v.SVG = calendarHeatmap(v.ID, a.Coverage[i], missed)
+			if w := busiestWindow(a.Coverage[i].Days, heatmapDays); len(w) < len(a.Coverage[i].Days) {
+				v.Shown = w[0].Date + " – " + w[len(w)-1].Date
+			}
+			drawn = append(drawn, v)
+		} else {
+			listed = append(listed, v)
+		}
+	}
+	return drawn, listed
 }
 
 // blobRule, blobCapture and blobFinding are the compact shapes of the JSON

@@ -9,13 +9,14 @@ import (
 
 // The score follows Silktide's explainable model: every rule pack starts at
 // 100, and every rule with open findings subtracts an impact that grows with
-// the share of checked pages it affects, up to a maximum set by its
+// the square root of the share of checked pages it affects (so that 10% of
+// pages counts for a third of the way), up to a maximum set by its
 // severity. The overall score is the mean of the packs' scores. Waived and
 // baselined findings do not count.
 const (
-	maxImpactError   = 20.0
-	maxImpactWarning = 8.0
-	maxImpactNote    = 2.0
+	maxImpactError   = 30.0
+	maxImpactWarning = 12.0
+	maxImpactNote    = 3.0
 	// minImpactShare is the part of the maximum a rule costs as soon as it
 	// affects one page, so that one broken page on a big site still shows.
 	minImpactShare = 0.2
@@ -23,7 +24,8 @@ const (
 
 // scoreExplanation is printed beside the score.
 const scoreExplanation = "Each rule pack starts at 100. Every rule with open findings subtracts " +
-	"its severity's maximum impact (error 20, warning 8, note 2) × (0.2 + 0.8 × the share of checked pages it affects). " +
+	"its severity's maximum impact (error 30, warning 12, note 3) × (0.2 + 0.8 × √(the share of checked pages it affects)), " +
+	"so that a rule on a few pages already costs a fifth of its maximum and one on every page costs all of it. " +
 	"A pack never drops below 0; the overall score is the mean of the packs. Waived and baselined findings do not count. " +
 	"Bands: 0–29 very poor, 30–49 poor, 50–69 fair, 70–89 good, 90–100 excellent."
 
@@ -99,7 +101,7 @@ func scorePacks(groups []ruleGroup, pagesChecked int) (packs []packScore, overal
 		}
 		share := 0.0
 		if pagesChecked > 0 {
-			share = math.Min(1, float64(g.Pages)/float64(pagesChecked))
+			share = math.Sqrt(math.Min(1, float64(g.Pages)/float64(pagesChecked)))
 		}
 		impact := maxImpact(g.Severity) * (minImpactShare + (1-minImpactShare)*share)
 		p.Deductions = append(p.Deductions, deduction{RuleID: g.ID, Severity: g.Severity, Pages: g.Pages, Impact: math.Round(impact*10) / 10})

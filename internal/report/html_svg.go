@@ -134,8 +134,43 @@ func niceCeil(n int) int {
 	return 10 * p
 }
 
-// heatmapDays bounds a heatmap: at most this many days, the newest kept.
+// heatmapDays bounds a heatmap: at most this many days (53 weeks).
 const heatmapDays = 371
+
+// busiestWindow returns at most n consecutive days: those with the most
+// articles (the latest such window on a tie), without the empty, unflagged
+// days at either end, so that a few stray dates far from the rest (a
+// future-dated article, an old page) neither push the section's real
+// history out of the picture nor shrink it to a corner.
+func busiestWindow(days []CoverageDay, n int) []CoverageDay {
+	quiet := func(d CoverageDay) bool { return d.Articles == 0 && !d.Gap && d.Note == "" }
+	if len(days) > n {
+		days = busiest(days, n)
+	}
+	for len(days) > 1 && quiet(days[0]) {
+		days = days[1:]
+	}
+	for len(days) > 1 && quiet(days[len(days)-1]) {
+		days = days[:len(days)-1]
+	}
+	return days
+}
+
+// busiest returns the n consecutive days with the most articles.
+func busiest(days []CoverageDay, n int) []CoverageDay {
+	sum := 0
+	for _, d := range days[:n] {
+		sum += d.Articles
+	}
+	best, bestStart := sum, 0
+	for i := n; i < len(days); i++ {
+		sum += days[i].Articles - days[i-n].Articles
+		if sum >= best {
+			best, bestStart = sum, i-n+1
+		}
+	}
+	return days[bestStart : bestStart+n]
+}
 
 // calendarHeatmap draws one section's days as a calendar: one column per
 // week (Monday on top), cells shaded by articles published, gaps crossed in
@@ -144,10 +179,7 @@ func calendarHeatmap(id string, sec SectionCoverage, missed map[string]bool) tem
 	if len(sec.Days) == 0 {
 		return ""
 	}
-	days := sec.Days
-	if len(days) > heatmapDays {
-		days = days[len(days)-heatmapDays:]
-	}
+	days := busiestWindow(sec.Days, heatmapDays)
 	first, err := time.Parse("2006-01-02", days[0].Date)
 	if err != nil {
 		return ""

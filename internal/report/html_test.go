@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -143,13 +144,13 @@ func TestScore(t *testing.T) {
 		packs   map[string]int
 	}{
 		{"clean", []ruleGroup{{ID: "a/x", Pack: "a", Severity: archive.SeverityError}}, 100, 100, map[string]int{"a": 100}},
-		// 20 × (0.2 + 0.8 × 0.01) = 4.16.
-		{"one error on one page of 100", []ruleGroup{{ID: "a/x", Pack: "a", Severity: archive.SeverityError, Open: 1, Pages: 1}}, 100, 96, map[string]int{"a": 96}},
-		// 20 × (0.2 + 0.8 × 0.5) = 12; 8 × (0.2 + 0.8 × 1) = 8.
+		// 30 × (0.2 + 0.8 × √0.01) = 8.4.
+		{"one error on one page of 100", []ruleGroup{{ID: "a/x", Pack: "a", Severity: archive.SeverityError, Open: 1, Pages: 1}}, 100, 92, map[string]int{"a": 92}},
+		// 30 × (0.2 + 0.8 × √0.5) = 22.97; 12 × (0.2 + 0.8 × 1) = 12; (77 + 88) / 2 = 82.5.
 		{"two packs", []ruleGroup{
 			{ID: "a/x", Pack: "a", Severity: archive.SeverityError, Open: 70, Pages: 50},
 			{ID: "b/y", Pack: "b", Severity: archive.SeverityWarning, Open: 300, Pages: 100},
-		}, 100, 90, map[string]int{"a": 88, "b": 92}},
+		}, 100, 83, map[string]int{"a": 77, "b": 88}},
 		{"floor at zero", []ruleGroup{
 			{ID: "a/1", Pack: "a", Severity: archive.SeverityError, Open: 9, Pages: 9},
 			{ID: "a/2", Pack: "a", Severity: archive.SeverityError, Open: 9, Pages: 9},
@@ -158,7 +159,8 @@ func TestScore(t *testing.T) {
 			{ID: "a/5", Pack: "a", Severity: archive.SeverityError, Open: 9, Pages: 9},
 			{ID: "a/6", Pack: "a", Severity: archive.SeverityError, Open: 9, Pages: 9},
 		}, 9, 0, map[string]int{"a": 0}},
-		{"unknown denominator costs the minimum", []ruleGroup{{ID: "a/x", Pack: "a", Severity: archive.SeverityNote, Open: 5, Pages: 5}}, 0, 100, map[string]int{"a": 100}},
+		// 3 × 0.2 = 0.6.
+		{"unknown denominator costs the minimum", []ruleGroup{{ID: "a/x", Pack: "a", Severity: archive.SeverityNote, Open: 5, Pages: 5}}, 0, 99, map[string]int{"a": 99}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -290,5 +292,38 @@ func TestSideBySide(t *testing.T) {
 func TestHTMLNeedsResult(t *testing.T) {
 	if err := HTML(&bytes.Buffer{}, &Audit{}); err == nil {
 		t.Error("HTML without a result did not fail")
+	}
+}
+
+func TestBusiestWindow(t *testing.T) {
+	mk := func(counts ...int) []CoverageDay {
+		var out []CoverageDay
+		for i, n := range counts {
+			out = append(out, CoverageDay{Date: fmt.Sprintf("2024-01-%02d", i+1), Articles: n})
+		}
+		return out
+	}
+	tests := []struct {
+		in    []CoverageDay
+		n     int
+		first string
+		days  int
+	}{
+		{mk(1, 2, 3), 5, "2024-01-01", 3},
+		{mk(0, 1, 2, 0), 5, "2024-01-02", 2},          // quiet ends trimmed
+		{mk(5, 5, 0, 0, 0, 1), 3, "2024-01-01", 2},    // busiest window, quiet end trimmed
+		{mk(0, 0, 0, 4, 4, 0, 1), 3, "2024-01-04", 2}, // busiest window, quiet end trimmed
+		{mk(1, 0, 0, 1), 2, "2024-01-04", 1},          // a tie goes to the latest window
+	}
+	for _, tt := range tests {
+		w := busiestWindow(tt.in, tt.n)
+		if w[0].Date != tt.first || len(w) != tt.days {
+			t.Errorf("busiestWindow(%v, %d) starts %s with %d days, want %s with %d", tt.in, tt.n, w[0].Date, len(w), tt.first, tt.days)
+		}
+	}
+	gap := mk(0, 3, 0, 0)
+	gap[3].Gap = true
+	if w := busiestWindow(gap, 10); len(w) != 3 || w[0].Date != "2024-01-02" {
+		t.Errorf("a flagged gap at the end must stay: got %v", w)
 	}
 }
