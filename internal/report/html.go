@@ -133,14 +133,14 @@ type reportData struct {
 
 	Coverage      []coverageView `json:"coverage"`       // drawn as heatmaps
 	OtherSections []coverageView `json:"other_sections"` // listed
-	MissedRuns []MissedRun    `json:"missed_runs"`
-	Removals   []removalView  `json:"removals"`
-	Changes    []changeView   `json:"changes"`
-	MoreChange int            `json:"more_changes"`
-	Waivers    []Waiver       `json:"waivers"`
-	Copies     []copyView     `json:"copies"`
-	Exports    []Export       `json:"exports"`
-	Repro      reproView      `json:"repro"`
+	MissedRuns    []MissedRun    `json:"missed_runs"`
+	Removals      []removalView  `json:"removals"`
+	Changes       []changeView   `json:"changes"`
+	MoreChange    int            `json:"more_changes"`
+	Waivers       []Waiver       `json:"waivers"`
+	Copies        []copyView     `json:"copies"`
+	Exports       []Export       `json:"exports"`
+	Repro         reproView      `json:"repro"`
 
 	captures   []captureRef
 	captureIdx map[string]int
