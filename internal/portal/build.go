@@ -53,6 +53,20 @@ func (b *builder) redirect(id, from string, chain []string, status []int, final 
 	}
 }
 
+// duplicate describes another URL that serves article i: the same bytes as
+// the canonical page (but for re-minted session ids), answering 200.
+func (b *builder) duplicate(u string, lang, i int, why string) Page {
+	p := b.p
+	ctype := "text/html"
+	_, _, header, _ := p.charsetOf(lang, i, p.specialOf(lang, i))
+	if header != "" {
+		ctype += "; charset=" + header
+	}
+	canonical := b.path(lang, i)
+	return Page{URL: u, Kind: p.articleKind(lang, i), Lang: langs[lang], Status: 200, ContentType: ctype, Canonical: canonical,
+		DuplicateOf: canonical, DuplicateWhy: why, LastModified: p.lastModified(lang, i).Format(http.TimeFormat)}
+}
+
 // langFromURL returns the language segment of a root-relative URL.
 func langFromURL(u string) string {
 	if len(u) >= 4 && u[3] == '/' && langIndex(u[1:3]) >= 0 {
@@ -80,8 +94,8 @@ func (p *Portal) buildManifest() *Manifest {
 	b.add(Page{URL: loopB, Kind: KindRedirect, Status: 302, Location: loopA})
 	b.add(Page{URL: "/robots.txt", Kind: KindRobots, Status: 200, ContentType: "text/plain; charset=utf-8", Charset: "utf-8", CharsetDecl: DeclHeader, HeaderCharset: "utf-8", Canonical: "/robots.txt"})
 	b.add(Page{URL: "/sitemap.xml", Kind: KindSitemap, Status: 200, ContentType: "application/xml; charset=utf-8", Charset: "utf-8", CharsetDecl: DeclHeader, HeaderCharset: "utf-8", Canonical: "/sitemap.xml"})
-	b.add(Page{URL: "/css/portal.css", Kind: KindStylesheet, Status: 200, ContentType: "text/css; charset=utf-8", Canonical: "/css/portal.css"})
-	b.add(Page{URL: pdfPath, Kind: KindPDF, Lang: "en", Status: 200, ContentType: "application/pdf", Canonical: pdfPath})
+	b.add(Page{URL: "/css/portal.css", Kind: KindStylesheet, Status: 200, ContentType: "text/css; charset=utf-8", Canonical: "/css/portal.css", LastModified: staticModified})
+	b.add(Page{URL: pdfPath, Kind: KindPDF, Lang: "en", Status: 200, ContentType: "application/pdf", Canonical: pdfPath, LastModified: staticModified})
 	b.add(Page{URL: "/search/?q=belarus", Kind: KindSearch, Status: 200, ContentType: "application/json; charset=utf-8", Canonical: "/search/?q=belarus", Quirks: []Quirk{QuirkRobotsDisallowed}})
 	internal := htmlPage("/internal/", KindStatic, 0)
 	internal.Quirks = []Quirk{QuirkRobotsDisallowed}
@@ -154,6 +168,9 @@ func (p *Portal) buildManifest() *Manifest {
 	return m
 }
 
+// staticModified is the Last-Modified of the stylesheet, images and PDF.
+var staticModified = baseDate.Format(http.TimeFormat)
+
 // hasQuirk reports whether qs contains any of want.
 func hasQuirk(qs []Quirk, want ...Quirk) bool {
 	for _, q := range qs {
@@ -205,7 +222,7 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 		u := p.rssLink(lang, i)
 		rss.Items = append(rss.Items, u)
 		m.Links = append(m.Links, Link{From: rss.URL, Href: "{scheme}://{host}" + u, Target: u, Attr: "link", Text: p.headlineOf(lang, i), Place: "feed", Reason: LinkDuplicate, Status: 200})
-		b.add(Page{URL: u, Kind: KindArticle, Lang: l, Status: 200, Canonical: b.path(lang, i), DuplicateOf: b.path(lang, i), DuplicateWhy: "utm"})
+		b.add(b.duplicate(u, lang, i, "utm"))
 	}
 	b.add(rss)
 
@@ -250,7 +267,7 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 						why = "jsessionid"
 					}
 					m.Links = append(m.Links, Link{From: u, Href: href, Target: target, Attr: "href", Text: p.headlineOf(lang, i), Place: "listing", Reason: LinkDuplicate, Status: 200})
-					b.add(Page{URL: target, Kind: p.articleKind(lang, i), Lang: l, Status: 200, Canonical: b.path(lang, i), DuplicateOf: b.path(lang, i), DuplicateWhy: why})
+					b.add(b.duplicate(target, lang, i, why))
 				}
 			}
 			if newTpl {
@@ -363,6 +380,7 @@ func (p *Portal) manifestArticle(b *builder, lang, i int) {
 	if a.newTpl {
 		pg.Template, pg.CanonicalTag = "new", u
 	}
+	pg.LastModified = p.lastModified(lang, i).Format(http.TimeFormat)
 	if a.sec == secSpeeches {
 		pg.Quirks = append(append([]Quirk{}, pg.Quirks...), QuirkRateLimited403)
 	}
@@ -387,10 +405,10 @@ func (p *Portal) manifestArticle(b *builder, lang, i int) {
 	art.Images = []archive.Image{}
 	for _, im := range a.images {
 		art.Images = append(art.Images, im.Image)
-		b.add(Page{URL: im.Src, Kind: KindImage, Status: 200, ContentType: "image/jpeg", Canonical: im.Src})
+		b.add(Page{URL: im.Src, Kind: KindImage, Status: 200, ContentType: "image/jpeg", Canonical: im.Src, LastModified: staticModified})
 	}
 	thumb := fmt.Sprintf("/images/%d-1.jpg", a.id)
-	b.add(Page{URL: thumb, Kind: KindImage, Status: 200, ContentType: "image/jpeg", Canonical: thumb})
+	b.add(Page{URL: thumb, Kind: KindImage, Status: 200, ContentType: "image/jpeg", Canonical: thumb, LastModified: staticModified})
 	for o := range langs {
 		if o != lang && p.served(o, i) {
 			art.Translations[langs[o]] = p.path(o, i)
@@ -398,7 +416,7 @@ func (p *Portal) manifestArticle(b *builder, lang, i int) {
 	}
 	// Duplicates.
 	pr := Page{URL: art.Print, Kind: KindPrint, Lang: l, Status: 200, ContentType: ctypeHTML, Charset: "utf-8", CharsetDecl: DeclMeta, HeaderCharset: "utf-8", MetaCharset: "utf-8",
-		LangAttr: l, Title: a.storyTitle, Canonical: u, CanonicalTag: u, DuplicateOf: u, DuplicateWhy: "print"}
+		LangAttr: l, Title: a.storyTitle, Canonical: u, CanonicalTag: u, DuplicateOf: u, DuplicateWhy: "print", LastModified: pg.LastModified}
 	pr.CharsetDecl = DeclBoth
 	b.add(pr)
 	art.Aliases = append(art.Aliases, art.Print)
@@ -434,7 +452,7 @@ func (p *Portal) manifestArticle(b *builder, lang, i int) {
 			b.redirect("add-slash", bl.Href, []string{bl.Target}, []int{301}, bl.Target, false)
 		case LinkDuplicate:
 			if strings.Contains(bl.Href, "utm_") {
-				b.add(Page{URL: bl.Target, Kind: p.articleKind(lang, j), Lang: l, Status: 200, Canonical: p.path(lang, j), DuplicateOf: p.path(lang, j), DuplicateWhy: "utm"})
+				b.add(b.duplicate(bl.Target, lang, j, "utm"))
 			}
 		}
 	}

@@ -227,6 +227,10 @@ type Page struct {
 	DuplicateOf  string `json:"duplicate_of,omitempty"`
 	DuplicateWhy string `json:"duplicate_why,omitempty"`
 	Template     string `json:"template,omitempty"` // "old" or "new" for articles and listings
+	// LastModified is the Last-Modified header (http.TimeFormat), "" when
+	// the page sends none. Pages that send it answer a request whose
+	// If-Modified-Since is not earlier with 304 Not Modified.
+	LastModified string `json:"last_modified,omitempty"`
 
 	// Quirks are the planted peculiarities of the page.
 	Quirks []Quirk `json:"quirks,omitempty"`

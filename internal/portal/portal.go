@@ -140,6 +140,7 @@ type response struct {
 	header   map[string]string
 	encode   string // "windows-1251" to encode the UTF-8 body
 	gzip     bool
+	lastMod  time.Time // sent as Last-Modified and compared with If-Modified-Since; zero for none
 }
 
 func (p *Portal) serve(w http.ResponseWriter, r *http.Request) {
@@ -199,10 +200,20 @@ func (p *Portal) write(w http.ResponseWriter, r *http.Request, res response) {
 		h.Set("Content-Encoding", "gzip")
 		h.Set("Vary", "Accept-Encoding")
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if res.status == 0 {
 		res.status = http.StatusOK
 	}
+	if !res.lastMod.IsZero() && res.status == http.StatusOK {
+		h.Set("Last-Modified", res.lastMod.UTC().Format(http.TimeFormat))
+		if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && !res.lastMod.Truncate(time.Second).After(ims) {
+			for _, k := range []string{"Content-Type", "Content-Encoding", "Content-Length"} {
+				h.Del(k)
+			}
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(res.status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body) // a client that went away is not our error

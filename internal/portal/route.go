@@ -71,7 +71,7 @@ func (p *Portal) route(r *http.Request) response {
 	case "/sitemap.xml":
 		return response{status: 200, ctype: "application/xml; charset=utf-8", body: p.renderSitemap(scheme, r.Host)}
 	case "/css/portal.css":
-		return response{status: 200, ctype: "text/css; charset=utf-8", body: []byte(css)}
+		return response{status: 200, ctype: "text/css; charset=utf-8", body: []byte(css), lastMod: baseDate}
 	case "/rss":
 		return redirect(http.StatusMovedPermanently, "/en/rss.xml")
 	case "/search/":
@@ -83,14 +83,14 @@ func (p *Portal) route(r *http.Request) response {
 	case loopB:
 		return redirect(http.StatusFound, loopA)
 	case pdfPath:
-		return response{status: 200, ctype: "application/pdf", body: p.pdf}
+		return response{status: 200, ctype: "application/pdf", body: p.pdf, lastMod: baseDate}
 	case "/en", "/ru", "/be":
 		return redirect(http.StatusMovedPermanently, path+"/")
 	}
 	if m := reImage.FindStringSubmatch(path); m != nil {
 		id, _ := strconv.Atoi(m[1])
 		if l, i, ok := p.fromID(id); ok && p.served(l, i) {
-			return response{status: 200, ctype: "image/jpeg", body: p.renderJPEG(path)}
+			return response{status: 200, ctype: "image/jpeg", body: p.renderJPEG(path), lastMod: baseDate}
 		}
 		return response{status: 404, ctype: "text/plain; charset=utf-8", body: []byte("404 image not found\n")}
 	}
@@ -172,7 +172,9 @@ func (p *Portal) route(r *http.Request) response {
 		if m[2] == "go" {
 			return redirect(http.StatusFound, p.oldPath(li, i))
 		}
-		return html200(p.renderPrint(q, p.article(li, i)))
+		res := html200(p.renderPrint(q, p.article(li, i)))
+		res.lastMod = p.lastModified(li, i)
+		return res
 	}
 	if m := reOld.FindStringSubmatch(path); m != nil && m[1] == m[2] {
 		i, _ := strconv.Atoi(m[4])
@@ -274,7 +276,26 @@ func (p *Portal) routeArticle(q req, path, sess string, m []string) response {
 		res.encode = "windows-1251"
 	}
 	res.gzip = a.spec == specGzip
+	res.lastMod = p.lastModified(lang, i)
 	return res
+}
+
+// lastModified is the Last-Modified time of article i: its publication,
+// or its latest silent edit or correction.
+func (p *Portal) lastModified(lang, i int) time.Time {
+	t := p.articleDate(i)
+	f := p.fates[fateKey(lang, i)]
+	if f.editDay > 0 {
+		d := dayDate(f.editDay)
+		t = time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, minsk)
+	}
+	if f.correctDay > 0 {
+		d := dayDate(f.correctDay)
+		if c := time.Date(d.Year(), d.Month(), d.Day(), 10, 15, 0, 0, minsk); c.After(t) {
+			t = c
+		}
+	}
+	return t.UTC()
 }
 
 // parseArticleTarget returns the article a root-relative article URL names.

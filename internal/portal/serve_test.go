@@ -34,6 +34,9 @@ func TestEveryPageServedAsManifestSays(t *testing.T) {
 		if pg.ContentType != "" && f.header.Get("Content-Type") != pg.ContentType {
 			t.Errorf("%s: Content-Type %q, manifest says %q", pg.URL, f.header.Get("Content-Type"), pg.ContentType)
 		}
+		if pg.Status == 200 && f.header.Get("Last-Modified") != pg.LastModified {
+			t.Errorf("%s: Last-Modified %q, manifest says %q", pg.URL, f.header.Get("Last-Modified"), pg.LastModified)
+		}
 		if pg.Status != 200 || !strings.HasPrefix(pg.ContentType, "text/html") || pg.DuplicateOf != "" {
 			continue
 		}

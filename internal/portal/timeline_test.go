@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"bytes"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -172,5 +173,54 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		if _, err := portal.New(cfg); err == nil {
 			t.Errorf("New(%+v) accepted a bad config", cfg)
 		}
+	}
+}
+
+func TestConditionalRequests(t *testing.T) {
+	p0, _ := served(t, portal.Config{Seed: 6})
+	pn, sn := served(t, portal.Config{Seed: 6, Day: 3})
+	m0 := p0.Manifest()
+	condGet := func(u, since string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, sn.URL+u, nil)
+		req.Header.Set("If-Modified-Since", since)
+		resp, err := noRedirect().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	touched := map[string]bool{}
+	for _, ch := range pn.Manifest().Changes {
+		if ch.Kind == portal.ChangeEdited || ch.Kind == portal.ChangeCorrected {
+			touched[ch.URL] = true
+		}
+	}
+	revisits, refetched := 0, 0
+	for _, pg := range m0.ArticlePages() {
+		after, ok := pn.Manifest().Lookup(pg.URL)
+		if !ok || after.Status != 200 || pg.LastModified == "" {
+			continue
+		}
+		got := condGet(pg.URL, pg.LastModified)
+		switch {
+		case touched[pg.URL]:
+			refetched++
+			if got != 200 {
+				t.Errorf("%s changed on a later day but answered %d to the day-0 Last-Modified", pg.URL, got)
+			}
+		default:
+			revisits++
+			if got != http.StatusNotModified {
+				t.Errorf("%s unchanged but answered %d to its Last-Modified", pg.URL, got)
+			}
+		}
+	}
+	if revisits == 0 || refetched == 0 {
+		t.Errorf("%d revisits, %d refetches", revisits, refetched)
+	}
+	if got := condGet("/css/portal.css", "Mon, 01 Jan 2024 00:00:00 GMT"); got != 200 {
+		t.Errorf("stylesheet modified since 2024-01-01 answered %d", got)
 	}
 }
