@@ -1,0 +1,99 @@
+package extract_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/archiver-dev/archiver/internal/extract"
+)
+
+// evalDir is the development split of the public benchmarks, beside the
+// repository (see the README); benchmarks skip when it is absent.
+const evalDir = "../../../shared/evaldata"
+
+// evalPages loads every page of the evaluation datasets with its URL.
+func evalPages(tb testing.TB) []extract.Input {
+	tb.Helper()
+	var out []extract.Input
+	for _, ds := range []string{"naeb", "htmldate-eval", "scrapinghub-aeb", "trafilatura-eval"} {
+		f, err := os.Open(filepath.Join(evalDir, ds, "ground_truth.jsonl"))
+		if err != nil {
+			tb.Skipf("evaluation data not found (%v): put the development split in ../shared/evaldata", err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		for sc.Scan() {
+			var rec struct {
+				File string  `json:"file"`
+				URL  *string `json:"url"`
+			}
+			if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+				tb.Fatal(err)
+			}
+			body, err := os.ReadFile(filepath.Join(evalDir, ds, rec.File))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			in := extract.Input{Body: body}
+			if rec.URL != nil {
+				in.URL = *rec.URL
+			}
+			out = append(out, in)
+		}
+		f.Close()
+	}
+	return out
+}
+
+// BenchmarkPage extracts every evaluation page once per iteration on one
+// goroutine and reports the median and 90th percentile time per page.
+//
+//	go test -run '^$' -bench BenchmarkPage -benchtime 1x ./internal/extract/
+func BenchmarkPage(b *testing.B) {
+	pages := evalPages(b)
+	x := extract.New(extract.Options{Now: fixedNow})
+	var times []time.Duration
+	var bytes int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, in := range pages {
+			start := time.Now()
+			if _, err := x.Page(in); err != nil {
+				b.Fatal(err)
+			}
+			times = append(times, time.Since(start))
+			bytes += int64(len(in.Body))
+		}
+	}
+	b.StopTimer()
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms/page")
+	b.ReportMetric(float64(times[len(times)*9/10].Microseconds())/1000, "p90-ms/page")
+	b.ReportMetric(float64(len(pages)), "pages")
+	b.SetBytes(bytes / int64(b.N))
+}
+
+// BenchmarkPathological measures the pages of TestPathologicalPages.
+func BenchmarkPathological(b *testing.B) {
+	cases := map[string][]byte{
+		"nested-100k": []byte("<html><body>" + strings.Repeat("<div>", 100000) + "x" + strings.Repeat("</div>", 100000) + "</body></html>"),
+		"text-50MB":   []byte("<html><body><p>" + strings.Repeat("word ", 10<<20) + "</p></body></html>"),
+		"attr-1MB":    []byte(`<html><body><a href="/` + strings.Repeat("a", 1<<20) + `">x</a></body></html>`),
+	}
+	x := extract.New(extract.Options{Now: fixedNow})
+	for name, body := range cases {
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := x.Page(extract.Input{URL: "https://portal.example/", Body: body}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
