@@ -5,7 +5,7 @@ import "testing"
 func TestParseDate(t *testing.T) {
 	tests := []struct {
 		in, value, time, match string
-		dayFirst             bool
+		dayFirst               bool
 	}{
 		{"3 Apr 2024", "2024-04-03", "", "3 Apr 2024", false},
 		{"Published: April 3, 2024 at 10:15", "2024-04-03", "10:15", "April 3, 2024 at 10:15", false},
