@@ -261,6 +261,11 @@ func (p *Portal) refuse(w http.ResponseWriter, r *http.Request) bool {
 		p.mu.Lock()
 		n := p.refused[key]
 		if n < q.RateLimit429Times {
+			if len(p.refused) >= maxRefused {
+				// A crawler lost in a trap must not grow this without bound;
+				// forgetting old URLs only means they are refused once more.
+				clear(p.refused)
+			}
 			p.refused[key] = n + 1
 		}
 		p.mu.Unlock()
@@ -272,6 +277,9 @@ func (p *Portal) refuse(w http.ResponseWriter, r *http.Request) bool {
 	}
 	return false
 }
+
+// maxRefused bounds the URLs remembered by the 429 rate limit.
+const maxRefused = 100_000
 
 // limited429 reports whether a URL is in the 429 share.
 func (p *Portal) limited429(uri string) bool {
