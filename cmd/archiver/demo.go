@@ -36,9 +36,14 @@ truth that tests score crawls, extraction and checks against, as JSON.`,
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "generator `SEED`", EnvVars: []string{"ARCHIVER_DEMO_SEED"}},
 			&cli.IntFlag{Name: "articles", Value: 60, Usage: "articles per language (at least 24)", EnvVars: []string{"ARCHIVER_DEMO_ARTICLES"}},
 			&cli.IntFlag{Name: "day", Value: 0, Usage: "the day the portal stands on (0 = first; N applies N days of edits, removals and new articles)", EnvVars: []string{"ARCHIVER_DEMO_DAY"}},
+			&cli.StringFlag{Name: "host", Usage: "canonical `HOST` name (e.g. www.portal.example): requests for the bare host or over plain HTTP to it redirect", EnvVars: []string{"ARCHIVER_DEMO_HOST"}},
+			&cli.Float64Flag{Name: "rate-limit-429", Usage: "`SHARE` (0..1) of URLs whose first request is refused with 429 and Retry-After", EnvVars: []string{"ARCHIVER_DEMO_RATE_LIMIT_429"}},
+			&cli.IntFlag{Name: "rate-limit-403", Usage: "refuse with 403 every request of a client to the speeches area after `N` requests (0 = off)", EnvVars: []string{"ARCHIVER_DEMO_RATE_LIMIT_403"}},
+			&cli.DurationFlag{Name: "slow", Usage: "delay day archives and calendar pages by `DURATION` (0 = off)", EnvVars: []string{"ARCHIVER_DEMO_SLOW"}},
 		},
 		Action: func(c *cli.Context) error {
-			cfg := portal.Config{Seed: c.Int64("seed"), Articles: c.Int("articles"), Day: c.Int("day")}
+			cfg := portal.Config{Seed: c.Int64("seed"), Articles: c.Int("articles"), Day: c.Int("day"), Host: c.String("host"),
+				Quirks: portal.Quirks{RateLimit429: c.Float64("rate-limit-429"), RateLimit403: c.Int("rate-limit-403"), Slow: c.Duration("slow")}}
 			if c.Args().Len() > 0 {
 				return usageErrorf("demo: unexpected arguments %v", c.Args().Slice())
 			}

@@ -59,6 +59,8 @@ func TestDemoRejectsBadFlags(t *testing.T) {
 		{"demo", "--day", "-3"},
 		{"demo", "extra-argument"},
 		{"demo", "--addr", "256.0.0.1:99999"},
+		{"demo", "--rate-limit-429", "2"},
+		{"demo", "--host", "http://x/"},
 	} {
 		_, errOut, code := appRun(t, args...)
 		if code != exitError {
@@ -151,5 +153,23 @@ func TestDemoServeUntilInterrupted(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("demo --serve did not stop after the interrupt")
+	}
+}
+
+func TestDemoQuirkFlags(t *testing.T) {
+	out, errOut, code := appRun(t, "demo", "--articles", "24", "--rate-limit-429", "0.25", "--rate-limit-403", "5", "--slow", "2s", "--host", "www.portal.example", "--manifest", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var m portal.Manifest
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	enabled := map[string]bool{}
+	for _, rl := range m.RateLimits {
+		enabled[rl.ID] = rl.Enabled
+	}
+	if !enabled["429"] || !enabled["403"] || !enabled["slow"] || m.Host != "www.portal.example" {
+		t.Errorf("quirk flags not applied: %v host %q", enabled, m.Host)
 	}
 }
