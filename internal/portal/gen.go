@@ -127,11 +127,6 @@ func (p *Portal) slotOf(lang, i int) int {
 	return (i*slotMult + p.slotOff[lang]) % slots
 }
 
-// firstOfSlot returns the index (< slots) of the first article of a slot.
-func (p *Portal) firstOfSlot(lang, slot int) int {
-	return ((slot - p.slotOff[lang] + slots) % slots * slotInv) % slots
-}
-
 // specialOf returns the special role of article i, if any.
 func (p *Portal) specialOf(lang, i int) special {
 	if i >= slots {

@@ -140,32 +140,7 @@ func headlineAndCreditVariants(t *testing.T, day int) {
 			t.Errorf("defect %s not planted", d.ID)
 		}
 	}
-	// Headlines are unique within a language except on the pages planted
-	// with duplicate-headline, where they are not.
-	byHeadline := map[string][]portal.Page{}
-	for _, pg := range m.Pages {
-		if pg.Article != nil && pg.Article.Headline != "" {
-			byHeadline[pg.Lang+"\x00"+pg.Article.Headline] = append(byHeadline[pg.Lang+"\x00"+pg.Article.Headline], pg)
-		}
-	}
-	dups := 0
-	for h, ps := range byHeadline {
-		for _, pg := range ps {
-			planted := false
-			for _, d := range pg.Defects {
-				planted = planted || d == portal.DefectDuplicateHeadline
-			}
-			if planted != (len(ps) > 1) {
-				t.Errorf("%s: headline %q shared by %d pages, defect planted %v", pg.URL, h[3:], len(ps), planted)
-			}
-			if planted {
-				dups++
-			}
-		}
-	}
-	if dups == 0 {
-		t.Error("no duplicate headlines")
-	}
+	checkHeadlinesUnique(t, m)
 	if m.Counts.Clean < 20 {
 		t.Errorf("%d clean pages, want a clean set", m.Counts.Clean)
 	}
@@ -288,13 +263,51 @@ func TestSpecialPages(t *testing.T) {
 }
 
 func hasQuirk(qs []portal.Quirk, q portal.Quirk) bool {
-	for _, x := range qs {
-		if x == q {
-			return true
+	return portal.Page{Quirks: qs}.HasQuirk(q)
+}
+// checkHeadlinesUnique checks that headlines are unique within a language
+// except on the pages planted with duplicate-headline, where they are not.
+func checkHeadlinesUnique(t *testing.T, m *portal.Manifest) {
+	t.Helper()
+	byHeadline := map[string][]portal.Page{}
+	for _, pg := range m.ArticlePages() {
+		if pg.Article.Headline != "" {
+			byHeadline[pg.Lang+"\x00"+pg.Article.Headline] = append(byHeadline[pg.Lang+"\x00"+pg.Article.Headline], pg)
 		}
 	}
-	return false
+	dups := 0
+	for h, ps := range byHeadline {
+		for _, pg := range ps {
+			planted := pg.HasDefect(portal.DefectDuplicateHeadline)
+			if planted != (len(ps) > 1) {
+				t.Errorf("%s: headline %q shared by %d pages, defect planted %v", pg.URL, h[3:], len(ps), planted)
+			}
+			if planted {
+				dups++
+			}
+		}
+	}
+	if dups == 0 {
+		t.Error("no duplicate headlines")
+	}
 }
+
+// TestHeadlinesUniqueBeyondTheStorySpace checks a portal larger than the
+// 960 template × country × topic combinations.
+func TestHeadlinesUniqueBeyondTheStorySpace(t *testing.T) {
+	p, err := portal.New(portal.Config{Seed: 12, Articles: 1100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkHeadlinesUnique(t, p.Manifest())
+	if got := p.Config().Articles; got != 1100 {
+		t.Errorf("Config().Articles = %d", got)
+	}
+	if q, err := portal.New(portal.Config{}); err != nil || q.Config().Articles != 60 {
+		t.Errorf("default articles: %v, %v", q, err)
+	}
+}
+
 
 func TestEmptyDaysAndDateIgnoringArchives(t *testing.T) {
 	p, srv := served(t, portal.Config{Seed: 8})
