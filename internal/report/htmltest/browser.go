@@ -57,7 +57,10 @@ func chromiumPath(t testing.TB) string {
 	return ""
 }
 
-// Open starts a headless Chromium with no network features of its own.
+// Open starts a headless Chromium with no network features of its own and
+// a fresh profile, with JavaScript on or off. It skips the test, saying
+// why, when Chromium is not installed; it stops the browser when the test
+// ends.
 func Open(t testing.TB, scripts bool) *Browser {
 	t.Helper()
 	path := chromiumPath(t)
@@ -290,16 +293,22 @@ func (b *Browser) Axe(t testing.TB) {
 	}
 	var res string
 	b.Run(t, chromedp.Evaluate(string(src), nil),
-		chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0].target.join(" ")}))))`,
+		chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}).then(r => JSON.stringify(({passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0].target.join(" ")}))})))`,
 			&res, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
-	var violations []struct {
-		ID, Impact, Help, Target string
-		Nodes                    int
+	var result struct {
+		Passes     int
+		Violations []struct {
+			ID, Impact, Help, Target string
+			Nodes                    int
+		}
 	}
-	if err := json.Unmarshal([]byte(res), &violations); err != nil {
+	if err := json.Unmarshal([]byte(res), &result); err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range violations {
+	if result.Passes == 0 {
+		t.Error("axe-core passed no rule at all; it did not run on the page")
+	}
+	for _, v := range result.Violations {
 		msg := fmt.Sprintf("axe %s (%s): %s — %d nodes, e.g. %s", v.ID, v.Impact, v.Help, v.Nodes, v.Target)
 		if v.Impact == "serious" || v.Impact == "critical" {
 			t.Error(msg)
@@ -307,5 +316,5 @@ func (b *Browser) Axe(t testing.TB) {
 			t.Log(msg)
 		}
 	}
-	t.Logf("axe-core: %d violations", len(violations))
+	t.Logf("axe-core: %d rules passed, %d violated", result.Passes, len(result.Violations))
 }
