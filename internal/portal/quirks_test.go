@@ -265,6 +265,7 @@ func TestSpecialPages(t *testing.T) {
 func hasQuirk(qs []portal.Quirk, q portal.Quirk) bool {
 	return portal.Page{Quirks: qs}.HasQuirk(q)
 }
+
 // checkHeadlinesUnique checks that headlines are unique within a language
 // except on the pages planted with duplicate-headline, where they are not.
 func checkHeadlinesUnique(t *testing.T, m *portal.Manifest) {
@@ -307,7 +308,6 @@ func TestHeadlinesUniqueBeyondTheStorySpace(t *testing.T) {
 		t.Errorf("default articles: %v, %v", q, err)
 	}
 }
-
 
 func TestEmptyDaysAndDateIgnoringArchives(t *testing.T) {
 	p, srv := served(t, portal.Config{Seed: 8})
