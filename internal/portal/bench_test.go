@@ -3,6 +3,7 @@ package portal_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 
 	"github.com/archiver-dev/archiver/internal/portal"
@@ -34,6 +35,31 @@ func BenchmarkManifest(b *testing.B) {
 		pages = len(p.Manifest().Pages)
 	}
 	b.ReportMetric(float64(pages), "pages")
+}
+
+// BenchmarkRetained reports the heap a large portal keeps: after New (the
+// indexes only) and after its Manifest is built.
+func BenchmarkRetained(b *testing.B) {
+	heap := func() float64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return float64(ms.HeapAlloc)
+	}
+	var afterNew, afterManifest float64
+	for b.Loop() {
+		before := heap()
+		p, err := portal.New(portal.Config{Seed: 1, Articles: benchArticles, Day: 30})
+		if err != nil {
+			b.Fatal(err)
+		}
+		afterNew = heap() - before
+		m := p.Manifest()
+		afterManifest = heap() - before
+		runtime.KeepAlive(m)
+	}
+	b.ReportMetric(afterNew/1e6, "MB-portal")
+	b.ReportMetric(afterManifest/1e6, "MB-with-manifest")
 }
 
 // BenchmarkRender measures rendering pages of each kind of a large portal
