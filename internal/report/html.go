@@ -49,10 +49,7 @@ func HTML(w io.Writer, a *Audit) error {
 	if err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
-	d, err := buildReport(a)
-	if err != nil {
-		return fmt.Errorf("html report: %w", err)
-	}
+	d := buildReport(a)
 	blob, err := findingsBlob(d)
 	if err != nil {
 		return fmt.Errorf("html report: %w", err)
@@ -292,7 +289,7 @@ func utc(t time.Time) string {
 }
 
 // buildReport computes the report's content from the audit.
-func buildReport(a *Audit) (*reportData, error) {
+func buildReport(a *Audit) *reportData {
 	in := fromResult(a.Result)
 	d := &reportData{
 		Title:       a.Title,
@@ -505,7 +502,7 @@ func buildReport(a *Audit) (*reportData, error) {
 		d.Changes = append(d.Changes, changeView{Change: c, ID: fmt.Sprintf("change-%d", i+1), Rows: rows, BodyDiff: changed,
 			BeforeCopy: copies[c.Before.CaptureID], AfterCopy: copies[c.After.CaptureID]})
 	}
-	return d, nil
+	return d
 }
 
 // captureRef returns the index of the capture a finding points at, adding it
@@ -726,23 +723,10 @@ func until(expires time.Time) string {
 
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"utc":     utc,
-		"helpURL": safeHelpURL,
-		"pct": func(n, total int) string {
-			if total <= 0 {
-				return "0%"
-			}
-			return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(total))
-		},
-		"barWidth": func(n, max int) int {
-			if max <= 0 {
-				return 0
-			}
-			return 4 + 116*n/max
-		},
+		"utc":       utc,
+		"helpURL":   safeHelpURL,
 		"bandClass": func(b string) string { return "band-" + strings.ReplaceAll(b, " ", "-") },
 		"until":     until,
-		"add":       func(a, b int) int { return a + b },
 		"topRules": func(rules []ruleGroup, n int) []ruleGroup {
 			var out []ruleGroup
 			for _, r := range rules {
@@ -751,14 +735,6 @@ func templateFuncs() template.FuncMap {
 				}
 			}
 			return out
-		},
-		"hasCopy": func(d *reportData, id int64) bool {
-			for _, c := range d.Copies {
-				if c.CaptureID == id {
-					return true
-				}
-			}
-			return false
 		},
 	}
 }
