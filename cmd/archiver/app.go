@@ -65,6 +65,8 @@ EXIT CODES
 			crawlCommand(e),
 			runsCommand(e),
 			showCommand(e),
+			historyCommand(e),
+			diffCommand(e),
 		},
 	}
 	for _, c := range app.Commands {
