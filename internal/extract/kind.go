@@ -11,11 +11,12 @@ import (
 )
 
 var (
-	reLangRoot    = regexp.MustCompile(`^/(?:[a-z]{2}(?:-[a-z]{2})?/?)?(?:index\.(?:html?|php|aspx?))?$`)
-	reDayPath     = regexp.MustCompile(`(?i)(/by-date/\d{1,2}\.\d{1,2}\.\d{4}/?$)|(/(?:19|20)\d\d/\d{1,2}/\d{1,2}/?$)|(/archive/(?:19|20)\d\d-\d{1,2}-\d{1,2}/?$)`)
-	reMonthPath   = regexp.MustCompile(`(?i)(/(?:19|20)\d\d/\d{1,2}/?$)|(/archive/(?:19|20)\d\d-\d{1,2}/?$)`)
-	reListingPath = regexp.MustCompile(`(?i)([?&](page|start|p|pg|paged)=\d+)|(/page/\d+/?$)|(/(news|all_news|archive|events|press-center|category|tag|tags|section|rubric|topics?)/?$)`)
-	reNoNews      = regexp.MustCompile(`(?i)no news|no articles|nothing found|no results|нет новостей|новостей нет|няма навін|навін няма|ничего не найдено`)
+	reLangRoot     = regexp.MustCompile(`^/(?:[a-z]{2}(?:-[a-z]{2})?/?)?(?:index\.(?:html?|php|aspx?))?$`)
+	reDayPath      = regexp.MustCompile(`(?i)(/by-date/\d{1,2}\.\d{1,2}\.\d{4}/?$)|(/(?:19|20)\d\d/\d{1,2}/\d{1,2}/?$)|(/archive/(?:19|20)\d\d-\d{1,2}-\d{1,2}/?$)`)
+	reMonthPath    = regexp.MustCompile(`(?i)(/(?:19|20)\d\d/\d{1,2}/?$)|(/archive/(?:19|20)\d\d-\d{1,2}/?$)`)
+	reListingPath  = regexp.MustCompile(`(?i)(/page/\d+/?$)|(/(news|all_news|archive|events|press-center|press-release|photo|category|tag|tags|section|rubric|topics?|speeches-and-interviews)/?$)|(/[a-z_-]*news[a-z_-]*\.html?$)`)
+	reListingQuery = regexp.MustCompile(`(?i)[?&](page|start|p|pg|paged)=\d+`)
+	reNoNews       = regexp.MustCompile(`(?i)no news|no articles|nothing found|no results|нет новостей|новостей нет|няма навін|навін няма|ничего не найдено`)
 )
 
 // classify decides the kind of page and says why.
@@ -59,9 +60,9 @@ func (d *doc) classify() {
 		set(archive.KindArticle, "JSON-LD @type %s", ldType)
 	case ogType == "article" && p.WordCount >= 60:
 		set(archive.KindArticle, "og:type article and %d words of body", p.WordCount)
-	case reListingPath.MatchString(path+"?"+query) && listLinks >= 5:
+	case (reListingPath.MatchString(path) || reListingQuery.MatchString("?"+query)) && listLinks >= 3:
 		set(archive.KindListing, "URL of a list (%s) with %d item links", path, listLinks)
-	case p.Dateline.Raw != "" && p.WordCount >= 20:
+	case p.Dateline.Raw != "" && p.WordCount >= 20 && listLinks < 8:
 		set(archive.KindArticle, "a wire dateline (%q) and %d words of body", p.Dateline.Raw, p.WordCount)
 	case (p.Headline != "" || p.Title != "") && p.Published.Value != "" && p.WordCount >= 40 && listLinks < 12:
 		set(archive.KindArticle, "headline, a date (%s) and %d words of body", p.Published.Source, p.WordCount)
