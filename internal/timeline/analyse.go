@@ -418,8 +418,8 @@ func (a *analyser) dayProblems(url string, v Version) {
 
 // count adds an article to its section's and its language root's days.
 func (a *analyser) count(v Version) {
-	if !v.Indexed || v.Digest.Kind != archive.KindArticle {
-		return
+	if !v.Indexed || v.Digest.Kind != archive.KindArticle || v.Digest.Duplicate || v.Redirected {
+		return // count each article once, under its own URL
 	}
 	day := datePart(v.Digest.Fields.Published)
 	if _, err := time.Parse(time.DateOnly, day); err != nil || v.Digest.Section == "" {

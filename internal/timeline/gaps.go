@@ -52,12 +52,14 @@ func sectionPath(section string) string {
 	return p.Path
 }
 
-// The coverage thresholds for learning a cadence: a day type counts as
-// published when at least high of its days have an article, as quiet when
-// at most low of them do.
+// The coverage thresholds for learning a cadence: a section publishes
+// daily when at least coverageHigh of its weekdays and coverageWeekend of
+// its weekend days have an article, on weekdays when its weekends are at
+// most coverageLow.
 const (
-	coverageHigh = 0.6
-	coverageLow  = 0.2
+	coverageHigh    = 0.6
+	coverageWeekend = 0.4
+	coverageLow     = 0.2
 )
 
 // sectionDays lays out a section's days from its first to its last article,
@@ -71,6 +73,7 @@ func sectionDays(section string, counts map[string]int, opts *Options, root *Sec
 		dates = append(dates, d)
 	}
 	sort.Strings(dates)
+	dates = trimOutliers(dates)
 	if len(dates) == 0 {
 		return sd
 	}
@@ -104,7 +107,7 @@ func sectionDays(section string, counts map[string]int, opts *Options, root *Sec
 				we = float64(weekendsOn) / float64(weekends)
 			}
 			switch {
-			case wd >= coverageHigh && (weekends == 0 || we >= coverageHigh):
+			case wd >= coverageHigh && (weekends == 0 || we >= coverageWeekend):
 				sd.Cadence = CadenceDaily
 			case wd >= coverageHigh && we <= coverageLow:
 				sd.Cadence = CadenceWeekdays
@@ -131,6 +134,29 @@ func sectionDays(section string, counts map[string]int, opts *Options, root *Sec
 		d.Gap = expected
 	}
 	return sd
+}
+
+// outlierGap is the distance in days that sets a first or last date apart
+// from the rest of a section's history (a static page dated years ago, a
+// mistyped date): such dates do not stretch the range the cadence is
+// judged over.
+const outlierGap = 7
+
+// trimOutliers drops leading and trailing dates (sorted YYYY-MM-DD) that
+// stand more than outlierGap days away from the next one in.
+func trimOutliers(dates []string) []string {
+	gap := func(a, b string) int {
+		x, _ := time.Parse(time.DateOnly, a)
+		y, _ := time.Parse(time.DateOnly, b)
+		return int(y.Sub(x).Hours() / 24)
+	}
+	for len(dates) > 1 && gap(dates[0], dates[1]) > outlierGap {
+		dates = dates[1:]
+	}
+	for len(dates) > 1 && gap(dates[len(dates)-2], dates[len(dates)-1]) > outlierGap {
+		dates = dates[:len(dates)-1]
+	}
+	return dates
 }
 
 func isWeekend(t time.Time) bool {

@@ -27,9 +27,12 @@ func (d *Duration) UnmarshalText(b []byte) error {
 }
 
 // ParseDuration reads a Go duration ("36h") or a whole number of days
-// ("7d"). Negative spans are refused.
+// ("7d"); "" is zero. Negative spans are refused.
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
 	var d time.Duration
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)

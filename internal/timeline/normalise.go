@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	"github.com/andybalholm/cascadia"
+	"github.com/archiver-dev/archiver/internal/extract"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-	"golang.org/x/net/html/charset"
 )
 
 // Volatile says which parts of a page change on every fetch without the
@@ -117,16 +117,16 @@ type Normalised struct {
 // utf8BOM makes every HTML reader decode the normalised page as UTF-8.
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// Normalise decodes body (using the BOM, the Content-Type header value
-// contentType, the meta charset or sniffing, in that order), removes the
-// volatile elements and hashes what is left.
+// Normalise decodes body as the extractor does (BOM, the Content-Type
+// header value contentType, a <meta> charset, each checked against the
+// bytes, then sniffing), removes the volatile elements and hashes what is
+// left.
 func (n *Normaliser) Normalise(body []byte, contentType string) (Normalised, error) {
-	enc, _, _ := charset.DetermineEncoding(body, contentType)
-	r := io.Reader(bytes.NewReader(body))
-	if enc != nil {
-		r = enc.NewDecoder().Reader(r)
-	}
-	doc, err := html.Parse(r)
+	// The extractor's decoder finds a <meta> charset anywhere in the head
+	// and checks declarations against the bytes, so that one page decodes
+	// the same way in every capture.
+	dec := extract.Decode(body, contentType)
+	doc, err := html.Parse(strings.NewReader(dec.Text))
 	if err != nil {
 		return Normalised{}, fmt.Errorf("parse html: %w", err)
 	}

@@ -2,10 +2,12 @@ package timeline_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/check"
 	"github.com/archiver-dev/archiver/internal/crawl"
 	"github.com/archiver-dev/archiver/internal/portal"
 	"github.com/archiver-dev/archiver/internal/sqlite"
@@ -259,37 +262,125 @@ func TestPortalDays(t *testing.T) {
 		}
 	}
 
-	// Empty days: every day of the manifest without news is found, as a
-	// calendar day that leads to an empty page or a 404, or as a gap in
-	// the cadence of its language; and no other day is.
-	last := h.runs[days-1]
-	a := h.analyse(t, last, opts)
-	byDay := map[string][]string{}
-	for _, f := range a.Findings() {
-		switch f.RuleID {
-		case timeline.RuleMissingDay, timeline.RuleCalendarDayEmpty, timeline.RuleCalendarDayBroken:
-			key := langOf(strings.TrimPrefix(f.URL, h.base)) + " " + strings.TrimPrefix(f.EvidenceKey, "day:")
-			byDay[key] = append(byDay[key], f.RuleID)
+	// Empty days: on every day, each day of the archive without news is
+	// found, as a calendar day that leads to an empty page or a 404, or as
+	// a gap in the cadence of its language; and no other day is.
+	for d, run := range h.runs {
+		a := h.analyse(t, run, opts)
+		byDay := map[string][]string{}
+		for _, f := range a.Findings() {
+			switch f.RuleID {
+			case timeline.RuleMissingDay, timeline.RuleCalendarDayEmpty, timeline.RuleCalendarDayBroken:
+				key := langOf(strings.TrimPrefix(f.URL, h.base)) + " " + strings.TrimPrefix(f.EvidenceKey, "day:")
+				byDay[key] = append(byDay[key], f.RuleID)
+			}
 		}
-	}
-	empty := map[string]bool{}
-	for _, e := range h.manifests[days-1].EmptyDays {
-		key := e.Lang + " " + e.Date
-		empty[key] = true
-		if len(byDay[key]) == 0 {
-			t.Errorf("empty day %s (%s answers %d) not found", key, e.URL, e.Status)
+		empty := map[string]bool{}
+		for _, e := range h.manifests[d].EmptyDays {
+			key := e.Lang + " " + e.Date
+			empty[key] = true
+			if len(byDay[key]) == 0 {
+				t.Errorf("day %d: empty day %s (%s answers %d) not found", d, key, e.URL, e.Status)
+			}
 		}
-	}
-	var extra []string
-	for key, fs := range byDay {
-		if !empty[key] {
+		// The archive range of each language: its first to its last
+		// article. Calendars also link days before the first article;
+		// those empty days are found by the calendar rules only.
+		first, lastDay := map[string]string{}, map[string]string{}
+		for _, p := range h.manifests[d].Pages {
+			if p.Article == nil || p.Article.Published.Value == "" {
+				continue
+			}
+			v := p.Article.Published.Value
+			if f, ok := first[p.Lang]; !ok || v < f {
+				first[p.Lang] = v
+			}
+			if v > lastDay[p.Lang] {
+				lastDay[p.Lang] = v
+			}
+		}
+		var extra []string
+		for key, fs := range byDay {
+			lang, date, _ := strings.Cut(key, " ")
+			outside := date < first[lang] || date > lastDay[lang]
+			if empty[key] || outside && !slices.Contains(fs, timeline.RuleMissingDay) {
+				continue
+			}
 			extra = append(extra, fmt.Sprintf("%s: %v", key, fs))
 		}
+		sort.Strings(extra)
+		if len(extra) > 0 {
+			t.Errorf("day %d: day findings on days with news: %v", d, extra)
+		}
 	}
-	sort.Strings(extra)
-	if len(extra) > 0 {
-		t.Errorf("day findings on days with news: %v", extra)
+
+	// The archive rule pack, run by the check engine, reports what the
+	// analysis finds, under the rules' ids and with stable fingerprints.
+	now := portalDay.AddDate(0, 0, days-1).Add(2 * time.Hour)
+	def := timeline.DefaultOptions()
+	def.Now = func() time.Time { return now }
+	want, err := timeline.Analyse(context.Background(), h.store, h.runs[days-1], def)
+	if err != nil {
+		t.Fatal(err)
 	}
+	key := func(f archive.Finding) string { return f.RuleID + " " + f.URL + " " + f.EvidenceKey }
+	var wantKeys, gotKeys []string
+	for _, f := range want.Findings() {
+		wantKeys = append(wantKeys, key(f))
+	}
+	for _, f := range checkPack(t, h, h.runs[days-1], now) {
+		gotKeys = append(gotKeys, key(f))
+		if f.Fingerprint != archive.Fingerprint(f.RuleID, f.URL, f.EvidenceKey) || f.Severity == "" {
+			t.Errorf("pack finding without fingerprint or severity: %+v", f)
+		}
+	}
+	slices.Sort(wantKeys)
+	slices.Sort(gotKeys)
+	if !slices.Equal(gotKeys, wantKeys) {
+		t.Errorf("the rule pack found %d findings, the analysis %d", len(gotKeys), len(wantKeys))
+	}
+	if len(gotKeys) == 0 {
+		t.Error("the rule pack found nothing on four days of the demo portal")
+	}
+}
+
+// siteArchive is the check engine's view of the SQLite archive for site
+// rules: the archive pack reads the timeline, never pages.
+type siteArchive struct{ *sqlite.Store }
+
+func (a siteArchive) EachCapture(ctx context.Context, runID int64, fn func(*archive.Capture) error) error {
+	return a.Store.EachCapture(ctx, sqlite.CaptureQuery{RunID: runID}, fn)
+}
+
+func (a siteArchive) EachPage(context.Context, int64, func(*archive.Capture, *archive.Page) error) error {
+	return errors.New("the archive pack has no page rules")
+}
+
+// checkPack evaluates the archive rule pack (rules/archive) with the real
+// engine at a run.
+func checkPack(t *testing.T, h *portalHistory, run int64, now time.Time) []archive.Finding {
+	t.Helper()
+	opts := timeline.DefaultOptions()
+	eng, err := check.New(check.Options{Kinds: timeline.Kinds(h.store, opts), Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := eng.Load([]check.Source{{FS: os.DirFS(filepath.Join("..", "..", "rules", "archive")), Name: "rules/archive"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(set.Rules()); n != len(timeline.Rules()) {
+		t.Fatalf("the pack has %d rules, the timeline %d", n, len(timeline.Rules()))
+	}
+	r, err := h.store.Run(context.Background(), run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []archive.Finding
+	if _, err := eng.Evaluate(context.Background(), siteArchive{h.store}, r, set, now, func(f archive.Finding) { out = append(out, f) }); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // langOf returns the language segment of a root-relative URL.
