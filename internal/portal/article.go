@@ -203,7 +203,9 @@ func (p *Portal) article(lang, i int) *article {
 	// Dates.
 	pub := a.date
 	if a.slot == slotFutureDate {
-		pub = time.Date(2025, time.May, 8+i%10, a.date.Hour(), a.date.Minute(), 0, 0, minsk)
+		// A date in May after the portal's today: it moves a year later
+		// every 365 days, so it stays in the future on any Day.
+		pub = time.Date(2025+p.cfg.Day/365, time.May, 8+i%10, a.date.Hour(), a.date.Minute(), 0, 0, minsk)
 		a.defects = append(a.defects, DefectFutureDate)
 	}
 	a.published = formatPublished(lang, pub, a.newTpl)

@@ -95,7 +95,7 @@ func TestCharsetVariantsAsBytes(t *testing.T) {
 }
 
 func TestHeadlineAndCreditVariants(t *testing.T) {
-	for _, day := range []int{0, 9} {
+	for _, day := range []int{0, 9, 400, 1500} {
 		t.Run("day"+strconv.Itoa(day), func(t *testing.T) { headlineAndCreditVariants(t, day) })
 	}
 }
@@ -141,6 +141,11 @@ func headlineAndCreditVariants(t *testing.T, day int) {
 		}
 	}
 	checkHeadlinesUnique(t, m)
+	for _, pg := range m.ArticlePages() {
+		if future := pg.Article.Published.Value > m.Today; future != pg.HasDefect(portal.DefectFutureDate) {
+			t.Errorf("%s: published %s, today %s, future-date defect %v", pg.URL, pg.Article.Published.Value, m.Today, !future)
+		}
+	}
 	if m.Counts.Clean < 20 {
 		t.Errorf("%d clean pages, want a clean set", m.Counts.Clean)
 	}
