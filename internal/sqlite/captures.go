@@ -338,11 +338,14 @@ func (s *Store) Capture(ctx context.Context, id int64, body bool) (*archive.Capt
 }
 
 // LatestCapture returns the newest capture of a canonical URL that received
-// a response (status not 0), in a run before beforeRun (0: in any run),
-// without its body, or archive.ErrNotFound.
+// a response, in a run before beforeRun (0: in any run), without its body,
+// or archive.ErrNotFound. Only verdicts ok and revisit count: a refusal
+// (429, 503) is not a version of the page, so its headers must not feed a
+// conditional request nor its body a revisit.
 func (s *Store) LatestCapture(ctx context.Context, canonicalURL string, beforeRun int64) (*archive.Capture, error) {
 	c, err := s.queryCapture(ctx, false,
-		`WHERE c.canonical_url = ? AND c.status <> 0 AND (? = 0 OR c.run_id < ?) ORDER BY c.id DESC LIMIT 1`,
+		`WHERE c.canonical_url = ? AND c.status <> 0 AND c.verdict IN ('ok', 'revisit')
+			AND (? = 0 OR c.run_id < ?) ORDER BY c.id DESC LIMIT 1`,
 		canonicalURL, beforeRun, beforeRun)
 	if err != nil {
 		return nil, fmt.Errorf("latest capture of %s: %w", canonicalURL, err)

@@ -407,6 +407,9 @@ func TestHistoryLatestAndFind(t *testing.T) {
 		id, _ := mustPut(t, s, c)
 		ids = append(ids, id)
 	}
+	refused := capture(runs[2], url, []byte("slow down"))
+	refused.Status, refused.Verdict = 429, archive.VerdictRefused
+	refusedID, _ := mustPut(t, s, refused)
 	failed := capture(runs[2], url, nil)
 	failed.Status, failed.Verdict = 0, archive.VerdictError
 	failedID, _ := mustPut(t, s, failed)
@@ -415,7 +418,7 @@ func TestHistoryLatestAndFind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(h) != 4 || h[0].ID != ids[0] || h[3].ID != failedID {
+	if len(h) != 5 || h[0].ID != ids[0] || h[3].ID != refusedID || h[4].ID != failedID {
 		t.Fatalf("history: %d captures", len(h))
 	}
 	if h[0].Body != nil {
@@ -424,7 +427,7 @@ func TestHistoryLatestAndFind(t *testing.T) {
 
 	latest, err := s.LatestCapture(ctx, url, 0)
 	if err != nil || latest.ID != ids[2] {
-		t.Errorf("latest capture with a response: %v, %v; want %d (not the failed %d)", latest, err, ids[2], failedID)
+		t.Errorf("latest capture with a response: %v, %v; want %d (not the refused %d nor the failed %d)", latest, err, ids[2], refusedID, failedID)
 	}
 	before, err := s.LatestCapture(ctx, url, runs[2])
 	if err != nil || before.ID != ids[1] {
