@@ -286,6 +286,15 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 	for i := 0; i < p.total(); i++ {
 		p.manifestArticle(b, lang, i)
 	}
+	// An article URL with a trailing slash redirects to the article (not
+	// linked anywhere; any article works, the first served one is listed).
+	for i := 0; i < p.total(); i++ {
+		if p.served(lang, i) {
+			u := b.path(lang, i)
+			b.redirect("remove-slash", u+"/", []string{u}, []int{301}, u, false)
+			break
+		}
+	}
 
 	// Day archives, "at or before" lists and month calendars over the
 	// archive's range.

@@ -218,7 +218,7 @@ func TestRedirectsAsListed(t *testing.T) {
 			t.Errorf("%s: ends at %s with %d, manifest says %s", r.ID, u, f.status, r.Final)
 		}
 	}
-	for _, want := range []string{"root", "rss", "loop", "add-slash-en", "old-to-new", "new-to-article", "chain", "add-slash"} {
+	for _, want := range []string{"root", "rss", "loop", "add-slash-en", "old-to-new", "new-to-article", "chain", "add-slash", "remove-slash"} {
 		if !ids[want] {
 			t.Errorf("no redirect %q planted", want)
 		}
