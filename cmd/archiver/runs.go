@@ -121,14 +121,16 @@ func writeRunsText(w io.Writer, runs []runInfo) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "ID\tSTARTED (UTC)\tFINISHED (UTC)\tSTATUS\tCAPTURED\tREVISITS\tREFUSED\tERRORS\tSKIPPED\t SEEDS\t")
+	// Every column but the last (the seeds, left as they are) is a cell
+	// ended by a tab, aligned right.
+	fmt.Fprintln(tw, "ID\tSTARTED (UTC)\tFINISHED (UTC)\tSTATUS\tCAPTURED\tREVISITS\tREFUSED\tERRORS\tSKIPPED\t  SEEDS")
 	live := false
 	for _, r := range runs {
 		mark := ""
 		if r.Live {
 			mark, live = "*", true
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d%s\t%d%s\t%d%s\t%d%s\t%d%s\t %s\t\n",
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d%s\t%d%s\t%d%s\t%d%s\t%d%s\t  %s\n",
 			r.ID, formatTime(r.StartedAt), formatTime(r.FinishedAt), r.Status,
 			r.Counts.Captured, mark, r.Counts.Revisits, mark, r.Counts.Refused, mark,
 			r.Counts.Errors, mark, skippedTotal(r.Counts), mark, strings.Join(r.Seeds, " "))
