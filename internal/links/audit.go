@@ -201,7 +201,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 
 	// Pages and their links.
 	pages := map[int64]*pageInfo{}
-	lastSeg := map[string][]string{} // last path segment → captured 2xx page URLs
+	lastSeg := map[string][]string{} // URL without its language segment → captured 2xx page URLs
 	targets := map[string]*Target{}
 	hyg := map[string]*Hygiene{}
 	addHygiene := func(problem, href, target, detail string, o Occurrence) {
@@ -236,15 +236,14 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		pages[c.ID] = info
 		if c.Status >= 200 && c.Status < 300 {
 			if u, err := url.Parse(src); err == nil {
-				seg := path0Last(u.Path)
-				if seg != "" {
-					lastSeg[seg] = append(lastSeg[seg], src)
+				if rest, ok := langRest(u); ok {
+					lastSeg[rest] = append(lastSeg[rest], src)
 				}
 			}
 		}
 		srcURL, _ := url.Parse(firstNonEmpty(c.FinalURL, src))
 		https := srcURL != nil && srcURL.Scheme == "https"
-		fromPrivate := remotePrivate(c.RemoteAddr)
+		fromPrivate := remotePrivate(c.RemoteAddr) || (srcURL != nil && remotePrivate(srcURL.Hostname()))
 		for _, l := range p.Links {
 			rep.Links++
 			o := Occurrence{Page: src, CaptureID: c.ID, Text: l.Text, Place: l.Place, Href: l.Href}
@@ -400,20 +399,6 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			t.CrossLanguage, t.CrossEvidence = crossLanguage(t, lastSeg)
 		}
 	}
-	// Links to a page that names another URL as its canonical (print
-	// versions, aliases) point at a duplicate.
-	for _, t := range targets {
-		if !t.Judged || t.Result.From != FromArchive || t.Result.Verdict != OK {
-			continue
-		}
-		p := pages[t.Result.CaptureID]
-		if p == nil || p.canonical == "" || p.canonical == t.URL || p.canonical == t.Result.FinalURL {
-			continue
-		}
-		for _, o := range t.Occurrences {
-			addHygiene("duplicate-url", o.Href, p.canonical, "the target names another URL as canonical:", o)
-		}
-	}
 	// Same-page fragments of pages that are never linked from elsewhere
 	// still count: they are judged already, as targets with only
 	// MissingFragments.
@@ -524,24 +509,39 @@ func targetIDs(t *Target, caps map[string]capInfo, pages map[int64]*pageInfo, ca
 	return p.ids, true
 }
 
-// crossLanguage reports whether a broken internal target's last path
-// segment (slug and id) is served under another language prefix.
-func crossLanguage(t *Target, lastSeg map[string][]string) (bool, string) {
+// crossLanguage reports whether a broken internal target is served under
+// another language prefix with the rest of its URL unchanged: another
+// language's slug and id pasted under this language.
+func crossLanguage(t *Target, byRest map[string][]string) (bool, string) {
 	u, err := url.Parse(t.URL)
 	if err != nil {
 		return false, ""
 	}
-	seg := path0Last(u.Path)
-	for _, other := range lastSeg[seg] {
-		ou, err := url.Parse(other)
-		if err != nil || ou.Path == u.Path {
-			continue
-		}
-		if a, b := firstSegment(u.Path), firstSegment(ou.Path); a != b && isLangCode(a) && isLangCode(b) {
-			return true, fmt.Sprintf("the slug exists in another language: %s", other)
+	rest, ok := langRest(u)
+	if !ok {
+		return false, ""
+	}
+	for _, other := range byRest[rest] {
+		if other != t.URL {
+			return true, fmt.Sprintf("the same URL under another language exists: %s", other)
 		}
 	}
 	return false, ""
+}
+
+// langRest returns the host and the URL after a leading language segment
+// (/en/, /ru/, …), and whether there is one; only article-like paths (a
+// last segment with a digit) count.
+func langRest(u *url.URL) (string, bool) {
+	lang := firstSegment(u.Path)
+	if !isLangCode(lang) {
+		return "", false
+	}
+	last := path0Last(u.Path)
+	if !strings.ContainsAny(last, "0123456789") {
+		return "", false
+	}
+	return u.Host + strings.TrimPrefix(u.Path, "/"+lang) + "?" + u.RawQuery, true
 }
 
 func isLangCode(s string) bool {
@@ -635,6 +635,9 @@ func remotePrivate(remote string) bool {
 	host, _, err := net.SplitHostPort(remote)
 	if err != nil {
 		host = remote
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
 	}
 	a, err := netip.ParseAddr(host)
 	if err != nil {

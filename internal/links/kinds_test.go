@@ -21,7 +21,7 @@ import (
 )
 
 // rulesDir is the links pack in the repository.
-const rulesDir = "../../rules"
+const rulesDir = "../../rules/links"
 
 func newEngine(t *testing.T, opts links.Options) (*check.Engine, *check.RuleSet) {
 	t.Helper()
