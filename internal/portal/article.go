@@ -305,8 +305,7 @@ func (p *Portal) article(lang, i int) *article {
 	}
 
 	// Body.
-	tmpl, ctry, topic, _, _ := p.storyParts(i)
-	_ = tmpl
+	_, ctry, topic, _, _ := p.storyParts(i)
 	c := countries[ctry]
 	nom, gen := c.EN, c.EN
 	switch lang {

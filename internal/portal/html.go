@@ -134,7 +134,6 @@ func (q req) withSess(u string) string {
 
 // close writes the sidebar (calendar, today, promo, counter) and footer.
 func (p *Portal) close(w *pw, q req, month time.Time) {
-	l := langs[q.lang]
 	w.raw("</main>\n<aside class=\"sidebar\">\n")
 	p.calendarWidget(w, q.lang, month, false)
 	t := p.today()
@@ -154,7 +153,6 @@ func (p *Portal) close(w *pw, q req, month time.Time) {
 	w.raw(`<span class="copy">© 2024 `)
 	w.text(siteTitle[q.lang])
 	w.raw("</span></div></footer>\n</body>\n</html>\n")
-	_ = l
 }
 
 // menu returns the site menu of a language.

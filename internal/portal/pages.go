@@ -14,7 +14,6 @@ import (
 // renderArticle writes an article page (or its duplicate at another URL).
 func (p *Portal) renderArticle(q req, a *article) []byte {
 	var w pw
-	l := langs[a.lang]
 	canonical := p.path(a.lang, a.i)
 	h := head{langAttr: a.langAttr, noLang: a.langAttr == "", meta: a.metaCS}
 	if a.spec == specHostileTitle {
@@ -48,7 +47,7 @@ func (p *Portal) renderArticle(q req, a *article) []byte {
 			w.raw("</h1>\n")
 		}
 		w.raw(`<div class="ic">` + "\n")
-		for k, img := range a.images {
+		for _, img := range a.images {
 			w.raw(`<div class="news_img"><img src="`, img.Src, `" alt="`)
 			w.text(img.Alt)
 			w.raw(`" title="`)
@@ -65,7 +64,6 @@ func (p *Portal) renderArticle(q req, a *article) []byte {
 				w.raw("</p>")
 			}
 			w.raw("\n")
-			_ = k
 		}
 		p.articleBody(&w, q, a)
 		w.raw("</div>\n")
@@ -80,7 +78,6 @@ func (p *Portal) renderArticle(q req, a *article) []byte {
 		w.raw("</h1>\n")
 	}
 	p.close(&w, q, a.date)
-	_ = l
 	return w.Bytes()
 }
 
