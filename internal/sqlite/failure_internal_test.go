@@ -316,3 +316,84 @@ func TestWriteRecoversFromPanic(t *testing.T) {
 		t.Errorf("runs after a panicked transaction: %d, %v; want only the later one", len(runs), err)
 	}
 }
+
+// TestFailedMigrationLeavesNothing applies a migration whose second
+// statement fails: its first statement must be rolled back and the version
+// must stay at the last migration that succeeded.
+func TestFailedMigrationLeavesNothing(t *testing.T) {
+	s, _ := openInternal(t)
+	ctx := context.Background()
+	before := SchemaVersion()
+	bad := []migration{{version: before + 1, name: "broken", sql: `
+		CREATE TABLE half_done (a INTEGER);
+		INSERT INTO no_such_table VALUES (1);`}}
+	err := s.migrateWith(ctx, bad)
+	if err == nil || !strings.Contains(err.Error(), "broken") {
+		t.Fatalf("broken migration: %v, want an error naming it", err)
+	}
+	var uv, tables, recorded int
+	if err := s.rdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&uv); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'").Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE name = 'broken'").Scan(&recorded); err != nil {
+		t.Fatal(err)
+	}
+	if uv != before || tables != 0 || recorded != 0 {
+		t.Errorf("after a failed migration: user_version %d (want %d), half_done tables %d, recorded %d", uv, before, tables, recorded)
+	}
+}
+
+func TestMigrationFileNames(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"0001_core.sql": true, "0012_link_cache.sql": true,
+		"1_core.sql": false, "0001-core.sql": false, "0001_Core.sql": false, "0001_core.txt": false,
+	} {
+		if got := migrationName.MatchString(name); got != ok {
+			t.Errorf("%s: accepted %v, want %v", name, got, ok)
+		}
+	}
+}
+
+// TestConcurrentOpenOfNewArchive opens one new file from several stores at
+// once, as several processes would: each must succeed, and the migrations
+// must be applied once.
+func TestConcurrentOpenOfNewArchive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "archive.db")
+	ctx := context.Background()
+	errs := make(chan error, 4)
+	stores := make(chan *Store, 4)
+	for range 4 {
+		go func() {
+			s, err := Open(ctx, path)
+			errs <- err
+			stores <- s
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent open: %v", err)
+		}
+		if s := <-stores; s != nil {
+			defer s.Close()
+		}
+	}
+	s, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var n, pageSize int
+	if err := s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := migrations()
+	if n != len(ms) {
+		t.Errorf("%d migrations recorded, want %d", n, len(ms))
+	}
+	if err := s.rdb.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil || pageSize != PageSize {
+		t.Errorf("page size %d (%v), want %d", pageSize, err, PageSize)
+	}
+}

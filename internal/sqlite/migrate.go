@@ -75,6 +75,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.migrateWith(ctx, ms)
+}
+
+// migrateWith applies ms, which must be in order of version.
+func (s *Store) migrateWith(ctx context.Context, ms []migration) error {
 	latest := 0
 	if len(ms) > 0 {
 		latest = ms[len(ms)-1].version

@@ -284,8 +284,10 @@ func (s *Store) ReadOnly() bool { return s.readOnly }
 // write runs fn in one immediate transaction on the writer connection and
 // commits it if fn returns nil; otherwise, or if the commit fails, nothing
 // of fn's work is kept. SQLite's full-disk and busy errors come back as
-// ErrFull and ErrLocked. fn must not call write or read itself (the writer
-// is a single connection). On a read-only Store it returns ErrReadOnly.
+// ErrFull and ErrLocked. fn must not call write (the writer is a single
+// connection: it would wait for itself); reads through read or rdb do not
+// see fn's uncommitted changes, so query through tx. On a read-only Store
+// it returns ErrReadOnly.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.readOnly {
 		return ErrReadOnly
