@@ -12,7 +12,6 @@ import (
 // image is one image of an article as rendered.
 type articleImage struct {
 	archive.Image
-	Hidden bool // credit printed nowhere visible
 }
 
 // bodyLink is one planted link in an article body.
@@ -67,7 +66,6 @@ type article struct {
 	links       []bodyLink
 	crumbs      []archive.Crumb
 	orphaned    bool
-	removed     int // status after removal (404, 410, 301), 0 if served
 	multipleH1  bool
 }
 
@@ -195,7 +193,6 @@ func (p *Portal) article(lang, i int) *article {
 		}
 	}
 	a.orphaned = f.orphanDay > 0
-	a.removed = f.removedStatus
 	if a.orphaned {
 		a.quirks = append(a.quirks, QuirkOrphaned)
 	}
