@@ -570,6 +570,7 @@ func sitemapLocs(body []byte) (locs []string, ok bool) {
 	dec.Strict = false
 	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
 	inLoc := false
+	var loc strings.Builder
 	for range 1 << 22 {
 		tok, err := dec.Token()
 		if err != nil {
@@ -582,18 +583,20 @@ func sitemapLocs(body []byte) (locs []string, ok bool) {
 				ok = true
 			case "loc":
 				inLoc = ok
+				loc.Reset()
 			}
 		case xml.EndElement:
-			if t.Name.Local == "loc" {
+			if t.Name.Local == "loc" && inLoc {
 				inLoc = false
-			}
-		case xml.CharData:
-			if inLoc {
-				if s := strings.TrimSpace(string(t)); s != "" {
-					if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+				if s := strings.TrimSpace(loc.String()); s != "" {
+					if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 						locs = append(locs, s)
 					}
 				}
+			}
+		case xml.CharData:
+			if inLoc && loc.Len() < 8192 {
+				loc.Write(t)
 			}
 		}
 	}

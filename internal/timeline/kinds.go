@@ -26,6 +26,9 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// maxDays is the longest span in days a time.Duration holds.
+const maxDays = 106751
+
 // ParseDuration reads a Go duration ("36h") or a whole number of days
 // ("7d"); "" is zero. Negative spans are refused.
 func ParseDuration(s string) (time.Duration, error) {
@@ -36,7 +39,7 @@ func ParseDuration(s string) (time.Duration, error) {
 	var d time.Duration
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
-		if err != nil {
+		if err != nil || n > maxDays {
 			return 0, fmt.Errorf("duration %q: want a number of days such as 7d, or a Go duration such as 36h", s)
 		}
 		d = time.Duration(n) * 24 * time.Hour

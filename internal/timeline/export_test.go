@@ -1,0 +1,7 @@
+package timeline
+
+// Internal parsers, exported for the external tests.
+var (
+	DayOfURL    = dayOfURL
+	SitemapLocs = sitemapLocs
+)
