@@ -246,7 +246,8 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 			pg.InSitemap = page == 1
 			pg.Menu = p.menu(lang)
 			its := p.secItems[lang][sec]
-			from, to := (page-1)*pageSize, min(page*pageSize, len(its))
+			size := sectionPageSize(sec)
+			from, to := (page-1)*size, min(page*size, len(its))
 			month := p.today()
 			if to > from {
 				month = p.articleDate(int(its[from]))

@@ -404,7 +404,8 @@ func (p *Portal) listingPages(lang, sec int) int {
 	if n == 0 {
 		return 1
 	}
-	return (n + pageSize - 1) / pageSize
+	size := sectionPageSize(sec)
+	return (n + size - 1) / size
 }
 
 // listingItemHref is the href a listing page writes for article i: relative
@@ -431,6 +432,15 @@ func (p *Portal) listingItemHref(q req, lang, sec, page, i int, newTpl bool, pag
 	return href
 }
 
+// sectionPageSize is the number of items per listing page: photo reports
+// are listed four to a page, news ten.
+func sectionPageSize(sec int) int {
+	if sections[sec].Photo {
+		return 4
+	}
+	return pageSize
+}
+
 // listingURL is page n of a section listing.
 func listingURL(lang, sec, n int) string {
 	s := sections[sec]
@@ -445,8 +455,9 @@ func listingURL(lang, sec, n int) string {
 func (p *Portal) renderListing(q req, sec, page int, pageURL string) []byte {
 	lang := q.lang
 	items := p.secItems[lang][sec]
-	from := (page - 1) * pageSize
-	to := min(from+pageSize, len(items))
+	size := sectionPageSize(sec)
+	from := (page - 1) * size
+	to := min(from+size, len(items))
 	newTpl := p.listingNew(lang, sec, page)
 	s := sections[sec]
 	var w pw
@@ -484,7 +495,7 @@ func (p *Portal) renderListing(q req, sec, page int, pageURL string) []byte {
 // (its newest item is dated on or after the template drift).
 func (p *Portal) listingNew(lang, sec, page int) bool {
 	items := p.secItems[lang][sec]
-	from := (page - 1) * pageSize
+	from := (page - 1) * sectionPageSize(sec)
 	if from >= len(items) {
 		return true
 	}

@@ -141,6 +141,17 @@ func headlineAndCreditVariants(t *testing.T, day int) {
 		}
 	}
 	checkHeadlinesUnique(t, m)
+	dupKinds := map[string]int{}
+	for _, pg := range m.Pages {
+		if pg.DuplicateOf != "" {
+			dupKinds[pg.DuplicateWhy]++
+		}
+	}
+	for _, why := range []string{"print", "utm", "section-alias", "jsessionid", "page", "date-ignored"} {
+		if dupKinds[why] == 0 {
+			t.Errorf("no %s duplicates", why)
+		}
+	}
 	for _, pg := range m.ArticlePages() {
 		if future := pg.Article.Published.Value > m.Today; future != pg.HasDefect(portal.DefectFutureDate) {
 			t.Errorf("%s: published %s, today %s, future-date defect %v", pg.URL, pg.Article.Published.Value, m.Today, !future)
