@@ -362,7 +362,7 @@ func (d *doc) domByline() (persons []string, agency, evidence string) {
 		if n.Type != html.ElementNode {
 			return true
 		}
-		if skipText(n) || d.inChrome(n) || n.DataAtom == atom.Aside || n.DataAtom == atom.Figure {
+		if skipText(n) || d.isChrome(n) || n.DataAtom == atom.Aside || n.DataAtom == atom.Figure {
 			return false
 		}
 		ip := strings.ToLower(attr(n, "itemprop"))

@@ -62,11 +62,14 @@ func (d *doc) findMain() {
 	// The parent of the most paragraph text.
 	score := map[*html.Node]int{}
 	walk(d.body, func(n *html.Node) bool {
-		if n.Type != html.ElementNode || skipText(n) {
-			return n.Type != html.ElementNode || !skipText(n)
+		if n.Type != html.ElementNode {
+			return true
+		}
+		if skipText(n) || d.isChrome(n) {
+			return false
 		}
 		if n.DataAtom == atom.P || n.DataAtom == atom.Pre || n.DataAtom == atom.Blockquote {
-			if l := runeLen(textOf(n)); l > 25 && n.Parent != nil && !d.inChrome(n) {
+			if l := runeLen(textOf(n)); l > 25 && n.Parent != nil {
 				score[n.Parent] += l
 				if gp := n.Parent.Parent; gp != nil {
 					score[gp] += l / 2
@@ -84,6 +87,12 @@ func (d *doc) findMain() {
 	if best != nil && bestLen >= 140 {
 		d.main = best
 	}
+}
+
+// isChrome reports whether n itself is a menu, footer, breadcrumb,
+// pagination or calendar container (for top-down walks that skip them).
+func (d *doc) isChrome(n *html.Node) bool {
+	return d.menuNodes[n] || d.footNodes[n] || d.crumbNodes[n] || n == d.calNode || d.pageNodes[n]
 }
 
 // inChrome reports whether n stands in the page's menus, footer or

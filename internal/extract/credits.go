@@ -77,7 +77,7 @@ func (d *doc) extractImages() {
 		if skipText(n) && n.DataAtom != atom.Noscript {
 			return false
 		}
-		if d.inChrome(n) || n.DataAtom == atom.Aside || n.DataAtom == atom.Footer || n.DataAtom == atom.Noscript {
+		if d.isChrome(n) || n.DataAtom == atom.Aside || n.DataAtom == atom.Footer || n.DataAtom == atom.Noscript {
 			return false
 		}
 		if n.DataAtom == atom.Img && (contains(scope, n) || d.nearHeadline(n)) && !skipImage(n) {

@@ -44,7 +44,7 @@ func (d *doc) extractDateline() {
 		if n.Type != html.ElementNode {
 			return true
 		}
-		if skipText(n) || d.inChrome(n) || n.DataAtom == atom.Figure || n.DataAtom == atom.Figcaption || n.DataAtom == atom.H1 {
+		if skipText(n) || d.isChrome(n) || n.DataAtom == atom.Figure || n.DataAtom == atom.Figcaption || n.DataAtom == atom.H1 {
 			return false
 		}
 		if n.DataAtom == atom.P || ((n.DataAtom == atom.Div || n.DataAtom == atom.Td) && !hasBlockChild(n)) {

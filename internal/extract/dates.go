@@ -68,6 +68,9 @@ const (
 	rankHTMLDate        = 10
 )
 
+// dateHints pre-filter reDateClass.
+var dateHints = []string{"date", "time", "publish", "posted", "datum", "stamp", "byline", "meta", "info", "pub", "when", "calendar", "created", "updated", "время", "дата"}
+
 type dateCand struct {
 	d      parsedDate
 	text   string // as printed
@@ -322,11 +325,17 @@ func (d *doc) visibleDates() []visibleDate {
 			return false
 		}
 		ip := strings.ToLower(attr(n, "itemprop"))
+		ci := classID(n)
+		dateItem := ip == "datepublished" || ip == "datecreated" || ip == "datemodified" || ip == "dateupdated"
+		dateClass := ci != "" && containsAny(ci, dateHints) && reDateClass.MatchString(ci)
+		if !dateItem && !dateClass && n.DataAtom != atom.Time {
+			return true
+		}
 		near := headTop != nil && contains(headTop, n)
 		inMain := d.main != nil && contains(d.main, n)
 		inLink := n.DataAtom == atom.A || hasAncestor(n, func(a *html.Node) bool { return a.DataAtom == atom.A })
 		switch {
-		case ip == "datepublished" || ip == "datecreated" || ip == "datemodified" || ip == "dateupdated":
+		case dateItem:
 			count++
 			v := attr(n, "datetime")
 			if v == "" {
@@ -376,8 +385,7 @@ func (d *doc) visibleDates() []visibleDate {
 		}
 		// Short elements whose class says date, near the headline or in the
 		// main content's head.
-		ci := classID(n)
-		if ci == "" || !reDateClass.MatchString(ci) || inLink {
+		if !dateClass || inLink {
 			return true
 		}
 		t := rawText(n)
@@ -468,6 +476,13 @@ func (d *doc) headlineBlock() *html.Node {
 	if d.headline == nil {
 		return nil
 	}
+	if d.headBlock == nil {
+		d.headBlock = d.headlineBlockUncached()
+	}
+	return d.headBlock
+}
+
+func (d *doc) headlineBlockUncached() *html.Node {
 	n := d.headline
 	for i := 0; i < 3 && n.Parent != nil && n.Parent.DataAtom != atom.Body; i++ {
 		if runeLen(textOf(n.Parent)) > 600 {

@@ -133,6 +133,7 @@ type doc struct {
 	ld       ldData
 	main     *html.Node // the main content element, nil if unknown
 	headline *html.Node // the element the headline came from, nil if none
+	headBlock *html.Node // cached headlineBlock
 	now      time.Time
 
 	crumbNodes map[*html.Node]bool

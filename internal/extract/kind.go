@@ -15,6 +15,7 @@ var (
 	reDayPath      = regexp.MustCompile(`(?i)(/by-date/\d{1,2}\.\d{1,2}\.\d{4}/?$)|(/(?:19|20)\d\d/\d{1,2}/\d{1,2}/?$)|(/archive/(?:19|20)\d\d-\d{1,2}-\d{1,2}/?$)`)
 	reMonthPath    = regexp.MustCompile(`(?i)(/(?:19|20)\d\d/\d{1,2}/?$)|(/archive/(?:19|20)\d\d-\d{1,2}/?$)`)
 	reListingPath  = regexp.MustCompile(`(?i)(/page/\d+/?$)|(/(news|all_news|archive|events|press-center|press-release|photo|category|tag|tags|section|rubric|topics?|speeches-and-interviews)/?$)|(/[a-z_-]*news[a-z_-]*\.html?$)`)
+	reArticlePath  = regexp.MustCompile(`(?i)\d{3,}[^/]*\.(html?|php|aspx?)$|/\d{4,}/?$`)
 	reListingQuery = regexp.MustCompile(`(?i)[?&](page|start|p|pg|paged)=\d+`)
 	reNoNews       = regexp.MustCompile(`(?i)no news|no articles|nothing found|no results|нет новостей|новостей нет|няма навін|навін няма|ничего не найдено`)
 )
@@ -60,7 +61,7 @@ func (d *doc) classify() {
 		set(archive.KindArticle, "JSON-LD @type %s", ldType)
 	case ogType == "article" && p.WordCount >= 60:
 		set(archive.KindArticle, "og:type article and %d words of body", p.WordCount)
-	case (reListingPath.MatchString(path) || reListingQuery.MatchString("?"+query)) && listLinks >= 3:
+	case (reListingPath.MatchString(path) || (reListingQuery.MatchString("?"+query) && !reArticlePath.MatchString(path))) && listLinks >= 1:
 		set(archive.KindListing, "URL of a list (%s) with %d item links", path, listLinks)
 	case p.Dateline.Raw != "" && p.WordCount >= 20 && listLinks < 8:
 		set(archive.KindArticle, "a wire dateline (%q) and %d words of body", p.Dateline.Raw, p.WordCount)

@@ -22,8 +22,23 @@ var (
 	reHomeWord   = regexp.MustCompile(`(?i)^(home|home page|homepage|main|main page|start|startseite|accueil|inicio|главная|главная страница|галоўная|галоўная старонка|головна)$`)
 	rePageParam  = regexp.MustCompile(`(?i)([?&](page|p|start|pg|paged|offset|from)=\d+)|(/page/\d+)|(/p\d+/?$)`)
 	reNumber     = regexp.MustCompile(`^\d{1,5}$`)
+
 	reLetters    = regexp.MustCompile(`\p{L}+`)
 )
+
+// regionHints is a cheap filter: a class or id without any of these
+// fragments cannot match the region expressions.
+var regionHints = []string{"crumb", "path", "trail", "chain", "here", "location", "menu", "nav", "foot", "bottom", "copyright", "pag", "cal", "date"}
+
+// containsAny reports whether s contains one of subs.
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
 
 // weekday abbreviations that head an archive calendar's columns.
 var weekdayNames = map[string]bool{
@@ -60,11 +75,15 @@ func (d *doc) findRegions() {
 			return false
 		}
 		ci := classID(n)
+		if ci != "" && !containsAny(ci, regionHints) {
+			ci = "" // no region word in it: skip the regular expressions below
+		}
 		label := attr(n, "aria-label")
+		crumbLabel := label != "" && reCrumbLabel.MatchString(label)
 		role := strings.ToLower(attr(n, "role"))
 		itemtype := attr(n, "itemtype")
 		switch {
-		case strings.Contains(itemtype, "BreadcrumbList") || reCrumbLabel.MatchString(label) || (ci != "" && reCrumbClass.MatchString(ci) && n.DataAtom != atom.Body && n.DataAtom != atom.A):
+		case strings.Contains(itemtype, "BreadcrumbList") || crumbLabel || (ci != "" && reCrumbClass.MatchString(ci) && n.DataAtom != atom.Body && n.DataAtom != atom.A):
 			d.crumbNodes[n] = true
 			return false
 		case n.DataAtom == atom.Table && d.calNode == nil && isCalendarTable(n):
@@ -151,41 +170,38 @@ func calendarContainer(t *html.Node) *html.Node {
 }
 
 // findTextTrail looks for a breadcrumb written as text: "Home | Government |
-// Events" (with | / > » › → as separators).
+// Events" (with | / > » › → as separators). It starts from the links that
+// read "Home" and widens to the smallest container holding a trail.
 func (d *doc) findTextTrail() *html.Node {
-	var found *html.Node
+	var homes []*html.Node
 	walk(d.body, func(n *html.Node) bool {
-		if found != nil || n.Type != html.ElementNode || skipText(n) {
+		if n.Type != html.ElementNode {
+			return true
+		}
+		if skipText(n) || d.menuNodes[n] || d.footNodes[n] {
 			return false
 		}
-		if d.menuNodes[n] || d.footNodes[n] {
+		if n.DataAtom == atom.A {
+			if reHomeWord.MatchString(textOf(n)) {
+				homes = append(homes, n)
+			}
 			return false
 		}
-		if !isElement(n, atom.Div, atom.P, atom.Ul, atom.Ol, atom.Span, atom.Nav, atom.Section, atom.Td) {
-			return true
-		}
-		t := textOf(n)
-		if runeLen(t) > 200 || runeLen(t) < 6 {
-			return runeLen(t) > 200
-		}
-		parts := splitTrail(t)
-		if len(parts) < 2 || len(parts) > 8 || !reHomeWord.MatchString(parts[0]) {
-			return true
-		}
-		links := findAll(n, func(c *html.Node) bool { return c.DataAtom == atom.A })
-		if len(links) == 0 || !reHomeWord.MatchString(textOf(links[0])) {
-			return true
-		}
-		// Prefer the smallest element holding the trail.
-		found = n
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && textOf(c) == t {
-				found = c
+		return len(homes) < 20
+	})
+	for _, a := range homes {
+		for c, i := a.Parent, 0; c != nil && c.DataAtom != atom.Body && i < 3; c, i = c.Parent, i+1 {
+			t := textOf(c)
+			if runeLen(t) > 200 {
+				break
+			}
+			parts := splitTrail(t)
+			if len(parts) >= 2 && len(parts) <= 8 && reHomeWord.MatchString(parts[0]) && strings.ContainsAny(t, "|/>»›→\\") {
+				return c
 			}
 		}
-		return false
-	})
-	return found
+	}
+	return nil
 }
 
 var reTrailSep = regexp.MustCompile(`\s*(?:\||/|>|»|›|→|::|\\)\s*`)
