@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -148,6 +149,15 @@ type TrapOptions struct {
 	// (<time datetime>, article:published_time) and widened by
 	// CalendarSlack on each side; calendar URLs dated after Now plus
 	// CalendarSlack are always skipped.
+	// Volatile are regular expressions matching the parts of a page that
+	// change on every request (a visit counter, a CSRF token, a rotating
+	// promo). They are masked before bodies are compared for duplicates:
+	// URLs whose masked bodies are equal collapse into one capture (the
+	// others recorded as aliases). Without them only byte-identical bodies
+	// collapse. The same-content trap also masks long hex tokens. Stored
+	// bytes are never changed.
+	Volatile []string `json:"volatile,omitempty"`
+
 	CalendarFrom  time.Time     `json:"calendar_from,omitzero"`
 	CalendarTo    time.Time     `json:"calendar_to,omitzero"`
 	CalendarSlack time.Duration `json:"calendar_slack"`
@@ -240,6 +250,11 @@ func (c *Config) Validate() error {
 		return bad("max URL length must be at least 16")
 	case c.Traps.MaxSegmentRepeat < 1 || c.Traps.MaxParamRepeat < 1:
 		return bad("segment and parameter repeat limits must be at least 1")
+	}
+	for _, v := range c.Traps.Volatile {
+		if _, err := regexp.Compile(v); err != nil {
+			return bad("volatile pattern %q: %v", v, err)
+		}
 	}
 	for _, g := range append(append([]string{}, c.Include...), c.Exclude...) {
 		if _, err := compileGlob(g); err != nil {

@@ -26,6 +26,9 @@ type Store interface {
 	archive.RunStore
 	archive.Frontier
 	archive.CaptureStore
+	// FrontierEntries calls fn for each entry of the run's frontier in the
+	// given state, in order of discovery.
+	FrontierEntries(ctx context.Context, runID int64, state archive.FrontierState, fn func(archive.FrontierEntry) error) error
 }
 
 // reopener is implemented by stores that can put a finished run back in
@@ -484,6 +487,16 @@ func (c *crawler) loop(ctx context.Context) (string, error) {
 				// process holds them. Stop; a resume releases them.
 				stopped = "claimed elsewhere"
 				break
+			}
+			if !next.Before(parkedUntil) {
+				// Only parked calendar URLs are left: decide them.
+				if _, err := c.unpark(runCtx); err != nil {
+					if runCtx.Err() == nil {
+						fail(fmt.Errorf("unpark: %w", err))
+					}
+					break
+				}
+				continue
 			}
 			d := 200 * time.Millisecond
 			if !next.IsZero() {

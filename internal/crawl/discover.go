@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 )
@@ -53,6 +54,18 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 		}
 	default:
 		return nil
+	}
+	if !isCalendar(u) {
+		// A calendar or day archive linked from a page that is not itself
+		// one (a widget that links the days with news, an article linking
+		// its day) is evidence of content on that date.
+		for _, h := range hrefs {
+			if t, err := base.Parse(strings.TrimSpace(h)); err == nil && c.canon.SameSite(t) {
+				if d, ok, valid := calendarDate(t); ok && valid {
+					c.traps.learnDate(d)
+				}
+			}
+		}
 	}
 	var queue []archive.FrontierEntry
 	for _, h := range hrefs {
@@ -128,7 +141,10 @@ func (c *crawler) resolve(ctx context.Context, e archive.FrontierEntry, base *ur
 	if c.cfg.MaxDepth > 0 && depth > c.cfg.MaxDepth {
 		return nil, c.skipURL(ctx, e, depth, cu, SkipMaxDepth)
 	}
-	if r := c.traps.check(cuURL, cu); r != "" {
+	parked := false
+	if r := c.traps.check(cuURL, cu); r == parkCalendar {
+		parked = true
+	} else if r != "" {
 		return nil, c.skipURL(ctx, e, depth, cu, r)
 	}
 	if c.cfg.Robots {
@@ -140,7 +156,50 @@ func (c *crawler) resolve(ctx context.Context, e archive.FrontierEntry, base *ur
 			return nil, c.skipURL(ctx, e, depth, cu, r)
 		}
 	}
+	if parked {
+		return &archive.FrontierEntry{URL: cu, Depth: depth, DiscoveredFrom: e.URL, NotBefore: parkedUntil, Reason: parkCalendar}, nil
+	}
 	return &archive.FrontierEntry{URL: cu, Depth: depth, DiscoveredFrom: e.URL}, nil
+}
+
+// parkedUntil is the NotBefore of a parked calendar URL: it is claimed only
+// when the crawler unparks it.
+var parkedUntil = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// unpark decides the parked calendar URLs once nothing else is left to
+// crawl: those now within the learned range go back in the queue; if none
+// is, all are skipped as out of range. It reports whether any was queued.
+func (c *crawler) unpark(ctx context.Context) (bool, error) {
+	var parked []archive.FrontierEntry
+	err := c.store.FrontierEntries(ctx, c.runID, archive.FrontierQueued, func(e archive.FrontierEntry) error {
+		if !e.NotBefore.Before(parkedUntil) {
+			parked = append(parked, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	queued := false
+	for _, e := range parked {
+		u, err := url.Parse(e.URL)
+		if err == nil && c.traps.check(u, e.URL) == "" {
+			if err := c.store.Retry(ctx, c.runID, e.URL, time.Time{}, "unparked: calendar date within the learned range"); err != nil {
+				return false, err
+			}
+			queued = true
+		}
+	}
+	if queued {
+		return true, nil
+	}
+	for _, e := range parked {
+		c.countSkip(SkipCalendarRange)
+		if err := c.store.Finish(ctx, c.runID, e.URL, archive.FrontierSkipped, SkipCalendarRange); err != nil {
+			return false, err
+		}
+	}
+	return len(parked) > 0, nil
 }
 
 // skipURL records a URL that will not be fetched.

@@ -93,13 +93,13 @@ func scanHTML(body []byte, contentType string, requisites bool) scanned {
 				break
 			}
 		}
+		if u := onclickURL(onclick); u != "" {
+			out.Links = append(out.Links, foundLink{Href: u, Tag: tag + "[onclick]"})
+		}
 		switch tag {
 		case "a", "area":
 			if href != "" {
 				out.Links = append(out.Links, foundLink{Href: href, Tag: tag})
-			}
-			if u := onclickURL(onclick); u != "" {
-				out.Links = append(out.Links, foundLink{Href: u, Tag: tag + "[onclick]"})
 			}
 		case "base":
 			if out.Base == "" && href != "" {

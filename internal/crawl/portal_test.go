@@ -21,7 +21,7 @@ func TestCrawlDemoPortal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the demo portal")
 	}
-	p, err := portal.New(portal.Config{Seed: 7, Quirks: portal.Quirks{RateLimit429: 0.02, RetryAfter: 1}})
+	p, err := portal.New(portal.Config{Seed: 7, Quirks: portal.Quirks{RateLimit429: 0.003, RetryAfter: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,6 +29,11 @@ func TestCrawlDemoPortal(t *testing.T) {
 	srv, rec := serve(t, p.Handler())
 	st := openStore(t)
 	cfg := testConfig(srv.URL + "/")
+	// The operator's knowledge of the parts that change on every request,
+	// as changedetection.io's ignore rules: the manifest's.
+	for _, v := range m.Volatile {
+		cfg.Traps.Volatile = append(cfg.Traps.Volatile, v.Pattern)
+	}
 	sum := mustRun(t, cfg, st)
 	ctx := context.Background()
 	seed, _ := url.Parse(srv.URL + "/")
@@ -51,13 +56,29 @@ func TestCrawlDemoPortal(t *testing.T) {
 	}
 
 	t.Run("every canonical page captured", func(t *testing.T) {
+		// A canonical page counts as captured when it, or a URL the
+		// manifest says shows it (a duplicate), was captured.
+		shownBy := map[string][]string{}
+		for _, pg := range m.Pages {
+			if pg.Canonical != "" && pg.Canonical != pg.URL {
+				shownBy[pg.Canonical] = append(shownBy[pg.Canonical], pg.URL)
+			}
+		}
 		missing := 0
 		for _, pg := range m.Pages {
 			if pg.Status != 200 || pg.Canonical != pg.URL || pg.Kind == portal.KindTrap || pg.Kind == portal.KindSearch ||
+				pg.Kind == portal.KindImage || pg.Kind == portal.KindStylesheet || // requisites are off by default
 				has(pg, portal.QuirkOrphaned) || has(pg, portal.QuirkRobotsDisallowed) {
 				continue
 			}
-			if _, err := st.FindCapture(ctx, key(pg.URL), sum.RunID); err != nil {
+			_, err := st.FindCapture(ctx, key(pg.URL), sum.RunID)
+			for _, dup := range shownBy[pg.URL] {
+				if err == nil {
+					break
+				}
+				_, err = st.FindCapture(ctx, key(dup), sum.RunID)
+			}
+			if err != nil {
 				missing++
 				if missing <= 10 {
 					t.Errorf("%s (%s) not captured: %v", pg.URL, pg.Kind, err)
@@ -118,6 +139,38 @@ func TestCrawlDemoPortal(t *testing.T) {
 		if len(sum.Counts.Skipped) == 0 {
 			t.Error("no skipped URL reported")
 		}
+	})
+	t.Run("every duplicate collapsed", func(t *testing.T) {
+		caps := runCaptures(t, st, sum.RunID)
+		collapsed, total := 0, 0
+		for _, pg := range m.Pages {
+			if pg.DuplicateOf == "" {
+				continue
+			}
+			total++
+			if key(pg.URL) == key(pg.DuplicateOf) {
+				collapsed++ // one canonical URL: fetched once (see "URL duplicates never fetched")
+				continue
+			}
+			own := caps[key(pg.URL)] != nil
+			aliases, err := st.Aliases(ctx, key(pg.URL))
+			if err != nil {
+				t.Fatal(err)
+			}
+			aliased := false
+			for _, a := range aliases {
+				aliased = aliased || (a.Alias == key(pg.URL) && a.Canonical == key(pg.DuplicateOf))
+			}
+			// One capture for the pair: the duplicate was the only URL of
+			// its page that was linked.
+			alone := own && caps[key(pg.DuplicateOf)] == nil
+			if !own || aliased || alone {
+				collapsed++
+				continue
+			}
+			t.Errorf("duplicate %s (%s) of %s captured on its own, no alias", pg.URL, pg.DuplicateWhy, pg.DuplicateOf)
+		}
+		t.Logf("%d of %d duplicates collapsed", collapsed, total)
 	})
 	t.Run("URL duplicates never fetched", func(t *testing.T) {
 		for _, r := range rec.requests() {

@@ -41,7 +41,9 @@ func (c *crawler) process(ctx context.Context, e archive.FrontierEntry) error {
 	if r := c.scope.check(u, e.URL); r != "" {
 		return c.finishSkip(ctx, e, r)
 	}
-	if r := c.traps.check(u, e.URL); r != "" {
+	if r := c.traps.check(u, e.URL); r == parkCalendar {
+		return c.retry(ctx, e, parkedUntil, parkCalendar)
+	} else if r != "" {
 		return c.finishSkip(ctx, e, r)
 	}
 	if c.cfg.MaxDepth > 0 && e.Depth > c.cfg.MaxDepth {
@@ -426,6 +428,23 @@ func (c *crawler) robotsFor(ctx context.Context, u *url.URL) (*robotsRules, erro
 			c.hosts.setCrawlDelay(hostKey(u), rules.crawlDelay)
 			c.log.Info("robots.txt Crawl-delay honoured", "origin", origin, "delay", rules.crawlDelay)
 		}
+		// The sitemaps robots.txt names are crawled as seeds.
+		var sitemaps []archive.FrontierEntry
+		for _, sm := range rules.sitemaps {
+			su, err := ru.Parse(strings.TrimSpace(sm))
+			if err != nil || (su.Scheme != "http" && su.Scheme != "https") {
+				continue
+			}
+			sc, _ := c.canon.Canonical(su)
+			if c.scope.check(su, sc) == "" && c.markSeen(sc) {
+				sitemaps = append(sitemaps, archive.FrontierEntry{URL: sc, Depth: 1, DiscoveredFrom: cu, Reason: "sitemap in robots.txt"})
+			}
+		}
+		if len(sitemaps) > 0 {
+			if _, err := c.store.Enqueue(ctx, c.runID, sitemaps); err != nil {
+				return nil, c.storeErr(ctx, err)
+			}
+		}
 		return rules, nil
 	})
 }
@@ -512,31 +531,27 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 	// A body already fetched this run under another URL: one capture, the
 	// other URLs are its aliases. A redirect chain is always captured: the
 	// chain is what is new.
-	if ok && ex.Status != http.StatusNotModified && len(f.redirects) == 0 {
-		sum := cap.BodySHA256
-		if sum == "" {
-			sum = sha256Hex(ex.Body)
-		}
+	if ok && ex.Status != http.StatusNotModified && !ex.Truncated {
+		key := c.traps.collapseKey(ex.Body)
+		tkey := "trap " + c.traps.trapKey(ex.Body)
 		c.seenMu.Lock()
-		first, dup := c.bodies[sum]
+		first, dup := c.bodies[key]
 		if !dup {
-			c.bodies[sum] = e.URL
+			c.bodies[key] = e.URL
+		}
+		tfirst, tdup := c.bodies[tkey]
+		if !tdup {
+			c.bodies[tkey] = e.URL
 		}
 		c.seenMu.Unlock()
-		c.traps.sawContent(u, dup && first != e.URL)
-		if dup && first != e.URL {
+		c.traps.sawContent(u, tdup && tfirst != e.URL)
+		if dup && first != e.URL && len(f.redirects) == 0 {
 			if err := c.store.AddAlias(ctx, c.runID, e.URL, first, AliasSameContent); err != nil {
 				return c.storeErr(ctx, err)
 			}
 			c.countSkip(SkipDuplicate)
 			return c.finish(ctx, e, archive.FrontierDone, SkipDuplicate+" of "+first)
 		}
-	} else if ok {
-		c.seenMu.Lock()
-		if _, dup := c.bodies[cap.BodySHA256]; !dup {
-			c.bodies[cap.BodySHA256] = e.URL
-		}
-		c.seenMu.Unlock()
 	}
 
 	// The final URL of a redirect chain is captured here; it is not fetched
@@ -554,7 +569,9 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 		}
 	}
 
-	if ok && linkBody != nil {
+	// Links are read from every response with a body, error pages
+	// included: a 404 page of a portal still carries its navigation.
+	if ex.Err == nil && linkBody != nil && (ok || ex.Status >= 400) {
 		if err := c.discoverLinks(ctx, e, u, finalURL, linkHeader, linkBody); err != nil {
 			return err
 		}

@@ -15,6 +15,8 @@ type traps struct {
 	opts TrapOptions
 	now  func() time.Time
 
+	volatile []*regexp.Regexp
+
 	mu      sync.Mutex
 	minDate time.Time // the earliest date of the site's own content seen
 	maxDate time.Time
@@ -26,7 +28,40 @@ type shapeCount struct {
 }
 
 func newTraps(opts TrapOptions, now func() time.Time) *traps {
-	return &traps{opts: opts, now: now, shapes: map[string]*shapeCount{}}
+	t := &traps{opts: opts, now: now, shapes: map[string]*shapeCount{}}
+	for _, v := range opts.Volatile {
+		if re, err := regexp.Compile(v); err == nil {
+			t.volatile = append(t.volatile, re)
+		}
+	}
+	return t
+}
+
+var hexTokens = regexp.MustCompile(`[0-9a-fA-F]{16,}`)
+
+// collapseKey is the key under which bodies collapse into one capture:
+// the SHA-256 of the body with the configured volatile parts masked, or of
+// the body itself when none is configured.
+func (t *traps) collapseKey(body []byte) string {
+	if len(t.volatile) == 0 {
+		return sha256Hex(body)
+	}
+	return "masked:" + sha256Hex(t.mask(body))
+}
+
+// trapKey is the looser key of the same-content trap: the volatile parts
+// and long hex tokens (session ids, CSRF tokens) masked.
+func (t *traps) trapKey(body []byte) string {
+	b := t.mask(body)
+	b = hexTokens.ReplaceAll(b, []byte("x"))
+	return sha256Hex(b)
+}
+
+func (t *traps) mask(body []byte) []byte {
+	for _, re := range t.volatile {
+		body = re.ReplaceAll(body, nil)
+	}
+	return body
 }
 
 // check returns "" or the trap reason that keeps canonical URL c (parsed
@@ -50,7 +85,12 @@ func (t *traps) check(u *url.URL, c string) string {
 			// A month page is in range if any of its days is.
 			end = d.AddDate(0, 1, -1)
 		}
-		if !t.inCalendarRange(end) && !t.inCalendarRange(d) {
+		r1, r2 := t.calendarVerdict(d), t.calendarVerdict(end)
+		switch {
+		case r1 == "" || r2 == "":
+		case r1 == parkCalendar || r2 == parkCalendar:
+			return parkCalendar
+		default:
 			return SkipCalendarRange
 		}
 	}
@@ -98,27 +138,36 @@ func isCalendar(u *url.URL) bool {
 	return ok
 }
 
-// inCalendarRange reports whether a calendar date is within the configured
-// range, or else within the learned range widened by the slack. Before any
-// dated content is seen, only dates after Now plus the slack are out.
-func (t *traps) inCalendarRange(d time.Time) bool {
+// parkCalendar is the verdict on a calendar URL outside the range learned
+// so far: the range may still grow, so the URL is parked in the frontier
+// and decided when nothing else is left to crawl.
+const parkCalendar = "park:calendar-range"
+
+// calendarVerdict decides a calendar date: "" when it is within the
+// configured range, or else within the learned range widened by the slack;
+// SkipCalendarRange when it is outside the configured range or after Now
+// plus the slack; parkCalendar when it is outside the range learned so far.
+func (t *traps) calendarVerdict(d time.Time) string {
 	if !t.opts.CalendarFrom.IsZero() || !t.opts.CalendarTo.IsZero() {
 		if !t.opts.CalendarFrom.IsZero() && d.Before(dayOf(t.opts.CalendarFrom)) {
-			return false
+			return SkipCalendarRange
 		}
-		return t.opts.CalendarTo.IsZero() || !d.After(dayOf(t.opts.CalendarTo))
+		if !t.opts.CalendarTo.IsZero() && d.After(dayOf(t.opts.CalendarTo)) {
+			return SkipCalendarRange
+		}
+		return ""
 	}
 	slack := t.opts.CalendarSlack
 	if d.After(t.now().Add(slack)) {
-		return false
+		return SkipCalendarRange
 	}
 	t.mu.Lock()
 	lo, hi := t.minDate, t.maxDate
 	t.mu.Unlock()
-	if lo.IsZero() {
-		return true
+	if lo.IsZero() || (!d.Before(lo.Add(-slack)) && !d.After(hi.Add(slack))) {
+		return ""
 	}
-	return !d.Before(lo.Add(-slack)) && !d.After(hi.Add(slack))
+	return parkCalendar
 }
 
 func dayOf(t time.Time) time.Time {
