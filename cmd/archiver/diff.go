@@ -75,7 +75,7 @@ type pageDiff struct {
 	URL      string                 `json:"url"`
 	From     timeline.Version       `json:"from"`
 	To       timeline.Version       `json:"to"`
-	Kind     string                 `json:"kind"` // a timeline.ChangeKind, or "unchanged"
+	Kind     string                 `json:"kind"` // a timeline.ChangeKind, "unchanged", or "status 200 → 404"
 	Fields   []timeline.FieldChange `json:"fields"`
 	BodyDiff string                 `json:"body_diff"`
 }
@@ -128,9 +128,10 @@ func pickVersions(vs []timeline.Version, fromRun, toRun int64) (from, to timelin
 // buildDiff compares two versions extracted with their bodies.
 func buildDiff(u string, before, after timeline.Version, context int) pageDiff {
 	d := pageDiff{URL: u, From: before, To: after, Kind: "unchanged"}
-	if c, ok := timeline.Compare(before, after); ok {
+	good := timeline.StateOf(before) == timeline.StateGood && timeline.StateOf(after) == timeline.StateGood
+	if c, ok := timeline.Compare(before, after); ok && good {
 		d.Kind = string(c.Kind)
-	} else if before.Status != after.Status {
+	} else if !good || before.Status != after.Status {
 		d.Kind = fmt.Sprintf("status %d → %d", before.Status, after.Status)
 	}
 	for _, f := range timeline.CompareFields(before.Digest.Fields, after.Digest.Fields) {

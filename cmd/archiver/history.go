@@ -85,26 +85,34 @@ func writeHistory(w io.Writer, u string, entries []timeline.Entry) error {
 	return tw.Flush()
 }
 
-// openTimeline opens the archive and builds the timeline indexer with the
-// URL canonicalisation of the newest run's crawl configuration.
+// openTimeline opens the archive and builds its timeline indexer.
 func openTimeline(ctx context.Context, db string) (*sqlite.Store, *timeline.Indexer, error) {
 	store, err := sqlite.Open(ctx, db)
 	if err != nil {
 		return nil, nil, withCode(exitError, err)
 	}
-	canon, err := runCanonical(ctx, store)
-	if err != nil {
-		store.Close()
-		return nil, nil, withCode(exitError, err)
-	}
-	opts := timeline.DefaultIndexOptions()
-	opts.Canonical = canon
-	ix, err := timeline.NewIndexer(store, opts)
+	ix, err := timelineIndexer(ctx, store)
 	if err != nil {
 		store.Close()
 		return nil, nil, withCode(exitError, err)
 	}
 	return store, ix, nil
+}
+
+// timelineIndexer builds the timeline indexer of an archive, with the URL
+// canonicalisation of its newest run's crawl configuration. The check,
+// report and demo commands wire the archive rule pack with it:
+//
+//	ix, err := timelineIndexer(ctx, store)
+//	kinds := timeline.Kinds(timeline.Indexed(store, ix), timeline.DefaultOptions())
+func timelineIndexer(ctx context.Context, store *sqlite.Store) (*timeline.Indexer, error) {
+	canon, err := runCanonical(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	opts := timeline.DefaultIndexOptions()
+	opts.Canonical = canon
+	return timeline.NewIndexer(store, opts)
 }
 
 // runCanonical returns the canonicalisation of the newest run's crawl

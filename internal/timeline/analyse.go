@@ -313,10 +313,11 @@ func Compare(prev, cur Version) (c Change, ok bool) {
 	fields := CompareFields(p, n)
 	c = Change{URL: cur.URL, From: prev, To: cur, Fields: fields, Kind: ChangePage}
 	text := p.Headline != n.Headline || p.BodyHash != n.BodyHash
-	declared := (n.Modified != "" && n.Modified != p.Modified) || (n.Correction != "" && n.Correction != p.Correction)
+	noted := n.Correction != "" && n.Correction != p.Correction
+	dated := n.Modified != "" && n.Modified != p.Modified
 	switch {
-	case text && declared:
-		c.Kind = ChangeDeclared
+	case text && (noted || dated), noted:
+		c.Kind = ChangeDeclared // a correction note alone declares a change too
 	case text:
 		c.Kind = ChangeSilent
 	case len(fields) > 0:

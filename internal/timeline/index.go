@@ -281,9 +281,9 @@ func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture) 
 			f.Breadcrumbs = append(f.Breadcrumbs, t)
 		}
 	}
-	f.Body = strings.Join(ix.norm.Lines(page.Body), "\n")
-	f.BodyHash = HashText(f.Body)
 	f.Correction = ix.correctionOf(norm.HTML, page.Body)
+	f.Body = strings.Join(bodyText(ix.norm.Lines(page.Body), f), "\n")
+	f.BodyHash = HashText(f.Body)
 	// A short page is soft-404 when its title, headline or text says "not
 	// found" or "no news".
 	short := ""
@@ -666,6 +666,38 @@ func isIndexURL(u string, byURL map[string]*indexed) bool {
 	}
 	if it, ok := byURL[u]; ok {
 		return churning(it.v.Digest.Kind)
+	}
+	return false
+}
+
+// bylineWords is the longest line (in words) that can be a byline, a
+// credit or a note rather than a paragraph of the text.
+const bylineWords = 12
+
+// bodyText keeps the lines of the article's own text: it drops the lines
+// that only repeat a compared field (the headline, a byline naming an
+// author, a photo credit, the correction note), so that a byline or a note
+// that comes or goes is reported as that field's change, not as an edit of
+// the text.
+func bodyText(lines []string, f *Fields) []string {
+	out := lines[:0:0]
+	for _, l := range lines {
+		if l == f.Headline || f.Correction != "" && (l == f.Correction || len(strings.Fields(l)) >= 3 && strings.Contains(f.Correction, l)) {
+			continue
+		}
+		if len(strings.Fields(l)) <= bylineWords && (containsAny(l, f.Authors) || containsAny(l, f.Credits)) {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if x != "" && strings.Contains(s, x) {
+			return true
+		}
 	}
 	return false
 }
