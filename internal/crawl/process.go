@@ -534,14 +534,20 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 	if ok && ex.Status != http.StatusNotModified && !ex.Truncated {
 		key := c.traps.collapseKey(ex.Body)
 		tkey := "trap " + c.traps.trapKey(ex.Body)
+		owner := e.URL
+		if len(f.redirects) > 0 {
+			// The content belongs to the chain's final URL, which may
+			// still be fetched on its own.
+			owner, _ = c.canon.Canonical(finalURL)
+		}
 		c.seenMu.Lock()
 		first, dup := c.bodies[key]
 		if !dup {
-			c.bodies[key] = e.URL
+			c.bodies[key] = owner
 		}
 		tfirst, tdup := c.bodies[tkey]
 		if !tdup {
-			c.bodies[tkey] = e.URL
+			c.bodies[tkey] = owner
 		}
 		c.seenMu.Unlock()
 		c.traps.sawContent(u, tdup && tfirst != e.URL)
