@@ -29,8 +29,15 @@ func globalFlags() []cli.Flag {
 	}
 }
 
+// newApp builds the application on the process's streams and the real
+// clock.
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, now: func() time.Time { return time.Now().UTC() }}
+	return newAppEnv(&env{stdin: stdin, stdout: stdout, stderr: stderr, now: func() time.Time { return time.Now().UTC() }})
+}
+
+// newAppEnv builds the application on e.
+func newAppEnv(e *env) *cli.App {
+	stdin, stdout, stderr := e.stdin, e.stdout, e.stderr
 	app := &cli.App{
 		Name:    "archiver",
 		Usage:   "archive government and news portals, read their articles' structure, check them for compliance",
@@ -65,6 +72,7 @@ EXIT CODES
 			crawlCommand(e),
 			runsCommand(e),
 			showCommand(e),
+			reportCommand(e),
 			historyCommand(e),
 			diffCommand(e),
 		},

@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/portal"
@@ -20,15 +22,24 @@ import (
 func demoCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
-		Usage: "serve the embedded demo portal on 127.0.0.1 and summarise its manifest of planted defects",
+		Usage: "run the main job on the embedded demo portal: serve it, crawl it on two days, check it, write the report",
 		Description: `demo generates the demo portal (a government news portal modelled on the English
 site of the Republic of Belarus, in English, Russian and Belarusian, with planted
-defects, broken links, redirects, duplicates, crawler traps and windows-1251 pages),
-serves it on 127.0.0.1, prints its address and a summary of its manifest.
+defects, broken links, redirects, duplicates, crawler traps and windows-1251 pages)
+and serves it on 127.0.0.1. It prints the portal's address and a summary of its
+manifest, then does the main job as a user would:
 
-With --serve it keeps serving until interrupted, for a person to browse. With
---manifest FILE (or - for standard output) it writes the manifest, the planted
-truth that tests score crawls, extraction and checks against, as JSON.`,
+   archiver --db snapshots/demo.db crawl --delay 0 URL    (once per day, --days times)
+   archiver --db snapshots/demo.db check --fail-on never
+   archiver --db snapshots/demo.db report
+
+The portal stands on a later day for each crawl (new articles, silent edits,
+corrections, removals), so the report shows changes and removals. The demo's
+archive (snapshots/demo.db, or --db) is recreated on every run.
+
+With --serve it only serves the portal until interrupted, for a person to browse.
+With --manifest FILE (or - for standard output) it only writes the manifest, the
+planted truth that tests score crawls, extraction and checks against, as JSON.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:0", Usage: "listen `ADDRESS` (port 0 picks a free one)", EnvVars: []string{"ARCHIVER_DEMO_ADDR"}},
 			&cli.BoolFlag{Name: "serve", Usage: "keep serving until interrupted", EnvVars: []string{"ARCHIVER_DEMO_SERVE"}},
@@ -39,6 +50,8 @@ truth that tests score crawls, extraction and checks against, as JSON.`,
 			&cli.StringFlag{Name: "host", Usage: "canonical `HOST` name (e.g. www.portal.example): requests for the bare host or over plain HTTP to it redirect", EnvVars: []string{"ARCHIVER_DEMO_HOST"}},
 			&cli.Float64Flag{Name: "rate-limit-429", Usage: "`SHARE` (0..1) of URLs whose first request is refused with 429 and Retry-After", EnvVars: []string{"ARCHIVER_DEMO_RATE_LIMIT_429"}},
 			&cli.IntFlag{Name: "rate-limit-403", Usage: "refuse with 403 every request of a client to the speeches area after `N` requests (0 = off)", EnvVars: []string{"ARCHIVER_DEMO_RATE_LIMIT_403"}},
+			&cli.IntFlag{Name: "days", Value: 2, Usage: "crawl the portal as it stands on `N` consecutive days, one crawl each, so the report shows changes and removals", EnvVars: []string{"ARCHIVER_DEMO_DAYS"}},
+			&cli.StringFlag{Name: "out", Usage: "write the report into `DIR` (default: snapshots/reports/check-ID)", EnvVars: []string{"ARCHIVER_DEMO_OUT"}},
 			&cli.DurationFlag{Name: "slow", Usage: "delay day archives and calendar pages by `DURATION` (0 = off)", EnvVars: []string{"ARCHIVER_DEMO_SLOW"}},
 		},
 		Action: func(c *cli.Context) error {
@@ -46,6 +59,16 @@ truth that tests score crawls, extraction and checks against, as JSON.`,
 				Quirks: portal.Quirks{RateLimit429: c.Float64("rate-limit-429"), RateLimit403: c.Int("rate-limit-403"), Slow: c.Duration("slow")}}
 			if c.Args().Len() > 0 {
 				return usageErrorf("demo: unexpected arguments %v", c.Args().Slice())
+			}
+			if c.Int("days") < 1 {
+				return usageErrorf("demo: --days must be at least 1")
+			}
+			if c.String("manifest") == "" && !c.Bool("serve") {
+				db := demoDBPath
+				if c.IsSet("db") {
+					db = c.String("db")
+				}
+				return runDemo(c.Context, e, demoOptions{Addr: c.String("addr"), Portal: cfg, Days: c.Int("days"), DB: db, Out: c.String("out")})
 			}
 			base, p, stop, err := startDemoPortal(c.Context, demoPortalConfig{Addr: c.String("addr"), Portal: cfg})
 			if err != nil {
@@ -72,6 +95,74 @@ truth that tests score crawls, extraction and checks against, as JSON.`,
 			return nil
 		},
 	}
+}
+
+// demoDBPath is the demo's own archive, apart from the default archive.
+const demoDBPath = "snapshots/demo.db"
+
+// demoOptions configure the demo's whole job.
+type demoOptions struct {
+	Addr   string        // where to serve the portal
+	Portal portal.Config // the portal of the first day
+	Days   int           // how many days to crawl, one crawl per day
+	DB     string        // the archive, recreated
+	Out    string        // the report's directory; "" = beside the archive
+}
+
+// runDemo does the main job on the demo portal, exactly as a user would
+// with the commands: it serves the portal as it stands on each of
+// o.Days consecutive days (on one address, so URLs stay the same) and crawls
+// it once per day into a fresh archive, then checks the archive and writes
+// the auditor's report.
+func runDemo(ctx context.Context, e *env, o demoOptions) error {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(o.DB + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return withCode(exitError, fmt.Errorf("demo: %w", err))
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(o.DB), 0o755); err != nil {
+		return withCode(exitError, fmt.Errorf("demo: %w", err))
+	}
+	addr := o.Addr
+	for day := 0; day < o.Days; day++ {
+		cfg := o.Portal
+		cfg.Day += day
+		base, p, stop, err := startDemoPortal(ctx, demoPortalConfig{Addr: addr, Portal: cfg})
+		if err != nil {
+			return err
+		}
+		addr = strings.TrimPrefix(base, "http://")
+		if day == 0 {
+			fmt.Fprintf(e.stdout, "demo portal: %s/en/\n", base)
+			printManifestSummary(e.stdout, p.Manifest())
+		}
+		fmt.Fprintf(e.stdout, "\n== crawl %d of %d: the portal on day %d ==\n", day+1, o.Days, cfg.Day)
+		err = e.subcommand(ctx, "--db", o.DB, "crawl", "--delay", "0", "--fresh", base+"/")
+		stop()
+		if err != nil {
+			return fmt.Errorf("demo: crawl of day %d: %w", cfg.Day, err)
+		}
+	}
+	fmt.Fprintf(e.stdout, "\n== check ==\n")
+	if err := e.subcommand(ctx, "--db", o.DB, "check", "--fail-on", "never"); err != nil {
+		return fmt.Errorf("demo: check: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "\n== report ==\n")
+	args := []string{"--db", o.DB, "report"}
+	if o.Out != "" {
+		args = append(args, "--out", o.Out)
+	}
+	if err := e.subcommand(ctx, args...); err != nil {
+		return fmt.Errorf("demo: report: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "\narchive: %s (archiver --db %s runs | show URL | history URL | diff URL)\n", o.DB, o.DB)
+	return nil
+}
+
+// subcommand runs another archiver command in process, with this
+// process's streams and clock, as if it were typed after "archiver".
+func (e *env) subcommand(ctx context.Context, args ...string) error {
+	return newAppEnv(e).RunContext(ctx, append([]string{"archiver"}, args...))
 }
 
 // demoPortalConfig says which demo portal to serve where.
