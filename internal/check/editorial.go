@@ -27,7 +27,7 @@ func EditorialKinds() []Kind {
 		{
 			Name:    "published-date",
 			Summary: "A page prints a publication date that can be read as a calendar date.",
-			Params:  []string{"weak_sources (list, default [htmldate, url]): date sources that are guesses, not a printed date; a date only they give counts as missing"},
+			Params:  []string{"weak_sources (list, default [url]): date sources that are guesses, not a printed date; a date only they give counts as missing (a go-htmldate guess counts only when its text reads as a printed date)"},
 			Page:    newPublishedDate,
 		},
 		{
@@ -55,8 +55,11 @@ func EditorialKinds() []Kind {
 		{
 			Name:    "image-credit",
 			Summary: "Every image in the main content has a photo credit.",
-			Params:  []string{"ignore (list of URL globs): image sources that need no credit (logos, icons)"},
-			Page:    newImageCredit,
+			Params: []string{
+				"ignore (list of URL globs): image sources that need no credit (logos, icons)",
+				"hidden_sources (list, default [alt]): credit sources readers do not see; a credit found only there counts as missing",
+			},
+			Page: newImageCredit,
 		},
 		{
 			Name:    "orphan-credit",
@@ -133,7 +136,7 @@ type publishedParams struct {
 }
 
 func newPublishedDate(_ *Rule, params Params) (PageCheck, error) {
-	p := publishedParams{WeakSources: []string{"htmldate", "url"}}
+	p := publishedParams{WeakSources: []string{"url"}}
 	if err := params.Decode(&p); err != nil {
 		return nil, err
 	}
@@ -148,7 +151,7 @@ func newPublishedDate(_ *Rule, params Params) (PageCheck, error) {
 			emit(archive.Finding{Message: "The page has no publication date", EvidenceKey: "missing", Evidence: "no date in JSON-LD, meta, <time> or the visible text"})
 		case d.Value == "":
 			emit(archive.Finding{Message: fmt.Sprintf("The publication date %q cannot be read as a date", d.Text), EvidenceKey: "unparseable", Evidence: d.Text})
-		case weak[d.Source]:
+		case weak[d.Source] || d.Source == "htmldate" && !printedDate(d.Text):
 			emit(archive.Finding{
 				Message:     fmt.Sprintf("The page prints no publication date (%s was only guessed from the %s)", d.Value, d.Source),
 				EvidenceKey: "missing",
@@ -161,6 +164,14 @@ func newPublishedDate(_ *Rule, params Params) (PageCheck, error) {
 		}
 		return nil
 	}), nil
+}
+
+// printedDate reports whether text found by a date guesser reads as a
+// date printed for readers ("6 Mar 2024"), not a fragment of markup or of
+// a URL ("/2024/04/03/photo.jpg").
+func printedDate(text string) bool {
+	t := strings.TrimSpace(text)
+	return t != "" && len(t) <= 60 && !strings.ContainsAny(t, "/<>=\"{}")
 }
 
 // ---- dates in the future ----
@@ -178,9 +189,9 @@ func newFutureDate(_ *Rule, params Params) (PageCheck, error) {
 		return nil, fmt.Errorf("tolerance_days %d: want 0 to 366", p.ToleranceDays)
 	}
 	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
-		ref, refName := pc.Now, "the check run"
-		if pc.Capture != nil && !pc.Capture.FetchedAt.IsZero() && pc.Capture.FetchedAt.Before(ref) {
-			ref, refName = pc.Capture.FetchedAt, "the capture"
+		ref, refName := referenceTime(pc), "the check run"
+		if !ref.Equal(pc.Now) {
+			refName = "the capture"
 		}
 		limit := civil(ref).AddDate(0, 0, p.ToleranceDays)
 		for _, f := range []struct {
@@ -199,6 +210,15 @@ func newFutureDate(_ *Rule, params Params) (PageCheck, error) {
 		}
 		return nil
 	}), nil
+}
+
+// referenceTime is "now" for a page: the capture time, or the check run's
+// time if that is earlier (or the capture time is unknown).
+func referenceTime(pc *PageContext) time.Time {
+	if pc.Capture != nil && !pc.Capture.FetchedAt.IsZero() && pc.Capture.FetchedAt.Before(pc.Now) {
+		return pc.Capture.FetchedAt
+	}
+	return pc.Now
 }
 
 // civil returns the UTC calendar day of t, at midnight.
@@ -234,6 +254,11 @@ func newDatelineDate(_ *Rule, params Params) (PageCheck, error) {
 		days := int(a.Sub(b).Hours() / 24)
 		if days < 0 {
 			days = -days
+		}
+		if b.After(civil(referenceTime(pc))) && a.Before(b) {
+			// The published date is in the future: that is the error
+			// (future-date reports it), not the dateline.
+			return nil
 		}
 		if days > p.MaxDays {
 			emit(archive.Finding{
@@ -301,13 +326,18 @@ func newDatelineFormat(_ *Rule, params Params) (PageCheck, error) {
 // ---- images and credits ----
 
 type imageCreditParams struct {
-	Ignore []string `yaml:"ignore"`
+	Ignore        []string `yaml:"ignore"`
+	HiddenSources []string `yaml:"hidden_sources"`
 }
 
 func newImageCredit(_ *Rule, params Params) (PageCheck, error) {
-	var p imageCreditParams
+	p := imageCreditParams{HiddenSources: []string{"alt"}}
 	if err := params.Decode(&p); err != nil {
 		return nil, err
+	}
+	hidden := map[string]bool{}
+	for _, s := range p.HiddenSources {
+		hidden[s] = true
 	}
 	var ignore []Glob
 	for _, s := range p.Ignore {
@@ -321,7 +351,8 @@ func newImageCredit(_ *Rule, params Params) (PageCheck, error) {
 		seen := map[string]bool{}
 	images:
 		for _, im := range pc.Page.Images {
-			if strings.TrimSpace(im.Credit) != "" || strings.TrimSpace(im.CreditText) != "" || seen[im.Src] {
+			credited := strings.TrimSpace(im.Credit) != "" || strings.TrimSpace(im.CreditText) != ""
+			if (credited && !hidden[im.CreditSource]) || seen[im.Src] {
 				continue
 			}
 			for _, g := range ignore {
@@ -330,8 +361,12 @@ func newImageCredit(_ *Rule, params Params) (PageCheck, error) {
 				}
 			}
 			seen[im.Src] = true
+			msg := "An image has no photo credit"
+			if credited {
+				msg = fmt.Sprintf("An image is credited only in its %s text, which readers do not see", im.CreditSource)
+			}
 			emit(archive.Finding{
-				Message:     "An image has no photo credit",
+				Message:     msg,
 				Evidence:    fmt.Sprintf("<img src=%q alt=%q> caption: %s", im.Src, im.Alt, orNone(im.Caption)),
 				EvidenceKey: im.Src,
 			})
@@ -388,7 +423,9 @@ func newBreadcrumbSection(_ *Rule, params Params) (PageCheck, error) {
 			return nil
 		}
 		segs := pathSegments(pageURL.Path)
-		linked := 0
+		// The linked crumbs past the home page, in trail order.
+		var linked []archive.Crumb
+		var paths [][]string
 		for _, c := range crumbs {
 			if c.URL == "" {
 				continue
@@ -398,20 +435,37 @@ func newBreadcrumbSection(_ *Rule, params Params) (PageCheck, error) {
 				continue
 			}
 			cs := pathSegments(cu.Path)
-			if len(cs) == 0 || isIndex(cs) {
-				continue // the home page
+			if len(cs) == 0 || isIndex(cs) || sameSegments(cs, segs) {
+				continue // the home page, or the page itself
 			}
-			linked++
-			if !segmentPrefix(cs, segs) {
+			linked = append(linked, c)
+			paths = append(paths, cs)
+		}
+		if len(linked) > 0 {
+			// The deepest crumb is the page's section: the page must be
+			// inside it. The crumbs above it may lead to a section's
+			// landing page, but must stay in the page's top section.
+			last := len(linked) - 1
+			bad := -1
+			if !segmentPrefix(paths[last], segs) {
+				bad = last
+			}
+			top := topSection(segs)
+			for i := 0; i < last && bad < 0; i++ {
+				if topSection(paths[i]) != top {
+					bad = i
+				}
+			}
+			if bad >= 0 {
 				emit(archive.Finding{
-					Message:     fmt.Sprintf("The breadcrumb %q leads to %s, which is not a section of this page's URL", c.Text, cu.Path),
+					Message:     fmt.Sprintf("The breadcrumb %q leads to %s, which is not a section of this page's URL", linked[bad].Text, urlPath(linked[bad].URL)),
 					Evidence:    trail(crumbs),
 					EvidenceKey: "section",
 				})
-				return nil
 			}
+			return nil
 		}
-		if linked > 0 || !p.CompareText || len(segs) < 2 || len(crumbs) < 2 {
+		if !p.CompareText || len(segs) < 2 || len(crumbs) < 2 {
 			return nil
 		}
 		// No linked crumbs: compare the crumb after Home with the first
@@ -430,6 +484,21 @@ func newBreadcrumbSection(_ *Rule, params Params) (PageCheck, error) {
 		}
 		return nil
 	}), nil
+}
+
+// topSection returns the first path segment that is not a language code.
+func topSection(segs []string) string {
+	for i, s := range segs {
+		if i == 0 && len(s) == 2 && len(segs) > 1 {
+			continue
+		}
+		return strings.ToLower(stripExt(s))
+	}
+	return ""
+}
+
+func sameSegments(a, b []string) bool {
+	return len(a) == len(b) && segmentPrefix(a, b)
 }
 
 func pathSegments(p string) []string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"time"
 
@@ -145,12 +146,16 @@ func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *
 		}
 	}
 	if len(pageRules) > 0 {
+		checked := map[string]bool{}
 		err := a.EachPage(ctx, run.ID, func(capt *archive.Capture, page *archive.Page) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			st.Pages++
 			pc := &PageContext{Page: page, Capture: capt, Now: now}
+			if skipPage(pc, checked) {
+				return nil
+			}
+			st.Pages++
 			var env *Env
 			for _, c := range pageRules {
 				if !c.scope.matchPage(pc) {
@@ -203,6 +208,48 @@ func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *
 		}
 	}
 	return st, nil
+}
+
+// skipPage reports whether page checks skip a page: not a 2xx response, a
+// page that names another canonical URL, or a URL already checked (a
+// redirect to a page captured on its own).
+func skipPage(pc *PageContext, checked map[string]bool) bool {
+	if c := pc.Capture; c != nil && (c.Status < 200 || c.Status > 299) {
+		return true
+	}
+	u := pc.URL()
+	if canon := pc.Page.CanonicalURL; canon != "" && !sameURL(canon, u) && (pc.Capture == nil || !sameURL(canon, pc.Capture.URL)) {
+		return true
+	}
+	if checked[u] {
+		return true
+	}
+	checked[u] = true
+	return false
+}
+
+// sameURL reports whether two absolute URLs name the same page of a site:
+// the same path and query. Scheme and host are ignored, so that a site
+// whose canonical tags name https://www.… while it is crawled under
+// another origin (a staging host, a local build) is not taken for a set
+// of duplicates.
+func sameURL(a, b string) bool {
+	if a == b {
+		return true
+	}
+	pa, err1 := url.Parse(a)
+	pb, err2 := url.Parse(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	norm := func(u *url.URL) string {
+		p := u.EscapedPath()
+		if p == "" {
+			p = "/"
+		}
+		return p + "?" + u.RawQuery
+	}
+	return norm(pa) == norm(pb)
 }
 
 // previousRun returns the newest crawl run that started before run, or nil.

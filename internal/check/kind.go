@@ -59,6 +59,12 @@ type Emit func(f archive.Finding)
 
 // PageCheck is a compiled rule of a page kind.
 //
+// Page checks see each distinct page of the run once: the engine skips
+// captures whose status is not 2xx, pages that name another URL as their
+// canonical URL (<link rel=canonical>: print versions, aliases; the
+// canonical page is checked in their place), and redirected captures whose
+// final URL was already checked.
+//
 // The engine calls CheckPage for the pages of a run one at a time, from one
 // goroutine, so a check may keep state between pages without locking (to
 // compare pages with each other, as duplicate-headline checks do) and
@@ -113,11 +119,17 @@ type PageContext struct {
 	Now time.Time
 }
 
-// URL returns the canonical URL the page's findings are filed under: the
-// capture's canonical URL, else the page's URL.
+// URL returns the URL the page's findings are filed under: where the
+// content was found — the final URL when the capture was redirected,
+// else the capture's canonical URL, else the page's URL.
 func (p *PageContext) URL() string {
-	if p.Capture != nil && p.Capture.CanonicalURL != "" {
-		return p.Capture.CanonicalURL
+	if c := p.Capture; c != nil {
+		if c.FinalURL != "" && c.FinalURL != c.URL && c.FinalURL != c.CanonicalURL {
+			return c.FinalURL
+		}
+		if c.CanonicalURL != "" {
+			return c.CanonicalURL
+		}
 	}
 	if p.Page != nil {
 		return p.Page.URL

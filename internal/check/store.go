@@ -1,0 +1,86 @@
+package check
+
+import (
+	"context"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/report"
+	"github.com/archiver-dev/archiver/internal/sqlite"
+)
+
+// StoreArchive lets the engine read a SQLite archive. Pages are streamed
+// in batches; a capture whose stored page was made by another extractor
+// version than Version (or that has no page yet) is extracted again with
+// Extract and, with Persist, stored.
+type StoreArchive struct {
+	Store *sqlite.Store
+	// Extract derives a page from a capture with its body; nil reads
+	// stale pages as stored and skips captures without one.
+	Extract ExtractFunc
+	// Version is the current extractor version.
+	Version string
+	// Persist stores re-extracted pages (the store must be writable).
+	Persist bool
+	// Links loads the links of pages (see RuleSet.NeedsLinks).
+	Links bool
+}
+
+var _ Archive = (*StoreArchive)(nil)
+
+// Run returns one crawl run.
+func (a *StoreArchive) Run(ctx context.Context, id int64) (archive.Run, error) {
+	return a.Store.Run(ctx, id)
+}
+
+// Runs returns the crawl runs, newest first.
+func (a *StoreArchive) Runs(ctx context.Context) ([]archive.Run, error) {
+	return a.Store.Runs(ctx)
+}
+
+// Capture returns one capture.
+func (a *StoreArchive) Capture(ctx context.Context, id int64, body bool) (*archive.Capture, error) {
+	return a.Store.Capture(ctx, id, body)
+}
+
+// EachCapture streams the captures of a run without bodies.
+func (a *StoreArchive) EachCapture(ctx context.Context, runID int64, fn func(*archive.Capture) error) error {
+	return a.Store.EachCapture(ctx, sqlite.CaptureQuery{RunID: runID}, fn)
+}
+
+// EachPage streams the pages of a run, re-extracting stale ones.
+func (a *StoreArchive) EachPage(ctx context.Context, runID int64, fn func(*archive.Capture, *archive.Page) error) error {
+	q := sqlite.PageQuery{RunID: runID, Version: a.Version, Store: a.Persist, Links: a.Links}
+	if a.Extract != nil {
+		q.Derive = sqlite.DeriveFunc(a.Extract)
+	}
+	return a.Store.EachPage(ctx, q, fn)
+}
+
+// StoreHistory keeps check runs in a SQLite archive.
+type StoreHistory struct {
+	Store *sqlite.Store
+}
+
+var _ History = StoreHistory{}
+
+// LastCheckRun returns the newest stored check run and its findings.
+func (h StoreHistory) LastCheckRun(ctx context.Context) (report.CheckRun, []archive.Finding, error) {
+	r, fs, err := h.Store.LastCheckRun(ctx)
+	if err != nil {
+		return report.CheckRun{}, nil, err
+	}
+	return report.CheckRun{
+		ID: r.ID, CrawlRunID: r.CrawlRunID, PreviousID: r.PreviousID, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
+		RulesHash: r.RulesHash, FailOn: r.FailOn, Failed: r.Failed, Pages: r.Pages, Config: r.Config, ToolVersion: r.ToolVersion,
+	}, fs, nil
+}
+
+// SaveCheckRun stores a check run and its findings.
+func (h StoreHistory) SaveCheckRun(ctx context.Context, run report.CheckRun, findings []archive.Finding) (int64, error) {
+	c := CountFindings(findings)
+	return h.Store.SaveCheckRun(ctx, sqlite.CheckRun{
+		CrawlRunID: run.CrawlRunID, PreviousID: run.PreviousID, StartedAt: run.StartedAt, FinishedAt: run.FinishedAt,
+		RulesHash: run.RulesHash, FailOn: run.FailOn, Failed: run.Failed, Pages: run.Pages,
+		Errors: c.Errors, Warnings: c.Warnings, Notes: c.Notes, Config: run.Config, ToolVersion: run.ToolVersion,
+	}, findings)
+}
