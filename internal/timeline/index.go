@@ -163,12 +163,13 @@ func (ix *Indexer) Index(ctx context.Context, runID int64) error {
 		return fmt.Errorf("index run %d: aliases: %w", runID, err)
 	}
 	var items []*indexed
+	st := &runState{strs: map[string]string{}, cals: map[string]bool{}}
 	err = ix.store.RunCaptures(ctx, runID, func(c *archive.Capture) error {
 		it := &indexed{v: Version{
 			URL: c.CanonicalURL, RunID: c.RunID, RunStarted: run.StartedAt, CaptureID: c.ID, FetchedAt: c.FetchedAt.UTC(),
 			Status: c.Status, FinalURL: c.FinalURL, Redirected: len(c.Redirects) > 0, Verdict: c.Verdict, BodySHA256: c.BodySHA256,
 		}}
-		if err := ix.digest(ctx, it, c); err != nil {
+		if err := ix.digest(ctx, it, c, st); err != nil {
 			return fmt.Errorf("capture %d: %w", c.ID, err)
 		}
 		it.v.Digest.Fields.Body = "" // hashed; kept out of memory and the store
@@ -207,7 +208,7 @@ func (ix *Indexer) Capture(ctx context.Context, captureID int64) (Version, error
 	if run, err := ix.store.Run(ctx, c.RunID); err == nil {
 		it.v.RunStarted = run.StartedAt
 	}
-	if err := ix.digest(ctx, it, c); err != nil {
+	if err := ix.digest(ctx, it, c, nil); err != nil {
 		return Version{}, fmt.Errorf("capture %d: %w", captureID, err)
 	}
 	return it.v, nil
@@ -215,7 +216,7 @@ func (ix *Indexer) Capture(ctx context.Context, captureID int64) (Version, error
 
 // digest fills in the digest of one capture: it loads the body, strips the
 // volatile parts, hashes and extracts.
-func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture) error {
+func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture, st *runState) error {
 	v := &it.v
 	v.Indexed = true
 	if c.Verdict == archive.VerdictRevisit && c.Status == 304 && c.RevisitOf != 0 {
@@ -242,7 +243,11 @@ func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture) 
 		}
 		return nil
 	case ct != "" && !strings.Contains(ct, "html"):
+		// A document (PDF, image, text): compared by its bytes, and a
+		// content page whose removal counts.
 		v.Digest.ContentHash = c.BodySHA256
+		v.Digest.Kind = archive.KindOther
+		v.Digest.Section = SectionOf(v.URL)
 		return nil
 	}
 	norm, err := ix.norm.Normalise(c.Body, c.ContentType())
@@ -299,7 +304,7 @@ func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture) 
 	if d.Kind == archive.KindDayArchive || page.Calendar != nil && dayOfURL(v.URL) != "" {
 		d.Day = dayOfURL(v.URL)
 	}
-	if page.Calendar != nil {
+	if page.Calendar != nil && st.newCalendar(page.Calendar) {
 		it.cal = page.Calendar.Days
 	}
 	for _, l := range page.Links {
@@ -308,15 +313,59 @@ func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture) 
 		}
 		switch l.Place {
 		case archive.PlaceBody, archive.PlaceOther:
-			it.links = append(it.links, ix.canonical(l.URL))
+			it.links = append(it.links, st.intern(ix.canonical(l.URL)))
 		case archive.PlacePagination:
-			it.pages = append(it.pages, ix.canonical(l.URL))
+			it.pages = append(it.pages, st.intern(ix.canonical(l.URL)))
 		}
 	}
 	for _, p := range page.Pagination {
-		it.pages = append(it.pages, ix.canonical(p))
+		it.pages = append(it.pages, st.intern(ix.canonical(p)))
+	}
+	if (d.Kind == archive.KindArticle || d.Kind == archive.KindOther) && d.Day == "" && len(it.links) < listingMinItems {
+		it.links = nil // too few to make it a listing: not needed, not kept
 	}
 	return nil
+}
+
+// runState is what indexing one run shares between its captures to bound
+// memory: link targets interned, each distinct calendar kept once.
+type runState struct {
+	strs map[string]string
+	cals map[string]bool
+}
+
+// intern returns the one copy of s kept for the run.
+func (st *runState) intern(s string) string {
+	if st == nil {
+		return s
+	}
+	if v, ok := st.strs[s]; ok {
+		return v
+	}
+	st.strs[s] = s
+	return s
+}
+
+// newCalendar reports whether the run has not seen this calendar (the
+// same month with the same linked days) before.
+func (st *runState) newCalendar(c *archive.Calendar) bool {
+	if st == nil {
+		return true
+	}
+	var b strings.Builder
+	b.WriteString(c.Month)
+	for _, d := range c.Days {
+		if d.Linked {
+			b.WriteString(" ")
+			b.WriteString(d.URL)
+		}
+	}
+	key := b.String()
+	if st.cals[key] {
+		return false
+	}
+	st.cals[key] = true
+	return true
 }
 
 // correctionOf returns the text of the page's correction or update note,
