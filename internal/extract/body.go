@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/archiver-dev/archiver/internal/archive"
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -125,6 +126,39 @@ func paragraphText(n *html.Node) int {
 // documents get the paragraph heuristic only.
 const maxTrafilaturaNodes = 60000
 
+// fallbackBelow is the body length (in characters) under which the
+// fallback extractors are consulted.
+const fallbackBelow = 1500
+
+// chromeShare is the share of body made of the anchor texts of the page's
+// menu, footer and other non-body links: high when an extraction fell back
+// to the whole page.
+func (d *doc) chromeShare(body string) float64 {
+	if body == "" {
+		return 0
+	}
+	seen := map[string]bool{}
+	total := 0
+	for _, l := range d.page.Links {
+		if l.Place == archive.PlaceBody || l.Tag != "a" || len(l.Text) < 4 || seen[l.Text] {
+			continue
+		}
+		seen[l.Text] = true
+		if strings.Contains(body, l.Text) {
+			total += len(l.Text)
+		}
+	}
+	return float64(total) / float64(len(body))
+}
+
+// mainTextLen is the length of the paragraph text of the main element.
+func (d *doc) mainTextLen() int {
+	if d.main == nil {
+		return 0
+	}
+	return paragraphText(d.main)
+}
+
 // maxTrafilaturaBytes bounds the size of the page handed to go-trafilatura
 // (and go-htmldate), whose regular expressions run over whole text blocks.
 const maxTrafilaturaBytes = 2 << 20
@@ -167,17 +201,25 @@ func (d *doc) trafilaturaBody() (body string) {
 		HtmlDateMode:    trafilatura.Disabled,
 		OriginalURL:     d.pageURL,
 		Focus:           trafilatura.Balanced,
-		// With the fallback, go-trafilatura compares its result with
-		// go-readability's and go-domdistiller's: body F1 on the AEB
-		// development split goes from 0.956 to 0.965 and trafilatura-eval
-		// snippet F1 from 0.908 to 0.921, for a few milliseconds a page.
-		EnableFallback: true,
 	}
 	res, err := trafilatura.ExtractDocument(d.root, opts)
-	if err != nil || res == nil {
-		return ""
+	body = ""
+	if err == nil && res != nil {
+		body = strings.TrimSpace(res.ContentText)
 	}
-	return strings.TrimSpace(res.ContentText)
+	// With the fallback, go-trafilatura compares its result with
+	// go-readability's and go-domdistiller's. It helps where its own result
+	// is short, or much shorter or longer than the main element's
+	// paragraphs, and costs
+	// as much again as the first pass, so it runs only there.
+	n, mainText := runeLen(body), d.mainTextLen()
+	if n < fallbackBelow || n*3 < mainText*2 || (mainText >= 200 && n > mainText*5/2) || d.chromeShare(body) > 0.2 {
+		opts.EnableFallback = true
+		if res, err := trafilatura.ExtractDocument(d.root, opts); err == nil && res != nil {
+			body = strings.TrimSpace(res.ContentText)
+		}
+	}
+	return body
 }
 
 // blockText renders the text of n with one line per block element.

@@ -121,20 +121,20 @@ func (x *Extractor) Page(in Input) (page *archive.Page, err error) {
 
 // doc is the state shared by the extraction steps of one page.
 type doc struct {
-	x        *Extractor
-	page     *archive.Page
-	root     *html.Node
-	body     *html.Node
-	base     *url.URL // for resolving links
-	pageURL  *url.URL
-	host     string
-	profile  *Profile
-	meta     map[string][]string
-	ld       ldData
-	main     *html.Node // the main content element, nil if unknown
-	headline *html.Node // the element the headline came from, nil if none
+	x         *Extractor
+	page      *archive.Page
+	root      *html.Node
+	body      *html.Node
+	base      *url.URL // for resolving links
+	pageURL   *url.URL
+	host      string
+	profile   *Profile
+	meta      map[string][]string
+	ld        ldData
+	main      *html.Node // the main content element, nil if unknown
+	headline  *html.Node // the element the headline came from, nil if none
 	headBlock *html.Node // cached headlineBlock
-	now      time.Time
+	now       time.Time
 
 	crumbNodes map[*html.Node]bool
 	menuNodes  map[*html.Node]bool

@@ -23,7 +23,7 @@ var (
 	rePageParam  = regexp.MustCompile(`(?i)([?&](page|p|start|pg|paged|offset|from)=\d+)|(/page/\d+)|(/p\d+/?$)`)
 	reNumber     = regexp.MustCompile(`^\d{1,5}$`)
 
-	reLetters    = regexp.MustCompile(`\p{L}+`)
+	reLetters = regexp.MustCompile(`\p{L}+`)
 )
 
 // regionHints is a cheap filter: a class or id without any of these
