@@ -12,8 +12,11 @@ import (
 	"io/fs"
 )
 
-//go:embed editorial
+//go:embed editorial links archive
 var packs embed.FS
 
-// FS returns the default rule packs, one directory per pack.
+// FS returns the default rule packs, one directory per pack: editorial
+// (the built-in kinds of internal/check), links (internal/links) and
+// archive (internal/timeline). An engine loading all of them needs the
+// links and timeline kinds registered.
 func FS() fs.FS { return packs }

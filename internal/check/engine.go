@@ -193,6 +193,9 @@ func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *
 	}
 	if len(siteRules) > 0 {
 		site := &Site{Run: run, Archive: a, Now: now}
+		if ll, ok := a.(LinkLoader); ok {
+			site.Archive = ll.WithLinks()
+		}
 		prev, err := previousRun(ctx, a, run)
 		if err != nil {
 			return st, err

@@ -13,12 +13,11 @@ import (
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/check"
 	"github.com/archiver-dev/archiver/internal/report"
-	"github.com/archiver-dev/archiver/rules"
 )
 
 func defaultRules(t testing.TB, e *check.Engine) *check.RuleSet {
 	t.Helper()
-	set, err := e.Load([]check.Source{{FS: rules.FS(), Name: "rules"}}, nil)
+	set, err := e.Load(editorialSource(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"context"
+	"io/fs"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -9,7 +10,19 @@ import (
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/check"
 	"github.com/archiver-dev/archiver/internal/report"
+	"github.com/archiver-dev/archiver/rules"
 )
+
+// editorialSource is the default editorial pack (the links and archive
+// packs need kinds from other packages).
+func editorialSource(t testing.TB) []check.Source {
+	t.Helper()
+	sub, err := fs.Sub(rules.FS(), "editorial")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []check.Source{{FS: sub, Name: "rules/editorial"}}
+}
 
 // now is the clock of the tests.
 var now = time.Date(2024, 4, 5, 8, 0, 0, 0, time.UTC)

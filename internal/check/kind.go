@@ -146,9 +146,17 @@ type Site struct {
 	// earlier), or nil if Run is the first.
 	Previous *archive.Run
 	// Archive reads runs, captures and pages; it must not be written to.
+	// Its EachPage gives pages with their links.
 	Archive Archive
 	// Now is the time of the check run, injected.
 	Now time.Time
+}
+
+// LinkLoader is implemented by archives that leave page links out unless
+// asked (links are the bulk of a stored page): WithLinks returns a view
+// whose EachPage includes them. Site checks get that view.
+type LinkLoader interface {
+	WithLinks() Archive
 }
 
 // Archive is what the engine and site checks read from the archive. The

@@ -7,12 +7,11 @@ import (
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/check"
-	"github.com/archiver-dev/archiver/rules"
 )
 
 func TestLoadDefaultPack(t *testing.T) {
 	e := newEngine(t)
-	set, err := e.Load([]check.Source{{FS: rules.FS(), Name: "rules"}}, nil)
+	set, err := e.Load(editorialSource(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +40,7 @@ func TestLoadDefaultPack(t *testing.T) {
 	if len(set.Hash()) != 64 {
 		t.Errorf("hash %q", set.Hash())
 	}
-	again, err := e.Load([]check.Source{{FS: rules.FS(), Name: "rules"}}, nil)
+	again, err := e.Load(editorialSource(t), nil)
 	if err != nil || again.Hash() != set.Hash() {
 		t.Errorf("the rules hash is not stable: %v", err)
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/archiver-dev/archiver/internal/portal"
 	"github.com/archiver-dev/archiver/internal/report"
 	"github.com/archiver-dev/archiver/internal/sqlite"
-	"github.com/archiver-dev/archiver/rules"
 )
 
 // defectOf maps the default editorial rules to the portal's defect ids.
@@ -77,7 +76,7 @@ func TestDemoPortal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := eng.Load([]check.Source{{FS: rules.FS(), Name: "rules"}}, nil)
+	set, err := eng.Load(editorialSource(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,6 +56,19 @@ func (a *StoreArchive) EachPage(ctx context.Context, runID int64, fn func(*archi
 	return a.Store.EachPage(ctx, q, fn)
 }
 
+// WithLinks returns the archive with page links loaded, for site checks.
+func (a *StoreArchive) WithLinks() Archive {
+	cp := *a
+	cp.Links = true
+	return &cp
+}
+
+// FrontierEntries streams the frontier of a run (the links kinds read skip
+// reasons from it).
+func (a *StoreArchive) FrontierEntries(ctx context.Context, runID int64, state archive.FrontierState, fn func(archive.FrontierEntry) error) error {
+	return a.Store.FrontierEntries(ctx, runID, state, fn)
+}
+
 // StoreHistory keeps check runs in a SQLite archive.
 type StoreHistory struct {
 	Store *sqlite.Store
