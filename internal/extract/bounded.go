@@ -20,18 +20,23 @@ const (
 // returns the warnings that describe what was changed.
 func parseBounded(text string) (*xhtml.Node, []string) {
 	var warns []string
-	needs, depth, longAttr := scanLimits(text)
-	if needs {
-		var dropped, cut int
-		text, dropped, cut = rewriteBounded(text)
-		if dropped > 0 {
-			warns = append(warns, fmt.Sprintf("markup nested %d levels deep: %d elements beyond level %d flattened", depth, dropped, maxNesting))
-		}
-		if cut > 0 {
-			warns = append(warns, fmt.Sprintf("%d attribute value(s) longer than %d bytes cut (longest %d bytes)", cut, maxAttrBytes, longAttr))
-		}
-	}
 	root, err := xhtml.Parse(strings.NewReader(text))
+	if err == nil {
+		if cut, longest := cutLongAttrs(root); cut > 0 {
+			warns = append(warns, fmt.Sprintf("%d attribute value(s) longer than %d bytes cut (longest %d bytes)", cut, maxAttrBytes, longest))
+		}
+		return root, warns
+	}
+	// Too deep for the parser: flatten the nesting and try again.
+	_, depth, _ := scanLimits(text)
+	text, dropped, cut := rewriteBounded(text)
+	if dropped > 0 {
+		warns = append(warns, fmt.Sprintf("markup nested %d levels deep: %d elements beyond level %d flattened", depth, dropped, maxNesting))
+	}
+	if cut > 0 {
+		warns = append(warns, fmt.Sprintf("%d attribute value(s) longer than %d bytes cut", cut, maxAttrBytes))
+	}
+	root, err = xhtml.Parse(strings.NewReader(text))
 	if err == nil {
 		return root, warns
 	}
@@ -44,6 +49,25 @@ func parseBounded(text string) (*xhtml.Node, []string) {
 		return nil, append(warns, fmt.Sprintf("text could not be parsed: %v", err))
 	}
 	return root, warns
+}
+
+// cutLongAttrs cuts attribute values longer than maxAttrBytes in the tree.
+func cutLongAttrs(root *xhtml.Node) (cut, longest int) {
+	var visit func(n *xhtml.Node)
+	visit = func(n *xhtml.Node) {
+		for i := range n.Attr {
+			if l := len(n.Attr[i].Val); l > maxAttrBytes {
+				cut++
+				longest = max(longest, l)
+				n.Attr[i].Val = strings.ToValidUTF8(n.Attr[i].Val[:maxAttrBytes], "")
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	visit(root)
+	return cut, longest
 }
 
 // voidElements have no end tag and do not nest.

@@ -114,7 +114,7 @@ func (d *doc) findRegions() {
 	if d.calNode == nil {
 		for _, n := range findAll(d.body, func(n *html.Node) bool {
 			ci := classID(n)
-			return ci != "" && reCalClass.MatchString(ci) && n.DataAtom != atom.A && n.DataAtom != atom.Td && n.DataAtom != atom.Span
+			return ci != "" && (strings.Contains(ci, "cal") || strings.Contains(ci, "date")) && reCalClass.MatchString(ci) && n.DataAtom != atom.A && n.DataAtom != atom.Td && n.DataAtom != atom.Span
 		}) {
 			if weekdayCount(n) >= 7 {
 				d.calNode = n
