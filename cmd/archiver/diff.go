@@ -25,12 +25,12 @@ silent edit, a declared edit with a newer modified date or correction note, a
 metadata change), each extracted field that differs (headline, published,
 modified, authors, source, dateline, credits, breadcrumbs, correction), and a
 unified diff of the body text, paragraph by paragraph.`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.Int64Flag{Name: "from", Usage: "the earlier `RUN` (default: the newest earlier version with other content)", EnvVars: []string{"ARCHIVER_DIFF_FROM"}},
 			&cli.Int64Flag{Name: "to", Usage: "the later `RUN` (default: the newest version)", EnvVars: []string{"ARCHIVER_DIFF_TO"}},
 			&cli.IntFlag{Name: "context", Value: 2, Usage: "unchanged paragraphs shown around each change of the body", EnvVars: []string{"ARCHIVER_DIFF_CONTEXT"}},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json", EnvVars: []string{"ARCHIVER_DIFF_FORMAT"}},
-		},
+		}, volatileFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usageErrorf("diff: want exactly one URL, got %d arguments", c.NArg())
@@ -42,7 +42,7 @@ unified diff of the body text, paragraph by paragraph.`,
 			if c.Int("context") < 0 {
 				return usageErrorf("diff --context: want 0 or more, got %d", c.Int("context"))
 			}
-			store, ix, err := openTimeline(c.Context, c.String("db"))
+			store, ix, err := openTimelineWith(c.Context, c.String("db"), volatileFrom(c))
 			if err != nil {
 				return err
 			}

@@ -32,9 +32,9 @@ and what changed since the previous good version: a silent edit, a declared edit
 (newer modified date or correction note), a metadata change, or a removal.
 
 Runs not yet indexed for the timeline are indexed first.`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json", EnvVars: []string{"ARCHIVER_HISTORY_FORMAT"}},
-		},
+		}, volatileFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usageErrorf("history: want exactly one URL, got %d arguments", c.NArg())
@@ -43,7 +43,7 @@ Runs not yet indexed for the timeline are indexed first.`,
 			if format != "text" && format != "json" {
 				return usageErrorf("history --format: want text or json, got %q", format)
 			}
-			store, ix, err := openTimeline(c.Context, c.String("db"))
+			store, ix, err := openTimelineWith(c.Context, c.String("db"), volatileFrom(c))
 			if err != nil {
 				return err
 			}
@@ -85,13 +85,33 @@ func writeHistory(w io.Writer, u string, entries []timeline.Entry) error {
 	return tw.Flush()
 }
 
-// openTimeline opens the archive and builds its timeline indexer.
+// volatileFlags are the flags that add volatile parts to the defaults.
+func volatileFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "volatile-selector", Usage: "CSS `SELECTOR` of a page part that changes without the content changing (counter, promo); repeatable, added to the defaults", EnvVars: []string{"ARCHIVER_VOLATILE_SELECTOR"}},
+		&cli.StringSliceFlag{Name: "volatile-pattern", Usage: "regular `EXPRESSION` of text that changes without the content changing; repeatable, added to the defaults", EnvVars: []string{"ARCHIVER_VOLATILE_PATTERN"}},
+	}
+}
+
+// volatileFrom returns the volatile parts the flags add.
+func volatileFrom(c *cli.Context) timeline.Volatile {
+	return timeline.Volatile{Selectors: c.StringSlice("volatile-selector"), Patterns: c.StringSlice("volatile-pattern")}
+}
+
+// openTimeline opens the archive and builds its timeline indexer with the
+// default volatile parts.
 func openTimeline(ctx context.Context, db string) (*sqlite.Store, *timeline.Indexer, error) {
+	return openTimelineWith(ctx, db, timeline.Volatile{})
+}
+
+// openTimelineWith opens the archive and builds its timeline indexer, with
+// extra volatile parts added to the defaults.
+func openTimelineWith(ctx context.Context, db string, extra timeline.Volatile) (*sqlite.Store, *timeline.Indexer, error) {
 	store, err := sqlite.Open(ctx, db)
 	if err != nil {
 		return nil, nil, withCode(exitError, err)
 	}
-	ix, err := timelineIndexer(ctx, store)
+	ix, err := timelineIndexerWith(ctx, store, extra)
 	if err != nil {
 		store.Close()
 		return nil, nil, withCode(exitError, err)
@@ -99,20 +119,33 @@ func openTimeline(ctx context.Context, db string) (*sqlite.Store, *timeline.Inde
 	return store, ix, nil
 }
 
-// timelineIndexer builds the timeline indexer of an archive, with the URL
-// canonicalisation of its newest run's crawl configuration. The check,
-// report and demo commands wire the archive rule pack with it:
+// timelineIndexer builds the timeline indexer of an archive with the
+// default volatile parts and the URL canonicalisation of its newest run's
+// crawl configuration. The check, report and demo commands wire the
+// archive rule pack with it:
 //
 //	ix, err := timelineIndexer(ctx, store)
 //	kinds := timeline.Kinds(timeline.Indexed(store, ix), timeline.DefaultOptions())
 func timelineIndexer(ctx context.Context, store *sqlite.Store) (*timeline.Indexer, error) {
+	return timelineIndexerWith(ctx, store, timeline.Volatile{})
+}
+
+// timelineIndexerWith is timelineIndexer with extra volatile parts added
+// to the defaults.
+func timelineIndexerWith(ctx context.Context, store *sqlite.Store, extra timeline.Volatile) (*timeline.Indexer, error) {
 	canon, err := runCanonical(ctx, store)
 	if err != nil {
 		return nil, err
 	}
 	opts := timeline.DefaultIndexOptions()
 	opts.Canonical = canon
-	return timeline.NewIndexer(store, opts)
+	opts.Volatile.Selectors = append(opts.Volatile.Selectors, extra.Selectors...)
+	opts.Volatile.Patterns = append(opts.Volatile.Patterns, extra.Patterns...)
+	ix, err := timeline.NewIndexer(store, opts)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return ix, nil
 }
 
 // runCanonical returns the canonicalisation of the newest run's crawl

@@ -174,6 +174,7 @@ func TestHistoryAndDiffErrors(t *testing.T) {
 		{"diff no url", []string{"diff"}, "want exactly one URL"},
 		{"diff run without the url", []string{"diff", "--to", "99", f.url}, "not captured in run 99"},
 		{"diff negative context", []string{"diff", "--context", "-1", f.url}, "want 0 or more"},
+		{"broken volatile selector", []string{"history", "--volatile-selector", "div[[", f.url}, "volatile selector"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, code := appRun(t, append([]string{"--db", f.path}, tc.args...)...)

@@ -26,7 +26,7 @@ type Store interface {
 }
 
 // EnsureIndexed indexes every finished run whose captures have no digests
-// of the current IndexVersion, or fewer than the run has captures (a run
+// of the indexer's Version (its logic and configuration), or fewer than the run has captures (a run
 // resumed after it was indexed), oldest first. Runs still running are left
 // for later. It returns the ids of the runs it indexed.
 func EnsureIndexed(ctx context.Context, st Store, ix *Indexer) ([]int64, error) {
@@ -34,7 +34,7 @@ func EnsureIndexed(ctx context.Context, st Store, ix *Indexer) ([]int64, error) 
 	if err != nil {
 		return nil, fmt.Errorf("timeline: runs: %w", err)
 	}
-	done, err := st.IndexedRuns(ctx, IndexVersion)
+	done, err := st.IndexedRuns(ctx, ix.Version())
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}

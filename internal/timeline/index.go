@@ -3,6 +3,7 @@ package timeline
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -85,6 +86,7 @@ func DefaultIndexOptions() IndexOptions {
 // hash and the compared fields of each, and the references between the
 // run's listings, day archives, calendars, sitemaps and articles.
 type Indexer struct {
+	version    string
 	store      IndexStore
 	norm       *Normaliser
 	canonical  func(string) string
@@ -100,7 +102,12 @@ func NewIndexer(store IndexStore, opts IndexOptions) (*Indexer, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Indexer{store: store, norm: n, canonical: opts.Canonical, extractor: opts.Extractor}
+	cfg, err := json.Marshal([]any{opts.Volatile, opts.SoftNotFound, opts.CorrectionSelectors, opts.CorrectionPattern})
+	if err != nil {
+		return nil, fmt.Errorf("index options: %w", err)
+	}
+	ix := &Indexer{store: store, norm: n, canonical: opts.Canonical, extractor: opts.Extractor,
+		version: IndexVersion + " " + HashText(string(cfg))[:12]}
 	if ix.canonical == nil {
 		ix.canonical = func(raw string) string { s, _, _ := strings.Cut(raw, "#"); return s }
 	}
@@ -187,7 +194,7 @@ func (ix *Indexer) Index(ctx context.Context, runID int64) error {
 	for i, it := range items {
 		vs[i] = it.v
 	}
-	if err := ix.store.PutVersions(ctx, runID, IndexVersion, vs, missing); err != nil {
+	if err := ix.store.PutVersions(ctx, runID, ix.version, vs, missing); err != nil {
 		return fmt.Errorf("index run %d: store: %w", runID, err)
 	}
 	return nil
@@ -701,6 +708,11 @@ func finalURL(c *archive.Capture) string {
 	}
 	return c.URL
 }
+
+// Version names the digests this indexer writes: IndexVersion and a hash
+// of its options (volatile parts, not-found and correction patterns), so
+// that digests are recomputed when the configuration changes.
+func (ix *Indexer) Version() string { return ix.version }
 
 // Canonical returns the canonical form of a URL, as the indexer resolves
 // link targets.

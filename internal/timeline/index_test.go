@@ -150,6 +150,23 @@ func buildSyntheticArchive(t *testing.T) (*sqlite.Store, *timeline.Indexer, []in
 	if again, err := timeline.EnsureIndexed(ctx, st, ix); err != nil || len(again) != 0 {
 		t.Fatalf("EnsureIndexed again: %v %v", again, err)
 	}
+	// Another volatile configuration makes other digests: every run is
+	// indexed again.
+	opts := timeline.DefaultIndexOptions()
+	opts.Volatile.Selectors = append(opts.Volatile.Selectors, ".stats")
+	other, err := timeline.NewIndexer(st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Version() == ix.Version() {
+		t.Fatal("the index version does not depend on the volatile configuration")
+	}
+	if redone, err := timeline.EnsureIndexed(ctx, st, other); err != nil || !slices.Equal(redone, runs) {
+		t.Fatalf("EnsureIndexed with another configuration: %v %v", redone, err)
+	}
+	if _, err := timeline.EnsureIndexed(ctx, st, ix); err != nil {
+		t.Fatal(err)
+	}
 	return st, ix, runs
 }
 

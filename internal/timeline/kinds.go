@@ -60,7 +60,8 @@ func ParseDuration(s string) (time.Duration, error) {
 // [Rules], named "timeline/<rule>" (timeline/silent-edit, …). They analyse
 // the timeline read from src at the checked run, with opts as the
 // defaults that rule parameters override; rules whose parameters give the
-// same options share one analysis per run.
+// same options share one analysis per run. With a nil src the kinds still
+// compile rules (for listing and explaining them) but fail when evaluated.
 func Kinds(src Source, opts Options) []check.Kind {
 	c := &analysisCache{src: src, entries: map[string]*cacheEntry{}}
 	type kindDef struct {
@@ -184,6 +185,9 @@ func Kinds(src Source, opts Options) []check.Kind {
 					return nil, err
 				}
 				return check.SiteCheckFunc(func(ctx context.Context, site *check.Site, emit check.Emit) error {
+					if src == nil {
+						return fmt.Errorf("%s: no timeline to analyse (the kinds were built without a source)", name)
+					}
 					run := o
 					now := site.Now
 					run.Now = func() time.Time { return now }
