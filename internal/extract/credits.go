@@ -111,10 +111,13 @@ func (d *doc) extractImages() {
 		if used[n] {
 			return false
 		}
+		if hasBlockChild(n) {
+			return true
+		}
 		ci := classID(n)
 		if (ci != "" && reCreditClass.MatchString(ci)) || n.DataAtom == atom.Figcaption || n.DataAtom == atom.P || n.DataAtom == atom.Div || n.DataAtom == atom.Span || n.DataAtom == atom.Em {
 			t := textOf(n)
-			if runeLen(t) <= 120 && !hasBlockChild(n) {
+			if runeLen(t) <= 120 {
 				if name, printed, kind, ok := creditOf(t); ok && creditStartsLine(t, printed) && explicitCredit(printed) {
 					used[n] = true
 					p.Credits = append(p.Credits, archive.Credit{Kind: kind, Name: name, Text: printed})

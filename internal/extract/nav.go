@@ -127,7 +127,22 @@ func (d *doc) findRegions() {
 // isCalendarTable reports whether a table is a month grid: a header row of
 // seven weekday names and cells numbered 1 to 28 or more.
 func isCalendarTable(t *html.Node) bool {
-	if weekdayCount(t) < 7 {
+	// The weekday names head the grid: look in its first rows only, so
+	// that layout tables holding a whole page stay cheap.
+	rows := 0
+	head := 0
+	walk(t, func(n *html.Node) bool {
+		if rows > 3 || n.DataAtom == atom.Table && n != t {
+			return false
+		}
+		if n.DataAtom == atom.Tr {
+			rows++
+			head = max(head, weekdayCount(n))
+			return false
+		}
+		return true
+	})
+	if head < 7 {
 		return false
 	}
 	days := 0
