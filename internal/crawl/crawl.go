@@ -144,6 +144,12 @@ func Run(ctx context.Context, cfg Config, store Store) (Summary, error) {
 		}
 	}
 	sum.RunID = c.runID
+	// Without an earlier run and without a resume there is no previous
+	// capture to ask for: skip the lookup on every page of a first crawl.
+	c.history = cfg.ResumeRunID != 0
+	if runs, err := store.Runs(ctx); err != nil || len(runs) > 1 {
+		c.history = true
+	}
 	if !cfg.Robots {
 		cfg.Logger.Warn("robots.txt is ignored (--no-robots)", "run", c.runID)
 	}
@@ -229,6 +235,7 @@ type crawler struct {
 	hostMu                   sync.Mutex
 	forbidden                map[string]*forbidStreak
 	startedAt                time.Time
+	history                  bool // the archive holds runs before this one, or this run is resumed
 }
 
 // forbidStreak tracks 403s on a host, to tell a rate limit (403s after the

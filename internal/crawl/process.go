@@ -49,7 +49,11 @@ func (c *crawler) process(ctx context.Context, e archive.FrontierEntry) error {
 	if c.cfg.MaxDepth > 0 && e.Depth > c.cfg.MaxDepth {
 		return c.finishSkip(ctx, e, SkipMaxDepth)
 	}
-	prev, err := c.store.LatestCapture(ctx, e.URL, 0)
+	var prev *archive.Capture
+	err = archive.ErrNotFound
+	if c.history {
+		prev, err = c.store.LatestCapture(ctx, e.URL, 0)
+	}
 	switch {
 	case errors.Is(err, archive.ErrNotFound):
 		prev = nil

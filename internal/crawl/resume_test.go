@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -41,6 +42,12 @@ func crawlChild(db, seed string) int {
 		return 2
 	}
 	defer st.Close()
+	if prof := os.Getenv("ARCHIVER_CRAWL_TEST_CPUPROFILE"); prof != "" {
+		if f, err := os.Create(prof); err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	cfg := testConfig(seed)
 	if os.Getenv(childBenchEnv) != "" {
 		cfg.Workers, cfg.HostConcurrency = 8, 8

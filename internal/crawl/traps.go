@@ -1,6 +1,8 @@
 package crawl
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -37,8 +39,6 @@ func newTraps(opts TrapOptions, now func() time.Time) *traps {
 	return t
 }
 
-var hexTokens = regexp.MustCompile(`[0-9a-fA-F]{16,}`)
-
 // collapseKey is the key under which bodies collapse into one capture:
 // the SHA-256 of the body with the configured volatile parts masked, or of
 // the body itself when none is configured.
@@ -50,11 +50,29 @@ func (t *traps) collapseKey(body []byte) string {
 }
 
 // trapKey is the looser key of the same-content trap: the volatile parts
-// and long hex tokens (session ids, CSRF tokens) masked.
+// and runs of 16 or more hex digits (session ids, CSRF tokens) masked.
 func (t *traps) trapKey(body []byte) string {
 	b := t.mask(body)
-	b = hexTokens.ReplaceAll(b, []byte("x"))
-	return sha256Hex(b)
+	h := sha256.New()
+	start := 0 // of the bytes not yet hashed
+	for i := 0; i < len(b); {
+		if !isHex(b[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && isHex(b[j]) {
+			j++
+		}
+		if j-i >= 16 {
+			h.Write(b[start:i])
+			h.Write([]byte{'x'})
+			start = j
+		}
+		i = j
+	}
+	h.Write(b[start:])
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func (t *traps) mask(body []byte) []byte {
@@ -303,6 +321,9 @@ var (
 // last path segments. ok says a date was found; valid that it exists
 // (February 30 does not).
 func calendarDate(u *url.URL) (d time.Time, ok, valid bool) {
+	if u.RawQuery == "" && !strings.ContainsAny(u.Path, "0123456789") {
+		return time.Time{}, false, false
+	}
 	if u.RawQuery != "" {
 		var y, m, day string
 		for _, p := range strings.Split(u.RawQuery, "&") {
