@@ -75,6 +75,8 @@ EXIT CODES
 			reportCommand(e),
 			historyCommand(e),
 			diffCommand(e),
+			checkCommand(e),
+			rulesCommand(e),
 		},
 	}
 	for _, c := range app.Commands {
