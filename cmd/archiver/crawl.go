@@ -23,7 +23,9 @@ import (
 // crawlCommand crawls seeds into the archive.
 func crawlCommand(e *env) *cli.Command {
 	d := crawl.DefaultConfig()
-	env := func(name string) []string { return []string{"ARCHIVER_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))} }
+	env := func(name string) []string {
+		return []string{"ARCHIVER_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))}
+	}
 	str := func(name, value, usage string) *cli.StringFlag {
 		return &cli.StringFlag{Name: name, Value: value, Usage: usage, EnvVars: env(name)}
 	}
@@ -89,6 +91,7 @@ without refetching what was done.`,
 			str("calendar-from", "", "first `DATE` (YYYY-MM-DD) of calendar URLs crawled (default: learned from the site)"),
 			str("calendar-to", "", "last `DATE` (YYYY-MM-DD) of calendar URLs crawled (default: learned from the site)"),
 			dur("calendar-slack", d.Traps.CalendarSlack, "margin around the learned calendar range"),
+			list("volatile", nil, "`REGEXP` of a part of pages that changes on every request, masked when comparing bodies for duplicates (repeatable)"),
 			list("resolve", nil, "map `HOST:PORT=ADDR:PORT` as curl --resolve does (repeatable)"),
 			flag("resume", "resume the newest incomplete run (of these seeds, if given)"),
 			&cli.Int64Flag{Name: "resume-run", Usage: "resume this run `ID`", EnvVars: env("resume-run")},
@@ -102,49 +105,86 @@ without refetching what was done.`,
 func crawlConfig(c *cli.Context) (crawl.Config, error) {
 	cfg := crawl.DefaultConfig()
 	cfg.Seeds = c.Args().Slice()
-	cfg.BaseURL = c.String("base-url")
-	cfg.Include = c.StringSlice("include")
-	cfg.Exclude = c.StringSlice("exclude")
-	cfg.MaxDepth = c.Int("max-depth")
-	cfg.MaxPages = c.Int("max-pages")
-	cfg.MaxDuration = c.Duration("max-duration")
-	cfg.Workers = c.Int("workers")
-	cfg.Delay = c.Duration("delay")
-	cfg.HostConcurrency = c.Int("host-concurrency")
-	cfg.UserAgent = c.String("user-agent")
-	cfg.Robots = !c.Bool("no-robots")
-	cfg.Cookies = c.Bool("cookies")
-	cfg.Timeout = c.Duration("timeout")
-	cfg.Retries = c.Int("retries")
-	cfg.Backoff = c.Duration("backoff")
-	cfg.MaxRetryAfter = c.Duration("max-retry-after")
-	cfg.MaxBodySize = c.Int64("max-body-size")
-	cfg.MaxRedirects = c.Int("max-redirects")
-	cfg.Requisites = c.Bool("requisites")
-	cfg.Canon.KeepFragment = c.Bool("keep-fragment")
-	cfg.Canon.KeepQueryOrder = c.Bool("keep-query-order")
-	cfg.Canon.DropParams = c.StringSlice("drop-param")
-	cfg.Canon.SessionParams = c.StringSlice("session-param")
-	cfg.Canon.SeparateHostVariants = c.Bool("separate-host-variants")
-	cfg.Traps.MaxURLLength = c.Int("max-url-length")
-	cfg.Traps.MaxSegmentRepeat = c.Int("max-segment-repeat")
-	cfg.Traps.MaxParamRepeat = c.Int("max-param-repeat")
-	cfg.Traps.SameContentLimit = c.Int("same-content-limit")
-	cfg.Traps.CalendarSlack = c.Duration("calendar-slack")
+	err := applyCrawlFlags(c, &cfg, false)
+	return cfg, err
+}
+
+// applyCrawlFlags sets cfg from the flags: all of them, or with onlySet
+// only those given on the command line or in the environment (to override
+// the configuration a resumed run was started with).
+func applyCrawlFlags(c *cli.Context, cfg *crawl.Config, onlySet bool) error {
+	use := func(name string) bool { return !onlySet || c.IsSet(name) }
+	str := func(name string, dst *string) {
+		if use(name) {
+			*dst = c.String(name)
+		}
+	}
+	list := func(name string, dst *[]string) {
+		if use(name) {
+			*dst = c.StringSlice(name)
+		}
+	}
+	num := func(name string, dst *int) {
+		if use(name) {
+			*dst = c.Int(name)
+		}
+	}
+	dur := func(name string, dst *time.Duration) {
+		if use(name) {
+			*dst = c.Duration(name)
+		}
+	}
+	flag := func(name string, dst *bool, invert bool) {
+		if use(name) {
+			*dst = c.Bool(name) != invert
+		}
+	}
+	str("base-url", &cfg.BaseURL)
+	list("include", &cfg.Include)
+	list("exclude", &cfg.Exclude)
+	num("max-depth", &cfg.MaxDepth)
+	num("max-pages", &cfg.MaxPages)
+	dur("max-duration", &cfg.MaxDuration)
+	num("workers", &cfg.Workers)
+	dur("delay", &cfg.Delay)
+	num("host-concurrency", &cfg.HostConcurrency)
+	str("user-agent", &cfg.UserAgent)
+	flag("no-robots", &cfg.Robots, true)
+	flag("cookies", &cfg.Cookies, false)
+	dur("timeout", &cfg.Timeout)
+	num("retries", &cfg.Retries)
+	dur("backoff", &cfg.Backoff)
+	dur("max-retry-after", &cfg.MaxRetryAfter)
+	if use("max-body-size") {
+		cfg.MaxBodySize = c.Int64("max-body-size")
+	}
+	num("max-redirects", &cfg.MaxRedirects)
+	flag("requisites", &cfg.Requisites, false)
+	flag("keep-fragment", &cfg.Canon.KeepFragment, false)
+	flag("keep-query-order", &cfg.Canon.KeepQueryOrder, false)
+	list("drop-param", &cfg.Canon.DropParams)
+	list("session-param", &cfg.Canon.SessionParams)
+	flag("separate-host-variants", &cfg.Canon.SeparateHostVariants, false)
+	num("max-url-length", &cfg.Traps.MaxURLLength)
+	num("max-segment-repeat", &cfg.Traps.MaxSegmentRepeat)
+	num("max-param-repeat", &cfg.Traps.MaxParamRepeat)
+	num("same-content-limit", &cfg.Traps.SameContentLimit)
+	list("volatile", &cfg.Traps.Volatile)
+	dur("calendar-slack", &cfg.Traps.CalendarSlack)
 	for _, f := range []struct {
 		name string
 		dst  *time.Time
 	}{{"calendar-from", &cfg.Traps.CalendarFrom}, {"calendar-to", &cfg.Traps.CalendarTo}} {
-		if v := c.String(f.name); v != "" {
+		if v := c.String(f.name); v != "" && use(f.name) {
 			t, err := time.Parse("2006-01-02", v)
 			if err != nil {
-				return cfg, usageErrorf("--%s: want YYYY-MM-DD, got %q", f.name, v)
+				return usageErrorf("--%s: want YYYY-MM-DD, got %q", f.name, v)
 			}
 			*f.dst = t
 		}
 	}
-	cfg.Resolve = c.StringSlice("resolve")
-	return cfg, nil
+	list("resolve", &cfg.Resolve)
+	return nil
 }
 
 func runCrawl(c *cli.Context, e *env) error {
@@ -213,6 +253,10 @@ func runCrawl(c *cli.Context, e *env) error {
 	if resume.ID != 0 {
 		if cfg, err = crawl.RestoreConfig(resume, cfg); err != nil {
 			return withCode(exitError, err)
+		}
+		// Flags given now override the run's own configuration.
+		if err := applyCrawlFlags(c, &cfg, true); err != nil {
+			return err
 		}
 		fmt.Fprintf(e.stderr, "archiver: resuming run %d (%s) of %s\n", resume.ID, resume.Status, strings.Join(resume.Seeds, " "))
 	} else if len(cfg.Seeds) == 0 {
