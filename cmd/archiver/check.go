@@ -71,6 +71,7 @@ interrupted.`,
 			&cli.StringFlag{Name: "baseline", Usage: "accept the findings listed in `FILE` (JSON); only new ones fail", EnvVars: []string{"ARCHIVER_BASELINE"}},
 			&cli.BoolFlag{Name: "update-baseline", Usage: "write --baseline from this run's findings (waived ones excepted)", EnvVars: []string{"ARCHIVER_UPDATE_BASELINE"}},
 			&cli.StringFlag{Name: "waivers", Usage: "waivers `FILE` (YAML: fingerprint or rule and URL glob, reason, owner, expires)", EnvVars: []string{"ARCHIVER_WAIVERS"}},
+			&cli.BoolFlag{Name: "summary", Usage: "with --format text, print only the count of open findings per rule and the totals", EnvVars: []string{"ARCHIVER_SUMMARY"}},
 			&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour the text format: auto (on a terminal), always or never", EnvVars: []string{"ARCHIVER_COLOR"}},
 			&cli.StringFlag{Name: "step-summary", Usage: "with --format github, append the Markdown summary to `FILE`", EnvVars: []string{"ARCHIVER_STEP_SUMMARY", "GITHUB_STEP_SUMMARY"}},
 			&cli.StringFlag{Name: "base-url", Usage: "the site's own origin, for a directory SEED", EnvVars: []string{"ARCHIVER_BASE_URL"}},
@@ -85,6 +86,7 @@ interrupted.`,
 type checkOutput struct {
 	format  report.Format
 	color   bool
+	brief   bool
 	out     string
 	summary string
 }
@@ -210,7 +212,7 @@ func runCheck(c *cli.Context, e *env) error {
 		}
 		fmt.Fprintf(e.stderr, "archiver: baseline %s now lists %d finding(s)\n", c.String("baseline"), req.Baseline.Len())
 	}
-	out := checkOutput{format: format, color: color, out: c.String("out"), summary: c.String("step-summary")}
+	out := checkOutput{format: format, color: color, brief: c.Bool("summary"), out: c.String("out"), summary: c.String("step-summary")}
 	if err := writeCheckResult(e, out, res); err != nil {
 		return withCode(exitError, err)
 	}
@@ -458,7 +460,7 @@ func writeCheckResult(e *env, o checkOutput, res *report.Result) error {
 			}
 			return nil
 		}
-		return report.Text(w, res, report.TextOptions{Color: o.color})
+		return report.Text(w, res, report.TextOptions{Color: o.color, Summary: o.brief})
 	}
 	if o.out == "" || o.out == "-" {
 		return write(e.stdout)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"sort"
 	"strings"
@@ -763,7 +764,8 @@ var defaultPlaceholders = []string{
 	`\bTODO\b`,
 	`\bFIXME\b`,
 	`\bTBD\b`,
-	`(?i)\[(?:insert|add) [^\]]{1,40}\]`,
+	`(?i)\[insert [^\]]{1,40}\]`,
+	`(?i)\[add [^\]]{1,40}\]`,
 	`(?i)\b(?:headline|text|caption) goes here\b`,
 }
 
@@ -775,16 +777,31 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 	if len(p.Patterns) == 0 {
 		return nil, fmt.Errorf("patterns: give at least one")
 	}
-	var res []*regexp.Regexp
 	for _, s := range p.Patterns {
 		if len(s) > 500 {
 			return nil, fmt.Errorf("pattern longer than 500 bytes")
 		}
-		re, err := regexp.Compile(s)
-		if err != nil {
+		if _, err := regexp.Compile(s); err != nil {
 			return nil, fmt.Errorf("pattern %q: %w", s, err)
 		}
-		res = append(res, re)
+	}
+	// Each pattern with the literal text every match contains, if it has
+	// one: the regular expression runs only on texts that contain it, so
+	// that the pages without placeholders (nearly all) cost a substring
+	// search.
+	type pattern struct {
+		re   *regexp.Regexp
+		lit  string
+		fold bool
+	}
+	var pats []pattern
+	for _, s := range p.Patterns {
+		re := regexp.MustCompile(s) // compiled above
+		lit, fold := requiredLiteral(s)
+		if fold {
+			lit = strings.ToLower(lit)
+		}
+		pats = append(pats, pattern{re, lit, fold})
 	}
 	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
 		pg := pc.Page
@@ -802,11 +819,25 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 		evidence := ""
 		seen := map[string]bool{}
 		for _, f := range fields {
-			for _, re := range res {
-				loc := re.FindStringIndex(f.text)
-				if loc == nil {
-					continue
+			lower := ""
+			var locs [][]int
+			for _, pt := range pats {
+				if pt.lit != "" {
+					if pt.fold {
+						if lower == "" {
+							lower = strings.ToLower(f.text)
+						}
+						if !strings.Contains(lower, pt.lit) {
+							continue
+						}
+					} else if !strings.Contains(f.text, pt.lit) {
+						continue
+					}
 				}
+				locs = append(locs, pt.re.FindAllStringIndex(f.text, 20)...)
+			}
+			sort.Slice(locs, func(i, j int) bool { return locs[i][0] < locs[j][0] })
+			for _, loc := range locs {
 				match := f.text[loc[0]:loc[1]]
 				if key := strings.ToLower(match); !seen[key] {
 					seen[key] = true
@@ -828,6 +859,38 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 		}
 		return nil
 	}), nil
+}
+
+// requiredLiteral returns a literal that every match of the regular
+// expression contains (the longest literal of its top-level sequence, at
+// least 3 bytes), and whether it matches without regard to case; "" when
+// there is none.
+func requiredLiteral(pattern string) (string, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	re = re.Simplify()
+	for re.Op == syntax.OpCapture && len(re.Sub) == 1 {
+		re = re.Sub[0]
+	}
+	var subs []*syntax.Regexp
+	switch re.Op {
+	case syntax.OpLiteral:
+		subs = []*syntax.Regexp{re}
+	case syntax.OpConcat:
+		subs = re.Sub
+	}
+	best, fold := "", false
+	for _, s := range subs {
+		if s.Op == syntax.OpLiteral && len(string(s.Rune)) > len(best) {
+			best, fold = string(s.Rune), s.Flags&syntax.FoldCase != 0
+		}
+	}
+	if len(best) < 3 {
+		return "", false
+	}
+	return best, fold
 }
 
 // around returns the text around s[i:j], about 60 bytes on each side.

@@ -125,6 +125,9 @@ func TestFormatsGolden(t *testing.T) {
 		{"text.golden", func(b *bytes.Buffer, r *report.Result) error {
 			return report.Text(b, r, report.TextOptions{Resolved: true})
 		}},
+		{"text-summary.golden", func(b *bytes.Buffer, r *report.Result) error {
+			return report.Text(b, r, report.TextOptions{Summary: true})
+		}},
 		{"text-color.golden", func(b *bytes.Buffer, r *report.Result) error {
 			return report.Text(b, r, report.TextOptions{Color: true})
 		}},

@@ -48,6 +48,8 @@ type TextOptions struct {
 	Color bool
 	// Resolved also lists the resolved findings, not only their count.
 	Resolved bool
+	// Summary prints only the open findings per rule and the totals.
+	Summary bool
 }
 
 // ANSI colours of the text format.
@@ -119,11 +121,19 @@ func Text(w io.Writer, r *Result, opts TextOptions) error {
 			fmt.Fprintf(bw, "      %s\n", paint(ansiDim, provenance(f)))
 		}
 	}
-	list("", func(f *archive.Finding) bool { return IsOpen(f) })
-	list("Suppressed (waived or baselined):", func(f *archive.Finding) bool {
-		return f.Suppressed != "" && f.State != archive.StateResolved
-	})
-	if opts.Resolved {
+	if opts.Summary {
+		for _, rule := range r.Rules {
+			if n := r.Counts.ByRule[rule.ID]; n > 0 {
+				fmt.Fprintf(bw, "  %s %-45s %5d  %s\n", paint(sevColor[rule.Severity], fmt.Sprintf("%-7s", rule.Severity)), rule.ID, n, rule.Title)
+			}
+		}
+	} else {
+		list("", func(f *archive.Finding) bool { return IsOpen(f) })
+		list("Suppressed (waived or baselined):", func(f *archive.Finding) bool {
+			return f.Suppressed != "" && f.State != archive.StateResolved
+		})
+	}
+	if opts.Resolved && !opts.Summary {
 		list("Resolved since the previous check run:", func(f *archive.Finding) bool { return f.State == archive.StateResolved })
 	}
 	for _, wv := range r.Waivers {
