@@ -447,3 +447,36 @@ func TestGlob(t *testing.T) {
 		t.Error("empty glob accepted")
 	}
 }
+
+// TestPlaceholderPatterns checks the literal prefilter against the
+// regular expressions it guards: case-folded literals, case-sensitive ones
+// and patterns without a literal.
+func TestPlaceholderPatterns(t *testing.T) {
+	e := newEngine(t)
+	for _, tc := range []struct {
+		params, body string
+		want         bool
+	}{
+		{"", "Quote: [INSERT the minister's words].", true},
+		{"", "Lorem Ipsum dolor.", true},
+		{"", "We will do it today.", false},
+		{"", "todo list of the ministry", false}, // TODO is case-sensitive
+		{"", "FIXME: numbers", true},
+		{"", "The road goes here and there.", false},
+		{"", "Caption goes here", true},
+		{"params: {patterns: ['\\d{3}-\\d{4}']}", "Call 555-1234 now.", true},
+		{"params: {patterns: ['\\d{3}-\\d{4}']}", "Call us now.", false},
+		{"params: {patterns: ['(?i)xx+']}", "A XXX rating.", true},
+	} {
+		set := mustLoad(t, e, map[string]string{"t/p.yaml": "id: t/p\ntitle: P\nseverity: note\nkind: placeholder-text\n" + tc.params + "\n"}, nil)
+		p := article("https://e.gov/a/x.html")
+		p.Body = tc.body
+		res, err := e.Check(t.Context(), check.Request{Archive: memArchive(t, p), Rules: set})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(res.Findings) > 0; got != tc.want {
+			t.Errorf("%s %q: found=%v, want %v", tc.params, tc.body, got, tc.want)
+		}
+	}
+}
