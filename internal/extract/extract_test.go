@@ -8,6 +8,7 @@ import (
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/extract"
+	"github.com/archiver-dev/archiver/rules"
 )
 
 var fixedNow = func() time.Time { return time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC) }
@@ -285,5 +286,23 @@ remove: [.promo]
 	}
 	if _, err := extract.ParseProfiles([]byte("name: bad\nheadline: h1\n")); err == nil {
 		t.Error("profile without hosts accepted")
+	}
+}
+
+func TestBuiltInProfiles(t *testing.T) {
+	ps, err := extract.LoadProfiles(rules.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for host, want := range map[string]string{
+		"www.belarus.by": "belarus.by", "eng.belta.by": "belta.by", "belta.by": "belta.by",
+		"president.gov.by": "president.gov.by", "tass.com": "tass", "en.kremlin.ru": "kremlin.ru", "www.gov.uk": "gov.uk",
+	} {
+		if p := ps.For(host); p == nil || p.Name != want {
+			t.Errorf("%s: profile %+v, want %s", host, p, want)
+		}
+	}
+	if p := ps.For("127.0.0.1"); p != nil {
+		t.Errorf("the demo portal's host got profile %s", p.Name)
 	}
 }
