@@ -1,0 +1,267 @@
+// Command linkbench is the harness of `make bench-links`: it serves the demo
+// portal on loopback, runs archiver's crawl and links check on it (the same
+// packages as `archiver crawl` and `archiver check`, in one process), and
+// scores the broken links reported by archiver, linkinator and LinkChecker
+// against the portal's manifest.
+//
+//	linkbench serve -articles N            print the base URL, serve until killed
+//	linkbench archiver -db FILE [-rules DIR] BASE  crawl + check, write broken targets (one a line) to stdout
+//	linkbench score -articles N -tool T -in FILE BASE
+//	                                        score a tool's output (archiver, linkinator JSON, linkchecker CSV)
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/archiver-dev/archiver/internal/crawl"
+	"github.com/archiver-dev/archiver/internal/extract"
+	"github.com/archiver-dev/archiver/internal/links"
+	"github.com/archiver-dev/archiver/internal/links/pipeline"
+	"github.com/archiver-dev/archiver/internal/portal"
+	"github.com/archiver-dev/archiver/internal/sqlite"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "linkbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: linkbench serve|archiver|score …")
+	}
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	articles := fs.Int("articles", 200, "articles per language")
+	seed := fs.Int64("seed", 1, "portal seed")
+	db := fs.String("db", "", "archive file")
+	tool := fs.String("tool", "", "archiver, linkinator or linkchecker")
+	in := fs.String("in", "", "the tool's output")
+	rulesDir := fs.String("rules", "rules/links", "the links rule pack")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	switch args[0] {
+	case "serve":
+		return serve(ctx, *seed, *articles, out)
+	case "archiver":
+		if fs.NArg() != 1 || *db == "" {
+			return errors.New("usage: linkbench archiver -db FILE BASE")
+		}
+		return archiverRun(ctx, *db, *rulesDir, fs.Arg(0), out)
+	case "score":
+		if fs.NArg() != 1 || *tool == "" || *in == "" {
+			return errors.New("usage: linkbench score -tool T -in FILE BASE")
+		}
+		return score(*seed, *articles, *tool, *in, fs.Arg(0), out)
+	}
+	return fmt.Errorf("unknown subcommand %q", args[0])
+}
+
+func serve(ctx context.Context, seed int64, articles int, out io.Writer) error {
+	p, err := portal.New(portal.Config{Seed: seed, Articles: articles})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	h := p.Handler()
+	// LinkChecker makes more than 10 requests a second to a host only when
+	// the server answers with a "LinkChecker" header: the server's consent
+	// that lifts its throttle for the benchmark.
+	consent := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("LinkChecker", "allowed")
+		h.ServeHTTP(w, r)
+	})
+	srv := &http.Server{Handler: consent, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	fmt.Fprintf(out, "http://%s\n", ln.Addr())
+	if f, ok := out.(*os.File); ok {
+		_ = f.Sync()
+	}
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// archiverRun crawls and checks like `archiver crawl` + `archiver check`
+// with the links pack, with the politeness of a loopback site (no delay,
+// 8 connections) instead of the 1 request a second meant for real sites.
+func archiverRun(ctx context.Context, dbPath, rulesDir, base string, out io.Writer) error {
+	store, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	cfg := crawl.DefaultConfig()
+	cfg.Delay = 0
+	cfg.HostConcurrency = 8
+	cfg.Workers = 8
+	sum, err := pipeline.Crawl(ctx, store, cfg, base+"/")
+	if err != nil {
+		return err
+	}
+	lc := links.DefaultConfig()
+	lc.Delay = 0
+	lc.PerHost = 8
+	a := pipeline.Archive{Store: store, Extractor: extract.New(extract.Options{})}
+	findings, err := pipeline.Check(ctx, a, sum.RunID, os.DirFS(rulesDir), links.Options{Checker: links.NewChecker(lc)}, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "archiver: %d captures, %d findings\n", sum.Counts.Captured, len(findings))
+	var lines []string
+	for _, f := range findings {
+		switch f.RuleID {
+		case "links/broken", "links/cross-language-404", "links/redirect-loop", "links/server-error", "links/unreachable":
+			lines = append(lines, f.URL)
+		case "links/missing-fragment":
+			lines = append(lines, f.URL+f.EvidenceKey)
+		}
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		fmt.Fprintln(out, l)
+	}
+	return nil
+}
+
+// score compares a tool's broken targets with the planted ones.
+func score(seed int64, articles int, tool, in, base string, out io.Writer) error {
+	p, err := portal.New(portal.Config{Seed: seed, Articles: articles})
+	if err != nil {
+		return err
+	}
+	m := p.Manifest()
+	planted := map[string]bool{}
+	for _, l := range m.Links {
+		switch {
+		case l.Reason == portal.LinkMissingFragment:
+			u, _ := url.Parse(l.Href)
+			planted[l.Target+"#"+u.Fragment] = true
+		case l.Broken && l.Target != "" && (l.Status == 404 || l.Status == 410 || l.Reason == portal.LinkRedirectLoop):
+			planted[l.Target] = true
+		}
+	}
+	data, err := os.ReadFile(in)
+	if err != nil {
+		return err
+	}
+	reported, err := parse(tool, data, base)
+	if err != nil {
+		return fmt.Errorf("%s output: %w", tool, err)
+	}
+	found, extraReal, falsePos := 0, 0, 0
+	for k := range planted {
+		if reported[k] {
+			found++
+		}
+	}
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for k := range reported {
+		if planted[k] {
+			continue
+		}
+		// Not planted: a real broken link the manifest does not list (days
+		// before the archive range answer 404), or a false positive.
+		target, frag, _ := strings.Cut(k, "#")
+		resp, err := client.Get(base + target)
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if frag == "" && (resp.StatusCode == 404 || resp.StatusCode == 410) ||
+				frag != "" && !strings.Contains(string(body), `id="`+frag+`"`) {
+				extraReal++
+				continue
+			}
+		}
+		falsePos++
+	}
+	fmt.Fprintf(out, "%s\tplanted %d\tfound %d\tother real 404s %d\tfalse positives %d\n", tool, len(planted), found, extraReal, falsePos)
+	return nil
+}
+
+// parse reads the broken targets of a tool's output, root-relative.
+func parse(tool string, data []byte, base string) (map[string]bool, error) {
+	rel := func(u string) string { return strings.TrimPrefix(u, base) }
+	set := map[string]bool{}
+	switch tool {
+	case "archiver":
+		for _, l := range strings.Split(string(data), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				set[rel(l)] = true
+			}
+		}
+	case "linkinator":
+		var r struct {
+			Links []struct {
+				URL   string `json:"url"`
+				State string `json:"state"`
+			} `json:"links"`
+		}
+		if err := json.Unmarshal(data, &r); err != nil {
+			return nil, err
+		}
+		for _, l := range r.Links {
+			if l.State == "BROKEN" {
+				set[rel(l.URL)] = true
+			}
+		}
+	case "linkchecker":
+		lines := strings.Split(string(data), "\n")
+		var body []string
+		for _, l := range lines {
+			if !strings.HasPrefix(l, "#") {
+				body = append(body, l)
+			}
+		}
+		r := csv.NewReader(strings.NewReader(strings.Join(body, "\n")))
+		r.Comma = ';'
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return set, nil
+		}
+		col := map[string]int{}
+		for i, h := range recs[0] {
+			col[h] = i
+		}
+		for _, rec := range recs[1:] {
+			if len(rec) <= col["valid"] || len(rec) <= col["url"] {
+				continue
+			}
+			if rec[col["valid"]] == "False" {
+				set[rel(rec[col["url"]])] = true
+			}
+		}
+	default:
+		return nil, fmt.Errorf("unknown tool %q", tool)
+	}
+	return set, nil
+}
