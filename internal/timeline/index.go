@@ -293,7 +293,7 @@ func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture, 
 			f.Breadcrumbs = append(f.Breadcrumbs, t)
 		}
 	}
-	f.Correction = ix.correctionOf(norm.HTML, page.Body)
+	f.Correction = ix.correctionOf(norm.Doc, page.Body)
 	f.Body = strings.Join(bodyText(ix.norm.Lines(page.Body), f), "\n")
 	f.BodyHash = HashText(f.Body)
 	// A short page is soft-404 when its title, headline or text says "not
@@ -377,20 +377,18 @@ func (st *runState) newCalendar(c *archive.Calendar) bool {
 
 // correctionOf returns the text of the page's correction or update note,
 // "" if it has none.
-func (ix *Indexer) correctionOf(page []byte, body string) string {
-	if len(ix.correction) > 0 {
-		if doc, err := html.Parse(bytes.NewReader(page)); err == nil {
-			var parts []string
-			for _, sel := range ix.correction {
-				for _, n := range cascadia.QueryAll(doc, sel) {
-					if t := ix.norm.Text(nodeText(n)); t != "" {
-						parts = append(parts, t)
-					}
+func (ix *Indexer) correctionOf(doc *html.Node, body string) string {
+	if len(ix.correction) > 0 && doc != nil {
+		var parts []string
+		for _, sel := range ix.correction {
+			for _, n := range cascadia.QueryAll(doc, sel) {
+				if t := ix.norm.Text(nodeText(n)); t != "" {
+					parts = append(parts, t)
 				}
 			}
-			if len(parts) > 0 {
-				return strings.Join(parts, " ")
-			}
+		}
+		if len(parts) > 0 {
+			return strings.Join(parts, " ")
 		}
 	}
 	if ix.corrText != nil {

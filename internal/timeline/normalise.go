@@ -112,6 +112,8 @@ type Normalised struct {
 	Hash string
 	// Title is the text of the <title> element, normalised.
 	Title string
+	// Doc is the parsed page after stripping, for further queries.
+	Doc *html.Node
 }
 
 // utf8BOM makes every HTML reader decode the normalised page as UTF-8.
@@ -145,7 +147,7 @@ func (n *Normaliser) Normalise(body []byte, contentType string) (Normalised, err
 	if err := html.Render(&out, doc); err != nil {
 		return Normalised{}, fmt.Errorf("render html: %w", err)
 	}
-	return Normalised{HTML: out.Bytes(), Hash: hex.EncodeToString(h.Sum(nil)), Title: n.Text(title.String())}, nil
+	return Normalised{HTML: out.Bytes(), Hash: hex.EncodeToString(h.Sum(nil)), Title: n.Text(title.String()), Doc: doc}, nil
 }
 
 // hashed attributes: where links and images point, and image alt texts.
