@@ -18,11 +18,9 @@ import (
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/check"
-	"github.com/archiver-dev/archiver/internal/links"
 	"github.com/archiver-dev/archiver/internal/report"
 	"github.com/archiver-dev/archiver/internal/sqlite"
 	"github.com/archiver-dev/archiver/internal/timeline"
-	"github.com/archiver-dev/archiver/rules"
 )
 
 // reportCommand writes the auditor's HTML report of a check run.
@@ -213,7 +211,7 @@ func gatherAudit(ctx context.Context, e *env, store *sqlite.Store, ix *timeline.
 	if res.Run.Failed {
 		res.Run.FailReason = fmt.Sprintf("open findings at or above %s", run.FailOn)
 	}
-	rules, err := ruleCatalog(o.RuleDirs)
+	rules, err := ruleCatalog(ctx, o.RuleDirs)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "archiver report: rule titles and help unavailable: %v\n", err)
 	}
@@ -473,21 +471,11 @@ func usedRules(catalog map[string]report.Rule, findings []archive.Finding) []rep
 	return out
 }
 
-// ruleCatalog loads the default rule packs and the packs in dirs, for the
-// titles, help texts and links of the rules the findings name. Only the
-// rules' descriptions are used: nothing runs.
-func ruleCatalog(dirs []string) (map[string]report.Rule, error) {
-	kinds := links.Kinds(links.Options{})
-	kinds = append(kinds, timeline.Kinds(nil, timeline.DefaultOptions())...)
-	eng, err := check.New(check.Options{Kinds: kinds})
-	if err != nil {
-		return nil, err
-	}
-	sources := []check.Source{{FS: rules.FS(), Name: "rules"}}
-	for _, d := range dirs {
-		sources = append(sources, check.Source{FS: os.DirFS(d), Name: d})
-	}
-	set, err := eng.Load(sources, nil)
+// ruleCatalog loads the default rule packs and the packs in dirs, as
+// check does, for the titles, help texts and links of the rules the
+// findings name. Only the rules' descriptions are used: nothing runs.
+func ruleCatalog(ctx context.Context, dirs []string) (map[string]report.Rule, error) {
+	_, set, err := loadCheckRules(ctx, nil, dirs, false, nil, nil)
 	if err != nil {
 		return nil, err
 	}
