@@ -177,7 +177,7 @@ func (c *crawler) fetchChain(ctx context.Context, e archive.FrontierEntry, prev 
 	target := e.URL
 	seen := map[string]bool{target: true}
 	prevFinal := ""
-	if prev != nil && prev.Status == http.StatusOK && (prev.Verdict == archive.VerdictOK || prev.Verdict == archive.VerdictRevisit) {
+	if prevPage(prev) {
 		prevFinal = prev.FinalURL
 		if prevFinal == "" {
 			prevFinal = prev.URL
@@ -513,14 +513,16 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 		cap.RevisitOf = revisitBase(prev)
 		cap.Body = nil
 		cap.BodySHA256 = prev.BodySHA256
+		// Links come from the body the revisit repeats, typed by the
+		// headers of its capture (a 304 need not carry Content-Type).
 		linkBody, linkHeader = nil, prev.Header
-		if isHTML(prev.Header, nil) || isSitemap(prev.Header, nil, "") {
-			if old, err := c.store.Capture(ctx, cap.RevisitOf, true); err == nil {
-				linkBody = old.Body
-				linkHeader = old.Header
-			}
+		if old, err := c.store.Capture(ctx, cap.RevisitOf, true); err == nil {
+			linkBody = old.Body
+			linkHeader = old.Header
+		} else if ctx.Err() == nil {
+			c.log.Warn("revisit: cannot load the repeated body for its links", "url", e.URL, "capture", cap.RevisitOf, "err", err)
 		}
-	} else if verdict == archive.VerdictOK && prev != nil && ex.Status == prev.Status && ex.Status >= 200 && ex.Status < 300 &&
+	} else if verdict == archive.VerdictOK && prevPage(prev) && ex.Status == http.StatusOK &&
 		prev.BodySHA256 == sha256Hex(ex.Body) && !ex.Truncated {
 		cap.Verdict = archive.VerdictRevisit
 		cap.RevisitOf = revisitBase(prev)
@@ -608,6 +610,22 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 	}
 	c.log.Debug("captured", "url", e.URL, "capture", id, "verdict", cap.Verdict, "new_body", newBody)
 	return c.finish(ctx, e, archive.FrontierDone, reason)
+}
+
+// prevPage reports whether a previous capture is of a page whose
+// validators and body a recrawl can use: a 200, or a 304 revisit of one
+// (its headers carry the validators).
+func prevPage(prev *archive.Capture) bool {
+	if prev == nil || prev.BodySHA256 == "" {
+		return false
+	}
+	switch {
+	case prev.Status == http.StatusOK:
+		return prev.Verdict == archive.VerdictOK || prev.Verdict == archive.VerdictRevisit
+	case prev.Status == http.StatusNotModified:
+		return prev.Verdict == archive.VerdictRevisit && prev.RevisitOf != 0
+	}
+	return false
 }
 
 // revisitBase is the capture a revisit of prev points at: never a revisit.
