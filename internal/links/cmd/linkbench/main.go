@@ -6,6 +6,7 @@
 //
 //	linkbench serve -articles N            print the base URL, serve until killed
 //	linkbench archiver -db FILE [-rules DIR] BASE  crawl + check, write broken targets (one a line) to stdout
+//	linkbench traps -articles N             print a regexp of the portal's crawler traps
 //	linkbench score -articles N -tool T -in FILE BASE
 //	                                        score a tool's output (archiver, linkinator JSON, linkchecker CSV)
 package main
@@ -66,6 +67,8 @@ func run(args []string, out io.Writer) error {
 			return errors.New("usage: linkbench archiver -db FILE BASE")
 		}
 		return archiverRun(ctx, *db, *rulesDir, fs.Arg(0), out)
+	case "traps":
+		return traps(*seed, *articles, out)
 	case "score":
 		if fs.NArg() != 1 || *tool == "" || *in == "" {
 			return errors.New("usage: linkbench score -tool T -in FILE BASE")
