@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
@@ -211,120 +212,60 @@ type PageQuery struct {
 // pageBatch is how many pages EachPage reads per query.
 const pageBatch = 256
 
+// pageItem is one capture read by EachPage, with its stored page decoded
+// when it is current.
+type pageItem struct {
+	c       *archive.Capture
+	version sql.NullString
+	doc     sql.NullString
+	page    *archive.Page // decoded stored page, nil if none or stale
+	err     error         // a stored page that does not decode
+}
+
 // EachPage calls fn, in capture id order, for every capture of a run that
 // received a response and has (or, with q.Derive, can be given) an
 // extracted page, with the capture's metadata (no body; of the headers only
-// Content-Type) and the page with its images and credits. It streams: pages
-// are read in batches, each in its own short read transaction. It stops at
-// and returns the first error of fn. This is the check engine's bulk read;
+// Content-Type) and the page with its images and credits. It streams:
+// pages are read in batches, each in its own short read transaction, by a
+// goroutine that decodes the next batch (on two goroutines) while fn works
+// on the current one; at most three batches are in memory. It stops at and
+// returns the first error of fn. This is the check engine's bulk read;
 // Page reads one page with everything.
 func (s *Store) EachPage(ctx context.Context, q PageQuery, fn func(*archive.Capture, *archive.Page) error) error {
-	type item struct {
-		c       *archive.Capture
-		version sql.NullString
-		doc     sql.NullString
-	}
-	var after int64
-	for {
-		batch := make([]item, 0, pageBatch)
-		images := map[int64][]archive.Image{}
-		credits := map[int64][]archive.Credit{}
-		links := map[int64][]archive.Link{}
-		err := s.read(ctx, func(tx *sql.Tx) error {
-			rows, err := tx.QueryContext(ctx, `SELECT c.id, c.run_id, c.url, c.canonical_url, c.final_url, c.status,
-				c.fetched_at, coalesce(c.body_sha256, ''), c.content_type, c.verdict, c.size, c.truncated,
-				p.extractor_version, p.page
-				FROM captures c LEFT JOIN pages p ON p.capture_id = c.id
-				WHERE c.run_id = ? AND c.id > ? AND c.status <> 0
-				ORDER BY c.id LIMIT ?`, q.RunID, after, pageBatch)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []pageItem, 1)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		var after int64
+		for {
+			batch, err := s.readPageBatch(ctx, q, after)
 			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				c := &archive.Capture{}
-				var fetched, ct, verdict string
-				var it item
-				if err := rows.Scan(&c.ID, &c.RunID, &c.URL, &c.CanonicalURL, &c.FinalURL, &c.Status, &fetched,
-					&c.BodySHA256, &ct, &verdict, &c.Size, &c.Truncated, &it.version, &it.doc); err != nil {
-					return err
-				}
-				if c.FetchedAt, err = parseTime(fetched); err != nil {
-					return err
-				}
-				c.Verdict = archive.Verdict(verdict)
-				if ct != "" {
-					c.Header = http.Header{"Content-Type": {ct}}
-				}
-				it.c = c
-				batch = append(batch, it)
-			}
-			if err := rows.Err(); err != nil {
-				return err
+				errc <- err
+				return
 			}
 			if len(batch) == 0 {
-				return nil
+				return
 			}
-			lo, hi := batch[0].c.ID, batch[len(batch)-1].c.ID
-			if err := scanRange(ctx, tx, `SELECT capture_id, src, alt, caption, credit, credit_text, credit_source
-				FROM page_images WHERE capture_id BETWEEN ? AND ? ORDER BY capture_id, seq`, lo, hi, func(r *sql.Rows) error {
-				var id int64
-				var im archive.Image
-				if err := r.Scan(&id, &im.Src, &im.Alt, &im.Caption, &im.Credit, &im.CreditText, &im.CreditSource); err != nil {
-					return err
-				}
-				images[id] = append(images[id], im)
-				return nil
-			}); err != nil {
-				return err
+			after = batch[len(batch)-1].c.ID
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				return
 			}
-			if err := scanRange(ctx, tx, `SELECT capture_id, kind, name, text, image
-				FROM page_credits WHERE capture_id BETWEEN ? AND ? ORDER BY capture_id, seq`, lo, hi, func(r *sql.Rows) error {
-				var id int64
-				var c archive.Credit
-				if err := r.Scan(&id, &c.Kind, &c.Name, &c.Text, &c.Image); err != nil {
-					return err
-				}
-				credits[id] = append(credits[id], c)
-				return nil
-			}); err != nil {
-				return err
+			if len(batch) < pageBatch {
+				return
 			}
-			if q.Links {
-				if err := scanRange(ctx, tx, `SELECT capture_id, href, url, text, place, attr, tag, rel, raw, issue
-					FROM page_links WHERE capture_id BETWEEN ? AND ? ORDER BY capture_id, seq`, lo, hi, func(r *sql.Rows) error {
-					var id int64
-					var l archive.Link
-					var place string
-					if err := r.Scan(&id, &l.Href, &l.URL, &l.Text, &place, &l.Attr, &l.Tag, &l.Rel, &l.Raw, &l.Issue); err != nil {
-						return err
-					}
-					l.Place = archive.LinkPlace(place)
-					links[id] = append(links[id], l)
-					return nil
-				}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("pages of run %d: %w", q.RunID, classify(err))
 		}
+	}()
+	for batch := range batches {
 		for _, it := range batch {
-			after = it.c.ID
-			var page *archive.Page
-			current := it.version.Valid && (q.Version == "" || it.version.String == q.Version)
+			page := it.page
 			switch {
-			case current:
-				page = &archive.Page{}
-				if err := json.Unmarshal([]byte(it.doc.String), page); err != nil {
-					return fmt.Errorf("page %d: decode: %w", it.c.ID, err)
-				}
-				page.Images, page.Credits = images[it.c.ID], credits[it.c.ID]
-				if q.Links {
-					page.Links = links[it.c.ID]
-				}
+			case it.err != nil:
+				return it.err
+			case page != nil:
 			case q.Derive != nil && it.c.BodySHA256 != "":
 				if ct := it.c.ContentType(); ct != "" && !strings.Contains(strings.ToLower(ct), "html") {
 					continue // an image, a PDF: no page
@@ -350,15 +291,6 @@ func (s *Store) EachPage(ctx context.Context, q PageQuery, fn func(*archive.Capt
 					p.Links = nil
 				}
 				page = p
-			case it.version.Valid:
-				page = &archive.Page{} // stale, and no extractor to renew it
-				if err := json.Unmarshal([]byte(it.doc.String), page); err != nil {
-					return fmt.Errorf("page %d: decode: %w", it.c.ID, err)
-				}
-				page.Images, page.Credits = images[it.c.ID], credits[it.c.ID]
-				if q.Links {
-					page.Links = links[it.c.ID]
-				}
 			default:
 				continue
 			}
@@ -366,13 +298,136 @@ func (s *Store) EachPage(ctx context.Context, q PageQuery, fn func(*archive.Capt
 				return err
 			}
 		}
-		if len(batch) < pageBatch {
-			return nil
-		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 	}
+	select {
+	case err := <-errc:
+		return err
+	default:
+	}
+	return ctx.Err()
+}
+
+// readPageBatch reads the captures of a run after an id, with their
+// stored pages, images, credits and (if asked) links, and decodes the
+// pages that are current (or every stored page when there is no extractor
+// to renew stale ones).
+func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]pageItem, error) {
+	batch := make([]pageItem, 0, pageBatch)
+	images := map[int64][]archive.Image{}
+	credits := map[int64][]archive.Credit{}
+	links := map[int64][]archive.Link{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.run_id, c.url, c.canonical_url, c.final_url, c.status,
+			c.fetched_at, coalesce(c.body_sha256, ''), c.content_type, c.verdict, c.size, c.truncated,
+			p.extractor_version, p.page
+			FROM captures c LEFT JOIN pages p ON p.capture_id = c.id
+			WHERE c.run_id = ? AND c.id > ? AND c.status <> 0
+			ORDER BY c.id LIMIT ?`, q.RunID, after, pageBatch)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c := &archive.Capture{}
+			var fetched, ct, verdict string
+			var it pageItem
+			if err := rows.Scan(&c.ID, &c.RunID, &c.URL, &c.CanonicalURL, &c.FinalURL, &c.Status, &fetched,
+				&c.BodySHA256, &ct, &verdict, &c.Size, &c.Truncated, &it.version, &it.doc); err != nil {
+				return err
+			}
+			if c.FetchedAt, err = parseTime(fetched); err != nil {
+				return err
+			}
+			c.Verdict = archive.Verdict(verdict)
+			if ct != "" {
+				c.Header = http.Header{"Content-Type": {ct}}
+			}
+			it.c = c
+			batch = append(batch, it)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		lo, hi := batch[0].c.ID, batch[len(batch)-1].c.ID
+		if err := scanRange(ctx, tx, `SELECT capture_id, src, alt, caption, credit, credit_text, credit_source
+			FROM page_images WHERE capture_id BETWEEN ? AND ? ORDER BY capture_id, seq`, lo, hi, func(r *sql.Rows) error {
+			var id int64
+			var im archive.Image
+			if err := r.Scan(&id, &im.Src, &im.Alt, &im.Caption, &im.Credit, &im.CreditText, &im.CreditSource); err != nil {
+				return err
+			}
+			images[id] = append(images[id], im)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := scanRange(ctx, tx, `SELECT capture_id, kind, name, text, image
+			FROM page_credits WHERE capture_id BETWEEN ? AND ? ORDER BY capture_id, seq`, lo, hi, func(r *sql.Rows) error {
+			var id int64
+			var c archive.Credit
+			if err := r.Scan(&id, &c.Kind, &c.Name, &c.Text, &c.Image); err != nil {
+				return err
+			}
+			credits[id] = append(credits[id], c)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if q.Links {
+			if err := scanRange(ctx, tx, `SELECT capture_id, href, url, text, place, attr, tag, rel, raw, issue
+				FROM page_links WHERE capture_id BETWEEN ? AND ? ORDER BY capture_id, seq`, lo, hi, func(r *sql.Rows) error {
+				var id int64
+				var l archive.Link
+				var place string
+				if err := r.Scan(&id, &l.Href, &l.URL, &l.Text, &place, &l.Attr, &l.Tag, &l.Rel, &l.Raw, &l.Issue); err != nil {
+					return err
+				}
+				l.Place = archive.LinkPlace(place)
+				links[id] = append(links[id], l)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pages of run %d: %w", q.RunID, classify(err))
+	}
+	// Decode on two goroutines: JSON decoding is most of a batch's cost.
+	var wg sync.WaitGroup
+	decode := func(part []pageItem) {
+		defer wg.Done()
+		for i := range part {
+			it := &part[i]
+			current := it.version.Valid && (q.Version == "" || it.version.String == q.Version)
+			if !current && !(it.version.Valid && q.Derive == nil) {
+				continue // missing or stale: derived by the consumer
+			}
+			p := &archive.Page{}
+			if err := json.Unmarshal([]byte(it.doc.String), p); err != nil {
+				it.err = fmt.Errorf("page %d: decode: %w", it.c.ID, err)
+				continue
+			}
+			p.Images, p.Credits = images[it.c.ID], credits[it.c.ID]
+			if q.Links {
+				p.Links = links[it.c.ID]
+			}
+			it.page = p
+		}
+	}
+	half := len(batch) / 2
+	wg.Add(2)
+	go decode(batch[:half])
+	go decode(batch[half:])
+	wg.Wait()
+	return batch, nil
 }
 
 // scanRange runs a query over a capture id range and calls fn for each row.
