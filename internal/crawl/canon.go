@@ -136,7 +136,7 @@ func (c *Canonicalizer) SameSite(u *url.URL) bool {
 // normalHost lower-cases the host, drops a trailing dot and the scheme's
 // default port.
 func normalHost(u *url.URL) string {
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
 	port := u.Port()
 	scheme := strings.ToLower(u.Scheme)
 	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
@@ -153,7 +153,7 @@ func normalHost(u *url.URL) string {
 
 // bareHost strips a leading "www." from a lower-case host name.
 func bareHost(h string) string {
-	return strings.TrimPrefix(strings.TrimSuffix(strings.ToLower(h), "."), "www.")
+	return strings.TrimPrefix(strings.TrimRight(strings.ToLower(h), "."), "www.")
 }
 
 // cleanPath removes dot segments and session path parameters

@@ -3,10 +3,10 @@ package crawl_test
 import (
 	"bytes"
 	"compress/gzip"
-	"io"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -197,7 +197,6 @@ func diff(t *testing.T, what string, a, b []string) {
 		}
 	}
 }
-
 
 // plainBody removes a gzip content encoding.
 func plainBody(h http.Header, body []byte) []byte {
