@@ -53,6 +53,7 @@ measure() {
 traps=$("$work/linkbench" traps -articles "$ARTICLES")
 
 measure archiver "$work/linkbench" archiver -db "$work/archive.db" -rules rules/links "$base"
+measure archiver-same-scope "$work/linkbench" archiver -exclude-traps -db "$work/archive2.db" -rules rules/links "$base"
 measure linkinator "$node" "$linkinator" "$base/" --recurse --check-fragments --format json --skip "$traps"
 printf '[checking]\nthreads=10\nmaxrequestspersecond=1000\n' >"$work/linkcheckerrc"
 chmod 644 "$work/linkcheckerrc"
@@ -63,6 +64,7 @@ echo
 printf 'tool\twall\tpeak RSS\n'
 cat "$work/times"
 echo
-for t in archiver linkinator linkchecker; do
-	"$work/linkbench" score -articles "$ARTICLES" -tool "$t" -in "$work/$t.out" "$base" || echo "$t: no usable output"
+for t in archiver archiver-same-scope linkinator linkchecker; do
+	tool=${t%-same-scope}
+	"$work/linkbench" score -articles "$ARTICLES" -tool "$tool" -in "$work/$t.out" "$base" || echo "$t: no usable output"
 done

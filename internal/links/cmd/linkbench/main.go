@@ -54,6 +54,7 @@ func run(args []string, out io.Writer) error {
 	tool := fs.String("tool", "", "archiver, linkinator or linkchecker")
 	in := fs.String("in", "", "the tool's output")
 	rulesDir := fs.String("rules", "rules/links", "the links rule pack")
+	sameScope := fs.Bool("exclude-traps", false, "exclude the trap families the other tools are told to skip")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func run(args []string, out io.Writer) error {
 		if fs.NArg() != 1 || *db == "" {
 			return errors.New("usage: linkbench archiver -db FILE BASE")
 		}
-		return archiverRun(ctx, *db, *rulesDir, fs.Arg(0), out)
+		return archiverRun(ctx, *db, *rulesDir, *sameScope, fs.Arg(0), out)
 	case "traps":
 		return traps(*seed, *articles, out)
 	case "score":
@@ -113,7 +114,7 @@ func serve(ctx context.Context, seed int64, articles int, out io.Writer) error {
 // archiverRun crawls and checks like `archiver crawl` + `archiver check`
 // with the links pack, with the politeness of a loopback site (no delay,
 // 8 connections) instead of the 1 request a second meant for real sites.
-func archiverRun(ctx context.Context, dbPath, rulesDir, base string, out io.Writer) error {
+func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope bool, base string, out io.Writer) error {
 	store, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		return err
@@ -123,6 +124,10 @@ func archiverRun(ctx context.Context, dbPath, rulesDir, base string, out io.Writ
 	cfg.Delay = 0
 	cfg.HostConcurrency = 8
 	cfg.Workers = 8
+	if sameScope {
+		// The families of linkbench traps, as crawl globs over path and query.
+		cfg.Exclude = []string{"/*/calendar/?*", "/*/archive/?day=*", "/*/all_news/page/*", "/*/regions/news.html?*start=*start=*", "*;jsessionid=*"}
+	}
 	sum, err := pipeline.Crawl(ctx, store, cfg, base+"/")
 	if err != nil {
 		return err
