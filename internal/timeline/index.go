@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -227,9 +228,20 @@ func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture, 
 	v := &it.v
 	v.Indexed = true
 	if c.Verdict == archive.VerdictRevisit && c.Status == 304 && c.RevisitOf != 0 {
-		// A 304 repeats an earlier response: take its status.
+		// A 304 repeats an earlier response: take its status, and its
+		// Content-Type when the 304 sent none.
 		if orig, err := ix.store.Capture(ctx, c.RevisitOf, false); err == nil {
 			v.Status = orig.Status
+			if c.ContentType() == "" && orig.ContentType() != "" {
+				h := c.Header.Clone()
+				if h == nil {
+					h = http.Header{}
+				}
+				h.Set("Content-Type", orig.ContentType())
+				cc := *c
+				cc.Header = h
+				c = &cc
+			}
 		} else if !errors.Is(err, archive.ErrNotFound) {
 			return err
 		}
@@ -238,6 +250,10 @@ func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture, 
 		return nil
 	}
 	ct := strings.ToLower(c.ContentType())
+	if ct == "" {
+		// A 304 revisit may carry no Content-Type: sniff the body.
+		ct = strings.ToLower(http.DetectContentType(c.Body))
+	}
 	switch {
 	case strings.Contains(ct, "xml") || bytes.HasPrefix(bytes.TrimSpace(c.Body), []byte("<?xml")):
 		locs, ok := sitemapLocs(c.Body)
@@ -583,9 +599,28 @@ func (ix *Indexer) link(ctx context.Context, runID int64, items []*indexed, alia
 			it.v.Digest.LatestListed = true
 		}
 	}
+	// One article under several URLs (a listing's ?page=N carried over to
+	// its links, tracking parameters the crawl kept): it is linked if any
+	// of its URLs is, so that a link moving from one of them to another
+	// does not make an orphan.
+	identity := func(d *Digest) string {
+		if d.Kind != archive.KindArticle || d.Fields.BodyHash == "" || d.Fields.Headline == "" {
+			return ""
+		}
+		return d.Fields.Headline + "\x00" + d.Fields.BodyHash
+	}
+	shared := map[string]Refs{}
+	for _, it := range items {
+		if key := identity(&it.v.Digest); key != "" && StateOf(it.v) == StateGood {
+			shared[key] |= refs[it.v.URL]
+		}
+	}
 	for _, it := range items {
 		d := &it.v.Digest
 		d.Refs = refs[it.v.URL]
+		if key := identity(d); key != "" {
+			d.Refs |= shared[key] & indexRefs
+		}
 		if d.Kind == archive.KindArticle {
 			if day := datePart(d.Fields.Published); day != "" {
 				_, d.DayCaptured = dayPages[day]
