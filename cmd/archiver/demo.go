@@ -30,7 +30,7 @@ and serves it on 127.0.0.1. It prints the portal's address and a summary of its
 manifest, then does the main job as a user would:
 
    archiver --db snapshots/demo.db crawl --delay 0 URL    (once per day, --days times)
-   archiver --db snapshots/demo.db check --fail-on never
+   archiver --db snapshots/demo.db check --fail-on never --summary
    archiver --db snapshots/demo.db report
 
 The portal stands on a later day for each crawl (new articles, silent edits,
@@ -124,6 +124,8 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 		return withCode(exitError, fmt.Errorf("demo: %w", err))
 	}
 	addr := o.Addr
+	stopLast := func() {}
+	defer func() { stopLast() }()
 	for day := 0; day < o.Days; day++ {
 		cfg := o.Portal
 		cfg.Day += day
@@ -138,13 +140,19 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 		}
 		fmt.Fprintf(e.stdout, "\n== crawl %d of %d: the portal on day %d ==\n", day+1, o.Days, cfg.Day)
 		err = e.subcommand(ctx, "--db", o.DB, "crawl", "--delay", "0", "--fresh", base+"/")
-		stop()
+		if day == o.Days-1 {
+			// The portal stays up for the check, which verifies live the
+			// links the crawl did not follow, as it would on a real site.
+			stopLast = stop
+		} else {
+			stop()
+		}
 		if err != nil {
 			return fmt.Errorf("demo: crawl of day %d: %w", cfg.Day, err)
 		}
 	}
 	fmt.Fprintf(e.stdout, "\n== check ==\n")
-	if err := e.subcommand(ctx, "--db", o.DB, "check", "--fail-on", "never"); err != nil {
+	if err := e.subcommand(ctx, "--db", o.DB, "check", "--fail-on", "never", "--summary"); err != nil {
 		return fmt.Errorf("demo: check: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "\n== report ==\n")
