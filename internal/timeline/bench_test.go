@@ -126,24 +126,3 @@ func BenchmarkAnalyse(b *testing.B) {
 		})
 	}
 }
-
-// BenchmarkAnalyseMemory measures the analysis alone, from versions held
-// in memory, to separate its cost from SQLite's.
-func BenchmarkAnalyseMemory(b *testing.B) {
-	const urls, runs = 100_000, 10
-	t0 := time.Date(2024, 4, 1, 6, 0, 0, 0, time.UTC)
-	m := history(runs)
-	for u := 0; u < urls; u++ {
-		url := fmt.Sprintf("https://portal.test/en/section-%d/article-%07d_i_%010d.html", u%12, u, u)
-		m.versions[url] = benchVersions(u, url, runs, t0)
-	}
-	opts := timeline.DefaultOptions()
-	opts.Now = func() time.Time { return t0.AddDate(0, 0, runs) }
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := timeline.Analyse(context.Background(), m, 0, opts); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
