@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 }
 
 // archiverBinary builds the archiver binary once per test process.
-func archiverBinary(t *testing.T) string {
+func archiverBinary(t testing.TB) string {
 	t.Helper()
 	binOnce.Do(func() {
 		binDir, binErr = os.MkdirTemp("", "archiver-bin-")
