@@ -29,14 +29,14 @@ import (
 //	<!-- fixture url="https://www.example.gov/news/a.html" fetched="2024-04-03T12:00:00Z" -->
 //
 // A first page without a header gets DefaultFixtureURL and
-// DefaultFixtureTime. The check runs at one hour after the latest fetch
+// 2024-04-03T12:00:00Z. The check runs at one hour after the latest fetch
 // time, unless the first header sets now="…".
 const (
 	DefaultFixtureURL = "https://www.example.gov/government/events/fixture.html"
 )
 
-// DefaultFixtureTime is the fetch time of fixture pages without a header.
-var DefaultFixtureTime = time.Date(2024, 4, 3, 12, 0, 0, 0, time.UTC)
+// defaultFixtureTime is the fetch time of fixture pages without a header.
+func defaultFixtureTime() time.Time { return time.Date(2024, 4, 3, 12, 0, 0, 0, time.UTC) }
 
 var reFixtureHeader = regexp.MustCompile(`(?m)^[ \t]*<!--[ \t]*fixture\b([^>]*?)-->[ \t]*\r?\n?`)
 var reFixtureAttr = regexp.MustCompile(`(\w+)="([^"]*)"`)
@@ -181,14 +181,14 @@ func splitFixture(s string) ([]fixturePage, time.Time, error) {
 		if len(locs) > 0 {
 			end = locs[0][0]
 		}
-		pages = append(pages, fixturePage{url: DefaultFixtureURL, fetched: DefaultFixtureTime, body: s[:end]})
+		pages = append(pages, fixturePage{url: DefaultFixtureURL, fetched: defaultFixtureTime(), body: s[:end]})
 	}
 	for i, l := range locs {
 		end := len(s)
 		if i+1 < len(locs) {
 			end = locs[i+1][0]
 		}
-		fp := fixturePage{url: DefaultFixtureURL, fetched: DefaultFixtureTime, body: s[l[1]:end]}
+		fp := fixturePage{url: DefaultFixtureURL, fetched: defaultFixtureTime(), body: s[l[1]:end]}
 		for _, m := range reFixtureAttr.FindAllStringSubmatch(s[l[2]:l[3]], -1) {
 			switch m[1] {
 			case "url":

@@ -416,7 +416,7 @@ func TestTextColourOnlyWhenAsked(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for _, f := range report.Formats {
+	for _, f := range report.Formats() {
 		if got, err := report.ParseFormat(strings.ToUpper(string(f))); err != nil || got != f {
 			t.Errorf("ParseFormat(%q) = %q, %v", f, got, err)
 		}

@@ -25,19 +25,21 @@ const (
 )
 
 // Formats lists the formats in the order help texts show them.
-var Formats = []Format{FormatText, FormatJSON, FormatCSV, FormatSARIF, FormatJUnit, FormatGitHub, FormatGitLab}
+func Formats() []Format {
+	return []Format{FormatText, FormatJSON, FormatCSV, FormatSARIF, FormatJUnit, FormatGitHub, FormatGitLab}
+}
 
 // ParseFormat checks that s names a format.
 func ParseFormat(s string) (Format, error) {
 	f := Format(strings.ToLower(strings.TrimSpace(s)))
-	for _, k := range Formats {
+	for _, k := range Formats() {
 		if f == k {
 			return f, nil
 		}
 	}
-	names := make([]string, len(Formats))
-	for i, k := range Formats {
-		names[i] = string(k)
+	names := make([]string, 0, 7)
+	for _, k := range Formats() {
+		names = append(names, string(k))
 	}
 	return "", fmt.Errorf("unknown format %q (want %s)", s, strings.Join(names, ", "))
 }
