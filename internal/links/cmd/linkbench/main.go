@@ -195,6 +195,12 @@ func score(seed int64, articles int, tool, in, base string, out io.Writer) error
 		}
 		// Not planted: a real broken link the manifest does not list (days
 		// before the archive range answer 404), or a false positive.
+		if strings.HasPrefix(k, "http:/") && !strings.HasPrefix(k, "http://127.") {
+			// A malformed "http:/host/…" link (planted, one slash): really
+			// broken, reported by the tools that resolve it literally.
+			extraReal++
+			continue
+		}
 		target, frag, _ := strings.Cut(k, "#")
 		resp, err := client.Get(base + target)
 		if err == nil {
@@ -208,7 +214,7 @@ func score(seed int64, articles int, tool, in, base string, out io.Writer) error
 		}
 		falsePos++
 	}
-	fmt.Fprintf(out, "%s\tplanted %d\tfound %d\tother real 404s %d\tfalse positives %d\n", tool, len(planted), found, extraReal, falsePos)
+	fmt.Fprintf(out, "%s\tplanted %d\tfound %d\tother real broken %d\tfalse positives %d\n", tool, len(planted), found, extraReal, falsePos)
 	return nil
 }
 
