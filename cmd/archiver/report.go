@@ -42,6 +42,7 @@ up to --copies captures and --copies-mb megabytes.`,
 			&cli.Int64Flag{Name: "run", Usage: "the check `RUN` to report (default: the newest)", EnvVars: []string{"ARCHIVER_REPORT_RUN"}},
 			&cli.StringFlag{Name: "out", Usage: "write report.html, findings.csv and findings.json into `DIR` (default: reports/check-ID beside the archive)", EnvVars: []string{"ARCHIVER_REPORT_OUT"}},
 			&cli.StringSliceFlag{Name: "rules", Usage: "rule pack `DIR` whose rules the check used, for their titles and help (repeatable)", EnvVars: []string{"ARCHIVER_REPORT_RULES"}},
+			&cli.StringSliceFlag{Name: "copy", Usage: "also embed the archived copy of `URL` from the checked crawl run (repeatable; these come first)", EnvVars: []string{"ARCHIVER_REPORT_COPY"}},
 			&cli.IntFlag{Name: "copies", Value: 300, Usage: "embed at most `N` archived copies", EnvVars: []string{"ARCHIVER_REPORT_COPIES"}},
 			&cli.IntFlag{Name: "copies-mb", Value: 40, Usage: "embed archived copies up to `MB` megabytes of stored bodies", EnvVars: []string{"ARCHIVER_REPORT_COPIES_MB"}},
 			&cli.StringFlag{Name: "title", Usage: "name of the audited portal in the report (default: the first seed's host)", EnvVars: []string{"ARCHIVER_REPORT_TITLE"}},
@@ -54,7 +55,7 @@ up to --copies captures and --copies-mb megabytes.`,
 				return usageErrorf("report: --copies and --copies-mb must not be negative")
 			}
 			path, err := writeReport(c.Context, e, reportOptions{
-				DB: c.String("db"), Run: c.Int64("run"), Out: c.String("out"), RuleDirs: c.StringSlice("rules"),
+				DB: c.String("db"), Run: c.Int64("run"), Out: c.String("out"), RuleDirs: c.StringSlice("rules"), CopyURLs: c.StringSlice("copy"),
 				Copies: c.Int("copies"), CopyBytes: int64(c.Int("copies-mb")) << 20, Title: c.String("title"),
 			})
 			if err != nil {
@@ -72,6 +73,7 @@ type reportOptions struct {
 	Run       int64 // check run; 0 = newest
 	Out       string
 	RuleDirs  []string
+	CopyURLs  []string // pages whose copies are embedded first
 	Copies    int
 	CopyBytes int64
 	Title     string
@@ -238,7 +240,7 @@ func gatherAudit(ctx context.Context, e *env, store *sqlite.Store, ix *timeline.
 	} else {
 		addTimeline(a, tl)
 	}
-	if err := addCopies(ctx, store, a, o.Copies, o.CopyBytes); err != nil {
+	if err := addCopies(ctx, store, a, o.CopyURLs, o.Copies, o.CopyBytes); err != nil {
 		return nil, withCode(exitError, fmt.Errorf("report: %w", err))
 	}
 	return a, nil
@@ -312,10 +314,11 @@ func joinNote(a, b string) string {
 }
 
 // addCopies embeds the stored bodies of the captures the report points at:
-// open findings first (most severe first, as the report lists them), then
-// the versions of changed pages, then the last good copies of removed
-// pages, up to max captures and maxBytes of bodies.
-func addCopies(ctx context.Context, store *sqlite.Store, a *report.Audit, max int, maxBytes int64) error {
+// the pages asked for by URL first (their newest capture in the checked
+// crawl run), then those of open findings (most severe first, as the report
+// lists them), the versions of changed pages and the last good copies of
+// removed pages, up to max captures and maxBytes of bodies.
+func addCopies(ctx context.Context, store *sqlite.Store, a *report.Audit, urls []string, max int, maxBytes int64) error {
 	var ids []int64
 	seen := map[int64]bool{}
 	want := func(id int64) {
@@ -323,6 +326,16 @@ func addCopies(ctx context.Context, store *sqlite.Store, a *report.Audit, max in
 			seen[id] = true
 			ids = append(ids, id)
 		}
+	}
+	for _, u := range urls {
+		c, err := store.FindCapture(ctx, u, a.Result.Run.CrawlRunID)
+		if errors.Is(err, archive.ErrNotFound) {
+			return usageErrorf("--copy %s: no capture of it in crawl run %d", u, a.Result.Run.CrawlRunID)
+		}
+		if err != nil {
+			return err
+		}
+		want(c.ID)
 	}
 	for i := range a.Result.Findings {
 		if f := &a.Result.Findings[i]; report.IsOpen(f) {
