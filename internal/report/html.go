@@ -122,6 +122,7 @@ type reportData struct {
 	TrendPoints []RunPoint `json:"trend"`
 
 	Rules             []ruleGroup    `json:"rules"`
+	Passed            []ruleGroup    `json:"passed_rules"` // rules with no finding at all
 	Pages             []pageGroup    `json:"pages"`
 	PagesWithFindings int            `json:"pages_with_findings"`
 	Findings          []*findingView `json:"-"` // every finding, sorted
@@ -427,6 +428,9 @@ func buildReport(a *Audit) *reportData {
 	})
 	for i := range groups {
 		d.rulesIdx[groups[i].ID] = i
+		if groups[i].Open == 0 && groups[i].Suppressed == 0 {
+			d.Passed = append(d.Passed, groups[i])
+		}
 	}
 	d.Rules = groups
 	d.Findings = make([]*findingView, len(views))
