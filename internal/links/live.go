@@ -479,12 +479,16 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 		return n
 	}
 	if t, err := http.ParseTime(v); err == nil {
+		// t.Sub saturates for dates centuries away; cap like seconds.
 		if d := t.Sub(now); d > 0 {
-			return d.Round(time.Second)
+			return min(d.Round(time.Second), maxRetryAfterValue)
 		}
 	}
 	return 0
 }
+
+// maxRetryAfterValue caps what a Retry-After header can ask for.
+const maxRetryAfterValue = 24 * time.Hour
 
 // parseSeconds parses a non-negative delay in seconds, capping absurd values
 // at a day so that the result never overflows.
@@ -495,8 +499,8 @@ func parseSeconds(v string) (time.Duration, bool) {
 			return 0, false
 		}
 		n = n*10 + int64(r-'0')
-		if n > 86400 {
-			n = 86400
+		if n > int64(maxRetryAfterValue/time.Second) {
+			n = int64(maxRetryAfterValue / time.Second)
 		}
 	}
 	return time.Duration(n) * time.Second, true
