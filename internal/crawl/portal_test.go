@@ -21,7 +21,7 @@ func TestCrawlDemoPortal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the demo portal")
 	}
-	p, err := portal.New(portal.Config{Seed: 7, Quirks: portal.Quirks{RateLimit429: 0.003, RetryAfter: 1}})
+	p, err := portal.New(portal.Config{Seed: 7, Articles: 24, Quirks: portal.Quirks{RateLimit429: 0.003, RetryAfter: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}

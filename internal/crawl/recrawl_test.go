@@ -64,11 +64,11 @@ func TestRecrawlStoresOnlyChanges(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the demo portal three times")
 	}
-	day0, err := portal.New(portal.Config{Seed: 11})
+	day0, err := portal.New(portal.Config{Seed: 11, Articles: 24})
 	if err != nil {
 		t.Fatal(err)
 	}
-	day3, err := portal.New(portal.Config{Seed: 11, Day: 3})
+	day3, err := portal.New(portal.Config{Seed: 11, Articles: 24, Day: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -115,8 +115,9 @@ func (t *traps) check(u *url.URL, c string) string {
 	if t.opts.SameContentLimit > 0 {
 		t.mu.Lock()
 		sc := t.shapes[urlShape(u)]
+		trapped := sc != nil && sc.dups >= t.opts.SameContentLimit && sc.dups*2 > sc.fetched
 		t.mu.Unlock()
-		if sc != nil && sc.dups >= t.opts.SameContentLimit && sc.dups*2 > sc.fetched {
+		if trapped {
 			return SkipSameContent
 		}
 	}
