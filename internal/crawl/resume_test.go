@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -25,6 +26,8 @@ const (
 	childDBEnv    = "ARCHIVER_CRAWL_TEST_CHILD_DB"
 	childSeedEnv  = "ARCHIVER_CRAWL_TEST_CHILD_SEED"
 	childBenchEnv = "ARCHIVER_CRAWL_TEST_CHILD_BENCH" // politeness off, 8 workers, summary as JSON on stdout
+
+	childVolatileEnv = "ARCHIVER_CRAWL_TEST_CHILD_VOLATILE" // Traps.Volatile, one pattern a line
 )
 
 func TestMain(m *testing.M) {
@@ -51,6 +54,9 @@ func crawlChild(db, seed string) int {
 	cfg := testConfig(seed)
 	if os.Getenv(childBenchEnv) != "" {
 		cfg.Workers, cfg.HostConcurrency = 8, 8
+	}
+	if vol := os.Getenv(childVolatileEnv); vol != "" {
+		cfg.Traps.Volatile = strings.Split(vol, "\n")
 	}
 	sum, err := crawl.Run(ctx, cfg, st)
 	if err != nil {
