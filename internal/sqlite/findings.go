@@ -270,7 +270,7 @@ func (s *Store) EachPage(ctx context.Context, q PageQuery, fn func(*archive.Capt
 				if ct := it.c.ContentType(); ct != "" && !strings.Contains(strings.ToLower(ct), "html") {
 					continue // an image, a PDF: no page
 				}
-				full, err := s.Capture(ctx, it.c.ID, true)
+				full, err := s.pageSource(ctx, it.c.ID)
 				if err != nil {
 					return err
 				}
@@ -310,6 +310,41 @@ func (s *Store) EachPage(ctx context.Context, q PageQuery, fn func(*archive.Capt
 	return ctx.Err()
 }
 
+// isNotModifiedRevisit reports whether a capture is a 304 Not Modified
+// answer stored as a revisit of an earlier capture, whose body it
+// references.
+func isNotModifiedRevisit(v archive.Verdict, status int, revisitOf int64) bool {
+	return v == archive.VerdictRevisit && status == http.StatusNotModified && revisitOf != 0
+}
+
+// pageSource loads a capture with its body, as a page is extracted from
+// it. A 304 revisit is given the status and headers of the response it
+// repeats (the body it references is already its own), so that it is
+// decoded and checked as that page: a 304 need not carry Content-Type, and
+// its charset parameter is part of what the page declares.
+func (s *Store) pageSource(ctx context.Context, id int64) (*archive.Capture, error) {
+	c, err := s.Capture(ctx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.asRepeated(ctx, c)
+}
+
+// asRepeated gives a 304 revisit the status and headers of the capture it
+// repeats; other captures are returned as they are.
+func (s *Store) asRepeated(ctx context.Context, c *archive.Capture) (*archive.Capture, error) {
+	if !isNotModifiedRevisit(c.Verdict, c.Status, c.RevisitOf) {
+		return c, nil
+	}
+	base, err := s.Capture(ctx, c.RevisitOf, false)
+	if err != nil {
+		return nil, fmt.Errorf("capture %d repeats capture %d: %w", c.ID, c.RevisitOf, err)
+	}
+	cp := *c
+	cp.Status, cp.Header = base.Status, base.Header
+	return &cp, nil
+}
+
 // readPageBatch reads the captures of a run after an id, with their
 // stored pages, images, credits and (if asked) links, and decodes the
 // pages that are current (or every stored page when there is no extractor
@@ -322,8 +357,9 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.run_id, c.url, c.canonical_url, c.final_url, c.status,
 			c.fetched_at, coalesce(c.body_sha256, ''), c.content_type, c.verdict, c.size, c.truncated,
-			p.extractor_version, p.page
+			p.extractor_version, p.page, coalesce(c.revisit_of, 0), coalesce(r.status, 0), coalesce(r.content_type, '')
 			FROM captures c LEFT JOIN pages p ON p.capture_id = c.id
+			LEFT JOIN captures r ON r.id = c.revisit_of AND c.verdict = 'revisit'
 			WHERE c.run_id = ? AND c.id > ? AND c.status <> 0
 			ORDER BY c.id LIMIT ?`, q.RunID, after, pageBatch)
 		if err != nil {
@@ -332,11 +368,18 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 		defer rows.Close()
 		for rows.Next() {
 			c := &archive.Capture{}
-			var fetched, ct, verdict string
+			var fetched, ct, verdict, baseCT string
+			var baseStatus int
 			var it pageItem
 			if err := rows.Scan(&c.ID, &c.RunID, &c.URL, &c.CanonicalURL, &c.FinalURL, &c.Status, &fetched,
-				&c.BodySHA256, &ct, &verdict, &c.Size, &c.Truncated, &it.version, &it.doc); err != nil {
+				&c.BodySHA256, &ct, &verdict, &c.Size, &c.Truncated, &it.version, &it.doc,
+				&c.RevisitOf, &baseStatus, &baseCT); err != nil {
 				return err
+			}
+			if isNotModifiedRevisit(archive.Verdict(verdict), c.Status, c.RevisitOf) && baseStatus != 0 {
+				// A 304 revisit stands for the response it repeats: its
+				// status and type, with the body it references.
+				c.Status, ct = baseStatus, baseCT
 			}
 			if c.FetchedAt, err = parseTime(fetched); err != nil {
 				return err

@@ -243,11 +243,16 @@ func (s *Store) EnsurePage(ctx context.Context, c *archive.Capture, version stri
 	case err != nil && err != sql.ErrNoRows:
 		return nil, fmt.Errorf("ensure page %d: %w", c.ID, classify(err))
 	}
-	full := c
+	full, err := c, nil
 	if c.Body == nil && c.BodySHA256 != "" {
-		if full, err = s.Capture(ctx, c.ID, true); err != nil {
-			return nil, fmt.Errorf("ensure page %d: %w", c.ID, err)
-		}
+		full, err = s.Capture(ctx, c.ID, true)
+	}
+	if err == nil {
+		// A 304 revisit is extracted as the response it repeats.
+		full, err = s.asRepeated(ctx, full)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ensure page %d: %w", c.ID, err)
 	}
 	p, err := derive(full)
 	if err != nil {
@@ -278,7 +283,14 @@ func (s *Store) RebuildPages(ctx context.Context, runID int64, version string, f
 		return st, err
 	}
 	err = s.EachCapture(ctx, CaptureQuery{RunID: runID, Body: true, Responses: true}, func(c *archive.Capture) error {
-		if len(c.Body) == 0 || !isHTMLCapture(c) {
+		if len(c.Body) == 0 {
+			return nil
+		}
+		c, err := s.asRepeated(ctx, c)
+		if err != nil {
+			return err
+		}
+		if !isHTMLCapture(c) {
 			return nil
 		}
 		st.Seen++
