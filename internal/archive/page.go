@@ -141,4 +141,16 @@ type Page struct {
 	IDs       []string `json:"ids" expr:"ids"` // element ids and <a name>, for fragment checks
 
 	Warnings []string `json:"warnings" expr:"warnings"` // pathological input, recorded
+
+	// CharsetHeader and CharsetMeta are the charsets the Content-Type
+	// header and a <meta> tag declare, by canonical name ("utf-8",
+	// "windows-1251"; a label no decoder knows lower case as written), ""
+	// where none is declared.
+	CharsetHeader string `json:"charset_header,omitempty" expr:"charset_header"`
+	CharsetMeta   string `json:"charset_meta,omitempty" expr:"charset_meta"`
+	// H1Count is how many <h1> elements the page has.
+	H1Count int `json:"h1_count" expr:"h1_count"`
+	// EmptyByline is a byline printed with no name after its label
+	// ("Written by:"), as printed; "" if none.
+	EmptyByline string `json:"empty_byline,omitempty" expr:"empty_byline"`
 }

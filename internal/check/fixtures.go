@@ -29,7 +29,9 @@ import (
 //	<!-- fixture url="https://www.example.gov/news/a.html" fetched="2024-04-03T12:00:00Z" -->
 //
 // A first page without a header gets DefaultFixtureURL and
-// 2024-04-03T12:00:00Z. The check runs at one hour after the latest fetch
+// 2024-04-03T12:00:00Z. Pages are served as "text/html; charset=utf-8"
+// unless the header sets content_type="…" (charset rules test pages whose
+// header declares another charset, or none). The check runs at one hour after the latest fetch
 // time, unless the first header sets now="…".
 const (
 	DefaultFixtureURL = "https://www.example.gov/government/events/fixture.html"
@@ -139,7 +141,7 @@ func (e *Engine) runFixture(ctx context.Context, c *compiled, p string, extract 
 		capt := &archive.Capture{
 			ID: int64(i + 1), RunID: 1, URL: fp.url, CanonicalURL: fp.url, FinalURL: fp.url,
 			Method: "GET", Status: 200, FetchedAt: fp.fetched,
-			Header:     http.Header{"Content-Type": {"text/html; charset=utf-8"}},
+			Header:     http.Header{"Content-Type": {fp.contentType}},
 			Body:       []byte(fp.body),
 			Size:       int64(len(fp.body)),
 			BodySHA256: hex.EncodeToString(sum[:]),
@@ -166,10 +168,15 @@ func (e *Engine) runFixture(ctx context.Context, c *compiled, p string, extract 
 }
 
 type fixturePage struct {
-	url     string
-	fetched time.Time
-	body    string
+	url         string
+	fetched     time.Time
+	contentType string
+	body        string
 }
+
+// defaultFixtureContentType is the Content-Type fixture pages are served
+// with unless their header says otherwise.
+const defaultFixtureContentType = "text/html; charset=utf-8"
 
 // splitFixture cuts a fixture file into its pages.
 func splitFixture(s string) ([]fixturePage, time.Time, error) {
@@ -181,18 +188,20 @@ func splitFixture(s string) ([]fixturePage, time.Time, error) {
 		if len(locs) > 0 {
 			end = locs[0][0]
 		}
-		pages = append(pages, fixturePage{url: DefaultFixtureURL, fetched: defaultFixtureTime(), body: s[:end]})
+		pages = append(pages, fixturePage{url: DefaultFixtureURL, fetched: defaultFixtureTime(), contentType: defaultFixtureContentType, body: s[:end]})
 	}
 	for i, l := range locs {
 		end := len(s)
 		if i+1 < len(locs) {
 			end = locs[i+1][0]
 		}
-		fp := fixturePage{url: DefaultFixtureURL, fetched: defaultFixtureTime(), body: s[l[1]:end]}
+		fp := fixturePage{url: DefaultFixtureURL, fetched: defaultFixtureTime(), contentType: defaultFixtureContentType, body: s[l[1]:end]}
 		for _, m := range reFixtureAttr.FindAllStringSubmatch(s[l[2]:l[3]], -1) {
 			switch m[1] {
 			case "url":
 				fp.url = m[2]
+			case "content_type":
+				fp.contentType = m[2]
 			case "fetched", "now":
 				t, err := time.Parse(time.RFC3339, m[2])
 				if err != nil {

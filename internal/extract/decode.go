@@ -19,6 +19,22 @@ type Decoded struct {
 	Charset string // the canonical name of the charset used
 	From    string // bom, header, meta, sniff or default
 	Note    string // a wrong or conflicting declaration, described; "" if none
+	// Header and Meta are the charsets the Content-Type header and a
+	// <meta> tag declare, by canonical name (a label no decoder knows is
+	// kept lower case as written); "" where none is declared.
+	Header, Meta string
+}
+
+// declaredName is the canonical name of a declared charset label, or the
+// label itself, lower case, when no decoder knows it.
+func declaredName(label string) string {
+	if label == "" {
+		return ""
+	}
+	if c := canonicalCharset(label); c != "" {
+		return c
+	}
+	return strings.ToLower(strings.Trim(label, " \t\"'"))
 }
 
 // maxMetaScan bounds how far into the document the <meta> charset
@@ -33,6 +49,14 @@ const maxMetaScan = 512 << 10
 // undeclared pages: valid UTF-8 first, then windows-1251, windows-1250 or
 // windows-1252 by the shape of their high bytes.
 func Decode(body []byte, contentType string) Decoded {
+	headerName, metaName := headerCharset(contentType), metaCharset(body)
+	out := decode(body, headerName, metaName)
+	out.Header, out.Meta = declaredName(headerName), declaredName(metaName)
+	return out
+}
+
+// decode is Decode with the declared charset labels read.
+func decode(body []byte, headerName, metaName string) Decoded {
 	// 1. Byte order mark.
 	switch {
 	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
@@ -48,8 +72,6 @@ func Decode(body []byte, contentType string) Decoded {
 		}
 	}
 
-	headerName := headerCharset(contentType)
-	metaName := metaCharset(body)
 	hasHigh := hasHighBytes(body)
 	validUTF8 := utf8.Valid(body)
 

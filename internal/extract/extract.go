@@ -35,7 +35,7 @@ import (
 
 // Version identifies the extractor's logic. Pages stored with another
 // version are re-derived by `archiver extract --rebuild` and at check time.
-const Version = "extract/1.0"
+const Version = "extract/1.1"
 
 // Input is one page to extract: its bytes as the server sent them, the
 // response headers (for the charset) and the URL it was fetched from.
@@ -164,6 +164,7 @@ func (x *Extractor) run(in Input, page *archive.Page) {
 	}
 	dec := Decode(in.Body, ct)
 	page.Charset, page.CharsetFrom, page.CharsetNote = dec.Charset, dec.From, dec.Note
+	page.CharsetHeader, page.CharsetMeta = dec.Header, dec.Meta
 	text := dec.Text
 	if len(text) > x.opts.MaxBytes {
 		page.Warnings = append(page.Warnings, fmt.Sprintf("page of %d bytes cut to %d bytes for extraction", len(text), x.opts.MaxBytes))
@@ -219,6 +220,8 @@ func (x *Extractor) run(in Input, page *archive.Page) {
 	d.extractDateline()
 	d.extractDates(text)
 	d.extractAuthors()
+	d.findEmptyByline()
+	d.countH1()
 	d.extractImages()
 	d.extractLanguage()
 	d.classify()
