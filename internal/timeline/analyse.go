@@ -207,10 +207,13 @@ type analyser struct {
 	res  *Analysis
 	// days counts articles per section and per language root.
 	days map[string]map[string]int
+	// listed marks, per language root, the days whose day archive lists
+	// articles in the run: never a gap, whatever dates the articles print.
+	listed map[string]map[string]bool
 }
 
 func newAnalyser(run archive.Run, opts *Options) *analyser {
-	return &analyser{run: run, opts: opts, res: &Analysis{Run: run}, days: map[string]map[string]int{}}
+	return &analyser{run: run, opts: opts, res: &Analysis{Run: run}, days: map[string]map[string]int{}, listed: map[string]map[string]bool{}}
 }
 
 // content reports whether a version is a content page (an article or
@@ -264,6 +267,14 @@ func (a *analyser) add(url string, vs []Version) {
 			a.change(url, vs[prevGood], latest)
 		}
 		a.dayProblems(url, latest)
+		if d := latest.Digest; latest.Indexed && d.Day != "" && d.Kind != archive.KindArticle && StateOf(latest) == StateGood &&
+			d.Items > 0 && d.ItemsAfter == 0 && !d.LatestListed && validDay(d.Day) {
+			root := rootOf(SectionOf(url))
+			if a.listed[root] == nil {
+				a.listed[root] = map[string]bool{}
+			}
+			a.listed[root][d.Day] = true
+		}
 	}
 	a.removal(url, vs, lastGood)
 	if lastGood >= 0 && lastGood == last {
@@ -447,7 +458,13 @@ func (a *analyser) finish() *Analysis {
 	roots := map[string]SectionDays{}
 	for _, k := range keys {
 		if rootOf(k) == k {
-			roots[k] = sectionDays(k, a.days[k], a.opts, nil)
+			sd := sectionDays(k, a.days[k], a.opts, nil)
+			for i := range sd.Days {
+				if a.listed[k][sd.Days[i].Date] {
+					sd.Days[i].Gap = false // its day archive lists articles
+				}
+			}
+			roots[k] = sd
 		}
 	}
 	for _, k := range keys {
