@@ -34,22 +34,30 @@ func benchArticles() int {
 type childRun struct {
 	sum     crawl.Summary
 	elapsed time.Duration
-	maxRSS  int64 // bytes
+	cpu     time.Duration // the child's user and system CPU time
+	maxRSS  int64         // bytes
 }
 
 // runCrawlChild crawls seed into db in a child process (this test binary),
 // so that its peak RSS is the crawler's alone, not the portal's.
-func runCrawlChild(b *testing.B, db, seed string, volatile []string) childRun {
+//
+// With ARCHIVER_CRAWL_TEST_CPUPROFILE set, the child writes its CPU profile
+// to that name with "." and tag appended, so that the first crawl's profile
+// and the recrawl's are kept apart.
+func runCrawlChild(b *testing.B, db, seed, tag string, volatile []string) childRun {
 	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
 	cmd.Env = append(os.Environ(), childDBEnv+"="+db, childSeedEnv+"="+seed, childBenchEnv+"=1",
 		childVolatileEnv+"="+strings.Join(volatile, "\n"))
+	if prof := os.Getenv(cpuProfileEnv); prof != "" {
+		cmd.Env = append(cmd.Env, cpuProfileEnv+"="+prof+"."+tag)
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		b.Fatalf("crawl child: %v", err)
 	}
-	r := childRun{elapsed: time.Since(start)}
+	r := childRun{elapsed: time.Since(start), cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.maxRSS = ru.Maxrss * 1024
 	}
@@ -97,9 +105,9 @@ func BenchmarkCrawlPortal(b *testing.B) {
 	for range b.N {
 		dir := b.TempDir()
 		db := filepath.Join(dir, "bench.db")
-		first := runCrawlChild(b, db, srv.URL+"/", patterns)
+		first := runCrawlChild(b, db, srv.URL+"/", "first", patterns)
 		size1 := fileSize(db, db+"-wal")
-		second := runCrawlChild(b, db, srv.URL+"/", patterns)
+		second := runCrawlChild(b, db, srv.URL+"/", "recrawl", patterns)
 		size2 := fileSize(db, db+"-wal")
 
 		st, err := sqlite.OpenReadOnly(context.Background(), db)
@@ -115,7 +123,9 @@ func BenchmarkCrawlPortal(b *testing.B) {
 		pages1 := float64(rs1.Captures)
 		b.ReportMetric(pages1, "pages")
 		b.ReportMetric(pages1/first.elapsed.Seconds(), "pages/s")
+		b.ReportMetric(float64(first.cpu.Microseconds())/pages1, "cpu-µs/page")
 		b.ReportMetric(float64(rs2.Captures)/second.elapsed.Seconds(), "recrawl-pages/s")
+		b.ReportMetric(float64(second.cpu.Microseconds())/float64(rs2.Captures), "recrawl-cpu-µs/page")
 		b.ReportMetric(float64(max(first.maxRSS, second.maxRSS))/(1<<20), "peak-RSS-MB")
 		b.ReportMetric(float64(size1)/pages1, "archive-bytes/page")
 		b.ReportMetric(float64(size2-size1)/float64(rs2.Captures), "recrawl-bytes/page")

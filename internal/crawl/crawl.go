@@ -458,7 +458,16 @@ func (c *crawler) loop(ctx context.Context) (string, error) {
 			stopped = "max-pages"
 			break
 		}
-		room := 2*c.cfg.Workers - int(c.inflight.Load())
+		// Up to three entries per worker are in flight, claimed in
+		// batches of at least one per worker: each claim is a write
+		// transaction, and one per page would cost as much as the
+		// capture's own.
+		inflight := int(c.inflight.Load())
+		room := 3*c.cfg.Workers - inflight
+		if room < c.cfg.Workers && inflight > 0 {
+			c.wait(runCtx, wake, 50*time.Millisecond)
+			continue
+		}
 		if c.cfg.MaxPages > 0 && room > c.cfg.MaxPages-claimed {
 			room = c.cfg.MaxPages - claimed
 		}

@@ -19,9 +19,11 @@ const maxAliasesPerURL = 8
 // (javascript: and data: URLs can be long).
 const maxSkippedURLLength = 2048
 
-// discoverLinks reads the links of an HTML page or a sitemap and queues
-// those in scope; the others are recorded as skipped, with the reason.
-func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u, final *url.URL, header http.Header, body []byte) error {
+// discoverLinks reads the links of an HTML page or a sitemap and returns
+// the entries to queue, those in scope; the others are recorded as
+// skipped, with the reason. The caller enqueues the entries, in the
+// transaction that stores the page's capture.
+func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u, final *url.URL, header http.Header, body []byte) ([]archive.FrontierEntry, error) {
 	var hrefs []string
 	base := final
 	switch {
@@ -44,7 +46,7 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 				tc, _ := c.canon.Canonical(t)
 				if tc != e.URL && c.scope.check(t, tc) == "" {
 					if err := c.recordAlias(ctx, e.URL, tc, "rel-canonical"); err != nil {
-						return err
+						return nil, err
 					}
 				}
 			}
@@ -53,7 +55,7 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 			hrefs = append(hrefs, l.Href)
 		}
 	default:
-		return nil
+		return nil, nil
 	}
 	if !isCalendar(u) {
 		// A calendar or day archive linked from a page that is not itself
@@ -71,20 +73,13 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 	for _, h := range hrefs {
 		ent, err := c.resolve(ctx, e, base, h)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if ent != nil {
 			queue = append(queue, *ent)
 		}
 	}
-	if len(queue) > 0 {
-		n, err := c.store.Enqueue(ctx, c.runID, queue)
-		if err != nil {
-			return c.storeErr(ctx, err)
-		}
-		c.queued.Add(int64(n))
-	}
-	return nil
+	return queue, nil
 }
 
 // discoverURL records one URL found outside a page (a redirect out of

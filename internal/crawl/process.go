@@ -500,9 +500,12 @@ func sha256Hex(b []byte) string {
 
 // storeCapture records a fetch: revisits against the previous capture,
 // duplicates of a body already fetched under another URL this run, the
-// links of HTML pages and sitemaps. Links, aliases and skips are written
-// before the capture, and the frontier entry is finished after it, so a
-// crash at any point loses nothing and duplicates nothing.
+// links of HTML pages and sitemaps. Aliases and skips are written before
+// the capture, the links queued in the capture's transaction, which also
+// ends the entry's claim for an ok or revisit verdict (other verdicts are
+// finished after it), so a crash at any point loses nothing and duplicates
+// nothing. The frontier reason of a page stored as ok or revisit is its
+// verdict.
 func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f fetched, prev *archive.Capture, verdict archive.Verdict) error {
 	ex := f.ex
 	cap := c.captureOf(e, f, verdict)
@@ -583,33 +586,62 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 
 	// Links are read from every response with a body, error pages
 	// included: a 404 page of a portal still carries its navigation.
+	var queue []archive.FrontierEntry
 	if ex.Err == nil && linkBody != nil && (ok || ex.Status >= 400) {
-		if err := c.discoverLinks(ctx, e, u, finalURL, linkHeader, linkBody); err != nil {
+		var err error
+		if queue, err = c.discoverLinks(ctx, e, u, finalURL, linkHeader, linkBody); err != nil {
 			return err
 		}
 	}
 
-	id, newBody, err := c.store.PutCapture(ctx, cap)
+	id, newBody, added, err := c.putCapture(ctx, cap, queue)
 	if err != nil {
 		return c.storeErr(ctx, err)
 	}
+	c.queued.Add(int64(added))
 	switch {
 	case cap.Verdict == archive.VerdictRevisit:
 		c.revisits.Add(1)
 	case newBody:
 		c.captured.Add(1)
 	}
+	c.log.Debug("captured", "url", e.URL, "capture", id, "verdict", cap.Verdict, "new_body", newBody)
+	if (cap.Verdict == archive.VerdictOK || cap.Verdict == archive.VerdictRevisit) && cap.CanonicalURL == e.URL {
+		// PutCapture moved the claimed entry to done, with the verdict as
+		// its reason, in the capture's transaction.
+		return nil
+	}
 	reason := "http " + strconv.Itoa(ex.Status)
 	switch {
-	case cap.Verdict == archive.VerdictRevisit:
-		reason = "revisit"
 	case cap.Verdict == archive.VerdictRefused:
 		reason = "refused"
 	case cap.Verdict == archive.VerdictError:
 		reason = "error"
 	}
-	c.log.Debug("captured", "url", e.URL, "capture", id, "verdict", cap.Verdict, "new_body", newBody)
 	return c.finish(ctx, e, archive.FrontierDone, reason)
+}
+
+// captureEnqueuer is implemented by stores that write a capture and the
+// links found on its page in one transaction (internal/sqlite does).
+type captureEnqueuer interface {
+	PutCaptureAndEnqueue(ctx context.Context, c *archive.Capture, entries []archive.FrontierEntry) (id int64, newBody bool, added int, err error)
+}
+
+// putCapture stores cap and queues the links found on its page: in one
+// transaction if the store can, else the links first, so that a crash
+// between the two writes loses no link (the entry stays claimed and is
+// fetched again on resume).
+func (c *crawler) putCapture(ctx context.Context, cap *archive.Capture, queue []archive.FrontierEntry) (id int64, newBody bool, added int, err error) {
+	if ce, ok := c.store.(captureEnqueuer); ok {
+		return ce.PutCaptureAndEnqueue(ctx, cap, queue)
+	}
+	if len(queue) > 0 {
+		if added, err = c.store.Enqueue(ctx, c.runID, queue); err != nil {
+			return 0, false, 0, err
+		}
+	}
+	id, newBody, err = c.store.PutCapture(ctx, cap)
+	return id, newBody, added, err
 }
 
 // prevPage reports whether a previous capture is of a page whose

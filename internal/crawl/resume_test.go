@@ -28,6 +28,7 @@ const (
 	childBenchEnv = "ARCHIVER_CRAWL_TEST_CHILD_BENCH" // politeness off, 8 workers, summary as JSON on stdout
 
 	childVolatileEnv = "ARCHIVER_CRAWL_TEST_CHILD_VOLATILE" // Traps.Volatile, one pattern a line
+	cpuProfileEnv    = "ARCHIVER_CRAWL_TEST_CPUPROFILE"     // the child writes its CPU profile here
 )
 
 func TestMain(m *testing.M) {
@@ -45,7 +46,7 @@ func crawlChild(db, seed string) int {
 		return 2
 	}
 	defer st.Close()
-	if prof := os.Getenv("ARCHIVER_CRAWL_TEST_CPUPROFILE"); prof != "" {
+	if prof := os.Getenv(cpuProfileEnv); prof != "" {
 		if f, err := os.Create(prof); err == nil {
 			pprof.StartCPUProfile(f)
 			defer pprof.StopCPUProfile()

@@ -16,6 +16,7 @@ var _ archive.CaptureStore = (*Store)(nil)
 // The statements of PutCapture (see hotWrites).
 const (
 	sqlBodyExists = `SELECT 1 FROM bodies WHERE sha256 = ?`
+	sqlBodySize   = `SELECT size FROM bodies WHERE sha256 = ?`
 	sqlInsertBody = `INSERT INTO bodies (sha256, codec, size, stored_size, run_id, data)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`
 	sqlInsertCapture = `INSERT INTO captures (
@@ -52,14 +53,32 @@ const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b785
 // loses nor refetches it (Finish afterwards just sets the final reason).
 // Refused and error captures leave the entry claimed for Retry or Finish.
 func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool, error) {
+	id, newBody, _, err := s.PutCaptureAndEnqueue(ctx, c, nil)
+	return id, newBody, err
+}
+
+// PutCaptureAndEnqueue is PutCapture and Enqueue(ctx, c.RunID, entries) in
+// one write transaction: the capture of a page and the links found on it
+// are stored together or not at all, at the cost of one transaction
+// instead of two. It returns the capture's id, whether its body was new to
+// the archive and how many entries were new to the run's frontier.
+func (s *Store) PutCaptureAndEnqueue(ctx context.Context, c *archive.Capture, entries []archive.FrontierEntry) (id int64, newBody bool, added int, err error) {
 	if c == nil {
-		return 0, false, errors.New("put capture: nil capture")
+		return 0, false, 0, errors.New("put capture: nil capture")
 	}
+	id, newBody, added, err = s.putCapture(ctx, c, entries)
+	if err != nil {
+		return 0, false, 0, err
+	}
+	return id, newBody, added, nil
+}
+
+func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []archive.FrontierEntry) (int64, bool, int, error) {
 	if err := validCapture(c); err != nil {
-		return 0, false, fmt.Errorf("put capture %s: %w", c.URL, err)
+		return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, err)
 	}
 	if s.readOnly {
-		return 0, false, fmt.Errorf("put capture %s: %w", c.URL, ErrReadOnly)
+		return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, ErrReadOnly)
 	}
 	var (
 		sum      = c.BodySHA256
@@ -75,11 +94,11 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 	case c.Body != nil:
 		sum, size = sha256Hex(c.Body), int64(len(c.Body))
 		if c.BodySHA256 != "" && c.BodySHA256 != sum {
-			return 0, false, fmt.Errorf("put capture %s: BodySHA256 %s does not match the body's SHA-256 %s", c.URL, c.BodySHA256, sum)
+			return 0, false, 0, fmt.Errorf("put capture %s: BodySHA256 %s does not match the body's SHA-256 %s", c.URL, c.BodySHA256, sum)
 		}
 	case c.BodySHA256 != "":
 		if !validSHA256(c.BodySHA256) {
-			return 0, false, fmt.Errorf("put capture %s: BodySHA256 %q is not a lowercase hex SHA-256", c.URL, c.BodySHA256)
+			return 0, false, 0, fmt.Errorf("put capture %s: BodySHA256 %q is not a lowercase hex SHA-256", c.URL, c.BodySHA256)
 		}
 		haveRaw = false
 	case c.Status == 0:
@@ -93,12 +112,12 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 		// already holds (bodies are never deleted).
 		exists, err := s.bodyExists(ctx, sum)
 		if err != nil {
-			return 0, false, fmt.Errorf("put capture %s: %w", c.URL, err)
+			return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, err)
 		}
 		if !exists {
 			compress = true
 			if kind, blob, err = s.codec.encode(raw); err != nil {
-				return 0, false, fmt.Errorf("put capture %s: compress: %w", c.URL, err)
+				return 0, false, 0, fmt.Errorf("put capture %s: compress: %w", c.URL, err)
 			}
 			if blob == nil {
 				blob = []byte{}
@@ -107,22 +126,27 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 	}
 	redirects, err := json.Marshal(c.Redirects)
 	if err != nil {
-		return 0, false, fmt.Errorf("put capture %s: redirects: %w", c.URL, err)
+		return 0, false, 0, fmt.Errorf("put capture %s: redirects: %w", c.URL, err)
 	}
 	reqHeader, err := json.Marshal(c.RequestHeader)
 	if err != nil {
-		return 0, false, fmt.Errorf("put capture %s: request headers: %w", c.URL, err)
+		return 0, false, 0, fmt.Errorf("put capture %s: request headers: %w", c.URL, err)
 	}
 	header, err := json.Marshal(c.Header)
 	if err != nil {
-		return 0, false, fmt.Errorf("put capture %s: headers: %w", c.URL, err)
+		return 0, false, 0, fmt.Errorf("put capture %s: headers: %w", c.URL, err)
 	}
 	var (
 		id      int64
 		newBody bool
+		added   int
 	)
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		newBody = false
+		var err error
+		if added, err = s.enqueueTx(ctx, tx, c.RunID, entries); err != nil {
+			return fmt.Errorf("enqueue: %w", err)
+		}
 		if compress {
 			st, err := s.txStmt(ctx, tx, sqlInsertBody)
 			if err != nil {
@@ -138,7 +162,11 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 			}
 			newBody = n == 1
 		} else if hasBody && !haveRaw {
-			err := tx.QueryRowContext(ctx, `SELECT size FROM bodies WHERE sha256 = ?`, sum).Scan(&size)
+			st, err := s.txStmt(ctx, tx, sqlBodySize)
+			if err != nil {
+				return err
+			}
+			err = st.QueryRowContext(ctx, sum).Scan(&size)
 			if errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("body %s: %w", sum, archive.ErrNotFound)
 			}
@@ -183,13 +211,13 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 		return err
 	})
 	if err != nil {
-		return 0, false, fmt.Errorf("put capture %s: %w", c.URL, err)
+		return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, err)
 	}
 	c.ID, c.BodySHA256, c.Size = id, sum, size
 	if c.Method == "" {
 		c.Method = "GET"
 	}
-	return id, newBody, nil
+	return id, newBody, added, nil
 }
 
 func validCapture(c *archive.Capture) error {

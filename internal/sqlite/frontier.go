@@ -35,30 +35,40 @@ func (s *Store) Enqueue(ctx context.Context, runID int64, entries []archive.Fron
 	}
 	added := 0
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		added = 0
-		stmt, err := s.txStmt(ctx, tx, sqlEnqueue)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, e := range entries {
-			if e.URL == "" {
-				return fmt.Errorf("empty URL (discovered from %q)", e.DiscoveredFrom)
-			}
-			res, err := stmt.ExecContext(ctx, runID, e.URL, e.Reason, e.Depth, e.DiscoveredFrom, e.Attempts, timeText(e.NotBefore))
-			if err != nil {
-				return err
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			added += int(n)
-		}
-		return nil
+		var err error
+		added, err = s.enqueueTx(ctx, tx, runID, entries)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("enqueue in run %d: %w", runID, err)
+	}
+	return added, nil
+}
+
+// enqueueTx is Enqueue inside the write transaction tx.
+func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, runID int64, entries []archive.FrontierEntry) (int, error) {
+	if len(entries) == 0 {
+		return 0, nil
+	}
+	stmt, err := s.txStmt(ctx, tx, sqlEnqueue)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	added := 0
+	for _, e := range entries {
+		if e.URL == "" {
+			return 0, fmt.Errorf("empty URL (discovered from %q)", e.DiscoveredFrom)
+		}
+		res, err := stmt.ExecContext(ctx, runID, e.URL, e.Reason, e.Depth, e.DiscoveredFrom, e.Attempts, timeText(e.NotBefore))
+		if err != nil {
+			return 0, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		added += int(n)
 	}
 	return added, nil
 }

@@ -59,6 +59,12 @@ type Store struct {
 	wstmts   map[string]*sql.Stmt // hotWrites, prepared on the writer at Open
 	rstmts   map[string]*sql.Stmt // hotReads, prepared on the reader pool at Open
 
+	// Group commit (see write): writeMu is held while a transaction is
+	// written; queue holds the requests waiting for the next one.
+	writeMu sync.Mutex
+	queueMu sync.Mutex
+	queue   []*writeReq
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -288,37 +294,147 @@ func (s *Store) ReadOnly() bool { return s.readOnly }
 // connection: it would wait for itself); reads through read or rdb do not
 // see fn's uncommitted changes, so query through tx. On a read-only Store
 // it returns ErrReadOnly.
+//
+// Concurrent writes are committed as a group: callers that arrive while a
+// transaction is being written queue up, and the next caller to get the
+// writer runs all of the queued work in one transaction, each piece inside
+// its own savepoint, so that a failing fn undoes only its own work. Each
+// commit of a WAL transaction writes every page it changed, so one commit
+// for several captures writes their shared pages (frontier, indexes) once
+// instead of once each. write returns only after the transaction holding
+// fn's work has committed (or failed), as it did alone.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.readOnly {
 		return ErrReadOnly
 	}
-	tx, err := s.wdb.BeginTx(ctx, nil)
-	if err != nil {
-		return classify(err)
+	req := &writeReq{ctx: ctx, fn: fn}
+	s.queueMu.Lock()
+	s.queue = append(s.queue, req)
+	s.queueMu.Unlock()
+
+	s.writeMu.Lock()
+	if !req.done {
+		s.queueMu.Lock()
+		batch := s.queue
+		s.queue = nil
+		s.queueMu.Unlock()
+		s.commitGroup(batch)
 	}
-	// A panic in fn must not leave the single writer connection inside an
-	// open transaction.
-	defer func() {
-		if p := recover(); p != nil {
-			tx.Rollback()
-			panic(p)
+	s.writeMu.Unlock()
+	if req.panicked != nil {
+		panic(req.panicked)
+	}
+	return req.err
+}
+
+// writeReq is one caller's work for a group commit. commitGroup sets done,
+// err and panicked while holding writeMu; the caller reads them after
+// taking writeMu itself.
+type writeReq struct {
+	ctx      context.Context
+	fn       func(tx *sql.Tx) error
+	done     bool
+	err      error
+	panicked any
+}
+
+// commitGroup runs batch in one transaction and records each request's
+// outcome. A batch of one runs fn directly in the transaction; a larger
+// batch gives each fn a savepoint.
+func (s *Store) commitGroup(batch []*writeReq) {
+	finish := func(err error) {
+		for _, r := range batch {
+			if !r.done {
+				r.err, r.done = err, true
+			}
 		}
-	}()
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return classify(err)
+	}
+	// The transaction outlives any one caller's context: a caller whose
+	// context ends fails alone (its statements use its own context).
+	tx, err := s.wdb.BeginTx(context.WithoutCancel(batch[0].ctx), nil)
+	if err != nil {
+		finish(classify(err))
+		return
+	}
+	if len(batch) == 1 {
+		r := batch[0]
+		err := r.ctx.Err()
+		if err == nil {
+			err = runFn(r, tx)
+		}
+		if err != nil || r.panicked != nil {
+			tx.Rollback()
+			r.err, r.done = classify(err), true
+			return
+		}
+		finish(classify(tx.Commit()))
+		return
+	}
+	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.err, r.done = err, true
+			continue
+		}
+		if _, err := tx.ExecContext(context.Background(), "SAVEPOINT group_write"); err != nil {
+			tx.Rollback()
+			finish(classify(err))
+			return
+		}
+		if err := runFn(r, tx); err != nil || r.panicked != nil {
+			_, rerr := tx.ExecContext(context.Background(), "ROLLBACK TO group_write")
+			if rerr == nil {
+				_, rerr = tx.ExecContext(context.Background(), "RELEASE group_write")
+			}
+			if rerr != nil {
+				// The transaction cannot be trusted any more: none of
+				// the group is kept.
+				tx.Rollback()
+				r.err, r.done = classify(err), true
+				finish(classify(fmt.Errorf("roll back to savepoint: %w", rerr)))
+				return
+			}
+			r.err, r.done = classify(err), true
+			continue
+		}
+		if _, err := tx.ExecContext(context.Background(), "RELEASE group_write"); err != nil {
+			tx.Rollback()
+			finish(classify(err))
+			return
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return classify(err)
+		// Work that succeeded in its savepoint is lost with the
+		// transaction: its caller gets the commit's error.
+		err = classify(err)
+		for _, r := range batch {
+			if r.err == nil && r.panicked == nil {
+				r.err = err
+			}
+			r.done = true
+		}
+		return
 	}
-	return nil
+	finish(nil)
+}
+
+// runFn runs r.fn in tx, turning a panic into r.panicked (re-raised in the
+// caller's goroutine by write) so that the writer connection is never left
+// inside an open transaction.
+func runFn(r *writeReq, tx *sql.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.panicked = p
+			err = fmt.Errorf("panic in write: %v", p)
+		}
+	}()
+	return r.fn(tx)
 }
 
 // hotWrites are the statements of the frequent small write transactions
 // (a capture, a claim); parsing them again each time costs a tenth of a
 // PutCapture, so Open prepares them once on the writer connection.
 func hotWrites() []string {
-	return []string{sqlInsertBody, sqlInsertCapture, sqlEndClaim, sqlClaim, sqlFinish, sqlEnqueue}
+	return []string{sqlInsertBody, sqlBodySize, sqlInsertCapture, sqlEndClaim, sqlClaim, sqlFinish, sqlEnqueue}
 }
 
 // hotReads are the frequent reader statements, prepared at Open.
