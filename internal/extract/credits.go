@@ -103,12 +103,14 @@ func (d *doc) extractImages() {
 	}
 	// A credit after a group of images belongs to all of them.
 	d.galleryCredits(used)
-	// Credits that no image claimed.
+	// Credits that no image claimed, outside the page's chrome: a
+	// "© 2024 Site name" notice in the footer or a sidebar is the site's
+	// copyright, not a photo credit.
 	walk(scope, func(n *html.Node) bool {
 		if n.Type != html.ElementNode || skipText(n) {
 			return n.Type != html.ElementNode
 		}
-		if used[n] {
+		if used[n] || d.isChrome(n) || n.DataAtom == atom.Aside || n.DataAtom == atom.Footer {
 			return false
 		}
 		if hasBlockChild(n) {

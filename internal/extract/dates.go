@@ -416,6 +416,9 @@ func (d *doc) visibleDates() []visibleDate {
 	// Short elements right before or after the headline ("3 Apr 2024" in
 	// the page header, whatever their class).
 	for _, n := range d.headlineNeighbours() {
+		if d.asideOrChrome(n) {
+			continue
+		}
 		t := rawText(n)
 		if t == "" || runeLen(t) > 80 {
 			continue
@@ -427,7 +430,7 @@ func (d *doc) visibleDates() []visibleDate {
 	// A date printed as plain text right around the headline.
 	if headTop != nil {
 		walk(headTop, func(n *html.Node) bool {
-			if n.Type == html.ElementNode && (skipText(n) || n.DataAtom == atom.A || n == d.headline) {
+			if n.Type == html.ElementNode && (skipText(n) || n.DataAtom == atom.A || n == d.headline || d.asideOrChrome(n)) {
 				return false
 			}
 			if n.Type == html.TextNode {
@@ -442,6 +445,14 @@ func (d *doc) visibleDates() []visibleDate {
 		})
 	}
 	return out
+}
+
+// asideOrChrome reports whether n is a sidebar (<aside>), a menu or the
+// calendar widget: the "Today: 3 April 2024" of a sidebar widget next to a
+// short page's heading is not the page's date. (An article's own <footer>
+// often prints its date, so footers are not left out.)
+func (d *doc) asideOrChrome(n *html.Node) bool {
+	return n.DataAtom == atom.Aside || n == d.calNode || d.menuNodes[n]
 }
 
 // headlineNeighbours returns up to three element siblings before and after

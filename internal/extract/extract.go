@@ -35,7 +35,7 @@ import (
 
 // Version identifies the extractor's logic. Pages stored with another
 // version are re-derived by `archiver extract --rebuild` and at check time.
-const Version = "extract/1.1"
+const Version = "extract/1.2"
 
 // Input is one page to extract: its bytes as the server sent them, the
 // response headers (for the charset) and the URL it was fetched from.

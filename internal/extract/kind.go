@@ -17,6 +17,7 @@ var (
 	reListingPath  = regexp.MustCompile(`(?i)(/page/\d+/?$)|(/(news|all_news|archive|events|press-center|press-release|photo|category|tag|tags|section|rubric|topics?|speeches-and-interviews)/?$)|(/[a-z_-]*news[a-z_-]*\.html?$)`)
 	reArticlePath  = regexp.MustCompile(`(?i)\d{3,}[^/]*\.(html?|php|aspx?)$|/\d{4,}/?$`)
 	reListingQuery = regexp.MustCompile(`(?i)[?&](page|start|p|pg|paged)=\d+`)
+	reSidebar      = regexp.MustCompile(`(?i)(^|[\s_-])(sidebar|side-bar|aside|widget|widgets|rightcol|leftcol|right-col|left-col|column-right|column-left)([\s_-]|$)`)
 	reNoNews       = regexp.MustCompile(`(?i)no news|no articles|nothing found|no results|нет новостей|новостей нет|няма навін|навін няма|ничего не найдено`)
 )
 
@@ -65,17 +66,30 @@ func (d *doc) classify() {
 		set(archive.KindListing, "URL of a list (%s) with %d item links", path, listLinks)
 	case p.Dateline.Raw != "" && p.WordCount >= 20 && listLinks < 8:
 		set(archive.KindArticle, "a wire dateline (%q) and %d words of body", p.Dateline.Raw, p.WordCount)
-	case (p.Headline != "" || p.Title != "") && p.Published.Value != "" && p.WordCount >= 40 && listLinks < 12:
+	case (p.Headline != "" || p.Title != "") && p.Published.Value != "" && p.Published.Source != DateFromHTMLDate && p.WordCount >= 40 && listLinks < 12:
+		// A date that only go-htmldate's search of the whole page found
+		// (a "Today" widget, a footer year) does not make a short page
+		// an article.
 		set(archive.KindArticle, "headline, a date (%s) and %d words of body", p.Published.Source, p.WordCount)
 	case listLinks >= 8:
 		set(archive.KindListing, "%d item links with teaser-length text", listLinks)
-	case p.Calendar != nil && p.WordCount < 80:
+	case p.Calendar != nil && p.WordCount < 80 && !d.calendarInSidebar():
 		set(archive.KindCalendar, "archive calendar and little text")
 	case p.Headline != "" && p.WordCount >= 150:
 		set(archive.KindArticle, "headline and %d words of body", p.WordCount)
 	default:
 		set(archive.KindOther, "no article, list, archive or home signals (%d words, %d item links)", p.WordCount, listLinks)
 	}
+}
+
+// calendarInSidebar reports whether the page's calendar is a widget in an
+// <aside> or a sidebar, which many pages carry beside their own content,
+// rather than the page's content.
+func (d *doc) calendarInSidebar() bool {
+	sidebar := func(a *html.Node) bool {
+		return a.Type == html.ElementNode && (a.DataAtom == atom.Aside || reSidebar.MatchString(classID(a)))
+	}
+	return d.calNode != nil && (sidebar(d.calNode) || hasAncestor(d.calNode, sidebar))
 }
 
 // listingLinks counts links in the main area (outside menus, footer,
