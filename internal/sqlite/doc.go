@@ -33,9 +33,11 @@
 // schema in their own migration. Use the three helpers:
 //
 //   - s.write(ctx, func(tx *sql.Tx) error { … }) runs fn in one immediate
-//     transaction on the single writer connection; it commits if fn returns
-//     nil and rolls back otherwise, and turns SQLite's full-disk and busy
-//     errors into ErrFull and ErrLocked.
+//     transaction on the single writer connection; fn's work is kept if fn
+//     returns nil and undone otherwise, and SQLite's full-disk and busy
+//     errors become ErrFull and ErrLocked. Concurrent writes are committed
+//     as a group, each fn in its own savepoint of the shared transaction:
+//     fn must not begin, commit or roll back transactions itself.
 //   - s.read(ctx, func(tx *sql.Tx) error { … }) runs fn in one read-only
 //     transaction (a consistent snapshot) on the reader pool.
 //   - s.rdb is the reader pool itself, for single statements.

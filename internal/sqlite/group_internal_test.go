@@ -160,3 +160,25 @@ func TestGroupCommitCancelledCaller(t *testing.T) {
 		t.Errorf("runs %v, want x and y only", got)
 	}
 }
+
+// TestWriterPragmas checks the settings the writer connection runs with:
+// WAL, synchronous=NORMAL (1) and foreign keys on.
+func TestWriterPragmas(t *testing.T) {
+	s, _ := openInternal(t)
+	for _, c := range []struct {
+		pragma string
+		want   string
+	}{
+		{"journal_mode", "wal"},
+		{"synchronous", "1"},
+		{"foreign_keys", "1"},
+	} {
+		var got string
+		if err := s.wdb.QueryRow("PRAGMA " + c.pragma).Scan(&got); err != nil {
+			t.Fatalf("PRAGMA %s: %v", c.pragma, err)
+		}
+		if got != c.want {
+			t.Errorf("PRAGMA %s = %s, want %s", c.pragma, got, c.want)
+		}
+	}
+}
