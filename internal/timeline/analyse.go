@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"sort"
 	"time"
@@ -210,6 +211,8 @@ type analyser struct {
 	// listed marks, per language root, the days whose day archive lists
 	// articles in the run: never a gap, whatever dates the articles print.
 	listed map[string]map[string]bool
+	// dayPages are the run's day archives, judged in finish.
+	dayPages []dayPage
 }
 
 func newAnalyser(run archive.Run, opts *Options) *analyser {
@@ -396,26 +399,25 @@ func (a *analyser) orphan(url string, vs []Version, inRun bool) {
 	}
 }
 
-// dayProblems records the problems a day archive or an article shows in
-// the run.
+// dayPage is a day archive (or a page asking for a date) of the run,
+// judged once the whole run is known.
+type dayPage struct {
+	url string
+	v   Version
+}
+
+// dayProblems records the problems an article shows in the run, and keeps
+// a day archive for dayArchiveProblems, which needs the whole run.
 func (a *analyser) dayProblems(url string, v Version) {
 	if !v.Indexed {
 		return
 	}
 	d := v.Digest
+	if d.Day != "" && d.Kind != archive.KindArticle {
+		a.dayPages = append(a.dayPages, dayPage{url: url, v: v})
+	}
 	add := func(k DayProblemKind, day, detail string) {
 		a.res.DayProblems = append(a.res.DayProblems, DayProblem{Kind: k, URL: url, Day: day, Version: v, Detail: detail})
-	}
-	if d.Day != "" && d.Kind != archive.KindArticle {
-		linked := d.Refs&RefCalendar != 0
-		switch st := StateOf(v); {
-		case linked && (v.Status == 404 || v.Status == 410):
-			add(DayLinkedBroken, d.Day, fmt.Sprintf("the calendar links %s, which answers %d", d.Day, v.Status))
-		case linked && st == StateGood && d.Items == 0, linked && d.SoftNotFound:
-			add(DayLinkedEmpty, d.Day, fmt.Sprintf("the calendar links %s, whose page lists no article", d.Day))
-		case st == StateGood && d.Items > 0 && (d.ItemsAfter > 0 || !validDay(d.Day) || d.LatestListed && d.ItemsOnDay == 0):
-			add(DayIgnoresDate, d.Day, fmt.Sprintf("the page for %s lists %d articles, %d of them published after that day", d.Day, d.Items, d.ItemsAfter))
-		}
 	}
 	if d.Kind == archive.KindArticle && StateOf(v) == StateGood {
 		day := datePart(d.Fields.Published)
@@ -426,6 +428,111 @@ func (a *analyser) dayProblems(url string, v Version) {
 			add(DayMissingInListing, day, fmt.Sprintf("in the day archive of %s but absent from its section's listing", day))
 		}
 	}
+}
+
+// dayArchiveProblems judges the run's day archives against the archive's
+// range: per language root, the days from the oldest to the newest one
+// whose page lists an article published that day. A day outside it is one
+// the site has no news for at all (an endless month calendar links every
+// day of every month, before the first article and into the future): its
+// empty or missing page is not a defect of the archive.
+//
+// Inside the range, a calendar day whose page answers 404 is broken, one
+// whose page lists nothing is empty, and a page that lists articles, none
+// of them of its day, although the run has articles published that day,
+// ignores the date it is asked for. A page listing the news at or before
+// its date ("Kremlin style") keeps to its date: it lists the day's own
+// articles first, and lists earlier ones only for a day without news.
+func (a *analyser) dayArchiveProblems() {
+	type span struct{ first, last string }
+	ranges := map[string]span{}
+	for _, p := range a.dayPages {
+		d := p.v.Digest
+		if StateOf(p.v) != StateGood || d.ItemsOnDay == 0 || d.ItemsOnDay*2 < d.ItemsDated || !validDay(d.Day) {
+			continue
+		}
+		root := rootOf(SectionOf(p.url))
+		r, ok := ranges[root]
+		if !ok || d.Day < r.first {
+			r.first = d.Day
+		}
+		if !ok || d.Day > r.last {
+			r.last = d.Day
+		}
+		ranges[root] = r
+	}
+	ignoring := map[string]DayProblem{} // the URL without its date → the newest day it ignores
+	for _, p := range a.dayPages {
+		v, d := p.v, p.v.Digest
+		root := rootOf(SectionOf(p.url))
+		r, ok := ranges[root]
+		if !ok {
+			continue
+		}
+		if !validDay(d.Day) {
+			// A date that does not exist (30 February), asked for in a
+			// month of the range, is answered with articles only by a
+			// page that ignores it.
+			if m := d.Day[:min(7, len(d.Day))]; m >= r.first[:7] && m <= r.last[:7] && StateOf(p.v) == StateGood && d.Items > 0 {
+				a.ignores(ignoring, p.url, v, fmt.Sprintf("the page for %s, a date that does not exist, lists %d articles", d.Day, d.Items))
+			}
+			continue
+		}
+		if d.Day < r.first || d.Day > r.last {
+			continue
+		}
+		add := func(k DayProblemKind, detail string) {
+			a.res.DayProblems = append(a.res.DayProblems, DayProblem{Kind: k, URL: p.url, Day: d.Day, Version: v, Detail: detail})
+		}
+		linked := d.Refs&RefCalendar != 0
+		news := a.days[root][d.Day]
+		switch st := StateOf(v); {
+		case linked && (v.Status == 404 || v.Status == 410):
+			add(DayLinkedBroken, fmt.Sprintf("the calendar links %s, which answers %d", d.Day, v.Status))
+		case linked && st == StateGood && d.Items == 0, linked && d.SoftNotFound:
+			add(DayLinkedEmpty, fmt.Sprintf("the calendar links %s, whose page lists no article", d.Day))
+		case st == StateGood && news > 0 && d.ItemsDated >= 2 && d.ItemsOnDay == 0:
+			a.ignores(ignoring, p.url, v, fmt.Sprintf("the page for %s lists %d articles, none of the %d published that day", d.Day, d.Items, news))
+		}
+	}
+	// A page that ignores its date ignores every date: it is reported once,
+	// for the newest day it was asked for.
+	keys := make([]string, 0, len(ignoring))
+	for k := range ignoring {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		a.res.DayProblems = append(a.res.DayProblems, ignoring[k])
+	}
+}
+
+// ignores keeps, per URL without its date, the page for the newest day
+// that ignores it.
+func (a *analyser) ignores(ignoring map[string]DayProblem, url string, v Version, detail string) {
+	key, day := withoutDate(url), v.Digest.Day
+	if prev, ok := ignoring[key]; !ok || day > prev.Day || day == prev.Day && url < prev.URL {
+		ignoring[key] = DayProblem{Kind: DayIgnoresDate, URL: url, Day: day, Version: v, Detail: detail}
+	}
+}
+
+// withoutDate is a URL without the date it asks for: its day, month and
+// year query parameters, or the date in its path, removed.
+func withoutDate(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	if q.Has("day") || q.Has("month") || q.Has("year") {
+		q.Del("day")
+		q.Del("month")
+		q.Del("year")
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	u.Path = pathDate.ReplaceAllString(u.Path, "")
+	return u.String()
 }
 
 // count adds an article to its section's and its language root's days.
@@ -450,6 +557,7 @@ func (a *analyser) count(v Version) {
 // finish sorts the results and computes the sections' days and gaps.
 func (a *analyser) finish() *Analysis {
 	res := a.res
+	a.dayArchiveProblems()
 	keys := make([]string, 0, len(a.days))
 	for k := range a.days {
 		keys = append(keys, k)

@@ -239,15 +239,22 @@ func TestDayProblems(t *testing.T) {
 	day(base+"02", 200, timeline.Digest{Day: "2024-04-02", Refs: timeline.RefCalendar, SoftNotFound: true})
 	day(base+"03", 404, timeline.Digest{Day: "2024-04-03", Refs: timeline.RefCalendar})
 	day(base+"04", 200, timeline.Digest{Day: "2024-04-04", Refs: timeline.RefCalendar, Items: 0})
-	day(base+"30", 200, timeline.Digest{Day: "2024-02-30", Items: 5, ItemsAfter: 5, ItemsDated: 5})
+	day(base+"31", 200, timeline.Digest{Day: "2024-04-31", Items: 5, ItemsAfter: 5, ItemsDated: 5})
 	day(base+"05", 404, timeline.Digest{Day: "2024-04-05"}) // not linked: nothing to report
+	day(base+"06", 200, timeline.Digest{Day: "2024-04-06", Refs: timeline.RefCalendar, Items: 2, ItemsOnDay: 2, ItemsDated: 2})
+	// Outside the archive's range (before its first news, after its last):
+	// an endless calendar's days, not defects of the archive.
+	day(base+"0301", 404, timeline.Digest{Day: "2024-03-01", Refs: timeline.RefCalendar})
+	day(base+"0302", 200, timeline.Digest{Day: "2024-03-02", Refs: timeline.RefCalendar, SoftNotFound: true})
+	day(base+"0507", 404, timeline.Digest{Day: "2024-05-07", Refs: timeline.RefCalendar})
+	day(base+"0230", 200, timeline.Digest{Day: "2024-02-30", Items: 5, ItemsAfter: 5, ItemsDated: 5})
 	a := analyse(t, m, 1, nil)
 	got := rules(a.Findings())
 	want := []string{
 		timeline.RuleCalendarDayBroken + " " + base + "03",
 		timeline.RuleCalendarDayEmpty + " " + base + "02",
 		timeline.RuleCalendarDayEmpty + " " + base + "04",
-		timeline.RuleDayIgnoresDate + " " + base + "30",
+		timeline.RuleDayIgnoresDate + " " + base + "31",
 	}
 	slices.Sort(want)
 	if !slices.Equal(got, want) {

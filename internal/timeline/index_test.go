@@ -74,18 +74,23 @@ func syntheticSite(run int) map[string]struct {
 	}
 	body := "MINSK, 3 April (BelTA) - The Prime Minister met the delegation.\nThey discussed trade and the new roadmap.\nThe next meeting is planned for May."
 	pages := map[string]page{
-		"/en/news/":                            {200, listingHTML("News", []int{1, 2, 3, 4, 5}, "")},
+		"/en/news/":                            {200, listingHTML("News", []int{1, 2, 3, 4, 5, 6}, "")},
 		"/en/calendar/?month=04&year=24":       {200, calendarHTML},
 		"/en/archive/?day=03&month=04&year=24": {200, listingHTML("News of 3 April 2024", []int{1, 2, 3, 4}, "")},
 		"/en/archive/?day=02&month=04&year=24": {200, listingHTML("News of 2 April 2024", nil, `<p class="no_news">There is no news for this day.</p>`)},
 		"/en/archive/?day=01&month=04&year=24": {404, "<html><head><title>Page not found</title></head><body><h1>Page not found</h1></body></html>"},
-		"/en/archive/?day=30&month=02&year=24": {200, listingHTML("News of 30 February 2024", []int{1, 2, 3, 4}, "")},
+		"/en/archive/?day=31&month=04&year=24": {200, listingHTML("News of 31 April 2024", []int{1, 2, 3, 4}, "")},
+		"/en/archive/?day=31&month=03&year=24": {200, listingHTML("News of 31 March 2024", []int{6}, "")},
 		"/sitemap.xml":                         {200, `<?xml version="1.0"?><urlset><url><loc>https://portal.test/en/news/article-1.html</loc></url><url><loc>https://portal.test/en/news/article-5.html</loc></url><url><loc>https://portal.test/en/never.html</loc></url></urlset>`},
 		"/en/news/article-1.html":              {200, articleHTML(1, "Prime Minister meets delegation", "Anna Ivanova", "sectsco.org", "", "", body, 100*run)},
 		"/en/news/article-2.html":              {200, articleHTML(2, "Roadmap on trade signed", "Ivan Petrov", "pravo.by", "", "", body, 7)},
 		"/en/news/article-3.html":              {200, articleHTML(3, "Forum on health projects opens", "Olga Sidorova", "BelTA", "", "", body, 9)},
 		"/en/news/article-4.html":              {200, articleHTML(4, "Ministers discuss exports", "Pavel Orlov", "BelTA", "", "", body, 11*run)},
 		"/en/news/article-5.html":              {200, articleHTML(5, "Delegation visits Minsk", "Maria Lebedeva", "BelTA", "", "", body, 13)},
+		// The oldest article, published the day before the calendar's
+		// broken and empty days: they are inside the archive's range.
+		"/en/news/article-6.html": {200, strings.NewReplacer("2024-04-03T", "2024-03-31T", "3 Apr 2024", "31 Mar 2024").Replace(
+			articleHTML(6, "Exhibition of crafts opens", "Pavel Orlov", "BelTA", "", "", body, 5))},
 	}
 	if run >= 2 {
 		pages["/en/news/article-1.html"] = page{200, articleHTML(1, "Prime Minister meets delegation", "Anna Ivanova", "sectsco.org", "", "", strings.Replace(body, "trade and the new roadmap", "trade, energy and the new roadmap", 1), 100*run)}
@@ -190,7 +195,7 @@ func TestIndexAndAnalyseSyntheticSite(t *testing.T) {
 		timeline.RuleBylineRemoved + " /en/news/article-5.html",
 		timeline.RuleCalendarDayBroken + " /en/archive/?day=01&month=04&year=24",
 		timeline.RuleCalendarDayEmpty + " /en/archive/?day=02&month=04&year=24",
-		timeline.RuleDayIgnoresDate + " /en/archive/?day=30&month=02&year=24",
+		timeline.RuleDayIgnoresDate + " /en/archive/?day=31&month=04&year=24",
 		timeline.RuleMissingFromDay + " /en/news/article-5.html",
 		timeline.RuleSilentEdit + " /en/news/article-1.html",
 		timeline.RuleSitemapNeverCapture + " /en/never.html",
@@ -264,8 +269,9 @@ func TestIndexAndAnalyseSyntheticSite(t *testing.T) {
 		if s.Section == site+"/en/" {
 			roots++
 			// Article 3, removed since, was published that day too.
-			if len(s.Days) != 1 || s.Days[0].Date != "2024-04-03" || s.Days[0].Count != 5 {
-				t.Errorf("en days %+v, want 5 articles on 2024-04-03", s.Days)
+			last := len(s.Days) - 1
+			if last < 0 || s.Days[0].Date != "2024-03-31" || s.Days[0].Count != 1 || s.Days[last].Date != "2024-04-03" || s.Days[last].Count != 5 {
+				t.Errorf("en days %+v, want 1 article on 2024-03-31 and 5 on 2024-04-03", s.Days)
 			}
 		}
 	}
