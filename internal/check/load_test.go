@@ -17,10 +17,11 @@ func TestLoadDefaultPack(t *testing.T) {
 	}
 	want := []string{
 		"editorial/attribution-missing", "editorial/breadcrumbs-missing", "editorial/breadcrumbs-section-mismatch",
+		"editorial/byline-empty", "editorial/charset-conflict", "editorial/charset-undeclared", "editorial/charset-wrong",
 		"editorial/credit-without-image", "editorial/date-in-future", "editorial/date-missing",
 		"editorial/dateline-date-mismatch", "editorial/dateline-malformed", "editorial/duplicate-headline",
 		"editorial/headline-missing", "editorial/image-credit-missing", "editorial/lang-mismatch",
-		"editorial/lang-missing", "editorial/placeholder-text",
+		"editorial/lang-missing", "editorial/multiple-h1", "editorial/placeholder-text",
 	}
 	got := set.Rules()
 	if len(got) != len(want) {
