@@ -4,4 +4,5 @@ package timeline
 var (
 	DayOfURL    = dayOfURL
 	SitemapLocs = sitemapLocs
+	WithoutDate = withoutDate
 )

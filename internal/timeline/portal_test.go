@@ -51,6 +51,13 @@ type portalHistory struct {
 
 func crawlPortalDays(t *testing.T, days int) *portalHistory {
 	t.Helper()
+	return crawlPortal(t, days, 40)
+}
+
+// crawlPortal crawls a demo portal of the given number of articles per
+// language on days 0..days-1.
+func crawlPortal(t *testing.T, days, articles int) *portalHistory {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "archive.db"))
 	if err != nil {
@@ -78,7 +85,7 @@ func crawlPortalDays(t *testing.T, days int) *portalHistory {
 		t.Fatal(err)
 	}
 	for d := 0; d < days; d++ {
-		p, err := portal.New(portal.Config{Seed: 7, Articles: 40, Day: d})
+		p, err := portal.New(portal.Config{Seed: 7, Articles: articles, Day: d})
 		if err != nil {
 			t.Fatal(err)
 		}
