@@ -30,6 +30,9 @@ import (
 var knownGaps = map[string]bool{"links/onclick-only": true, "links/duplicate-url": true}
 
 func TestPlantedLinksFound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls and checks the whole demo portal; runs without -short")
+	}
 	tests := []struct {
 		name   string
 		quirks portal.Quirks
