@@ -115,14 +115,6 @@ type demoOptions struct {
 // it once per day into a fresh archive, then checks the archive and writes
 // the auditor's report.
 func runDemo(ctx context.Context, e *env, o demoOptions) error {
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Remove(o.DB + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return withCode(exitError, fmt.Errorf("demo: %w", err))
-		}
-	}
-	if err := os.MkdirAll(filepath.Dir(o.DB), 0o755); err != nil {
-		return withCode(exitError, fmt.Errorf("demo: %w", err))
-	}
 	addr := o.Addr
 	stopLast := func() {}
 	defer func() { stopLast() }()
@@ -135,6 +127,12 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 		}
 		addr = strings.TrimPrefix(base, "http://")
 		if day == 0 {
+			// Only once the portal's configuration and address proved
+			// good is the previous demo archive replaced.
+			if err := resetArchive(o.DB); err != nil {
+				stop()
+				return err
+			}
 			fmt.Fprintf(e.stdout, "demo portal: %s/en/\n", base)
 			printManifestSummary(e.stdout, p.Manifest())
 		}
@@ -164,6 +162,20 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 		return fmt.Errorf("demo: report: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "\narchive: %s (archiver --db %s runs | show URL | history URL | diff URL)\n", o.DB, o.DB)
+	return nil
+}
+
+// resetArchive removes the demo's archive file and its WAL files, so that
+// every demo starts from an empty archive.
+func resetArchive(db string) error {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(db + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return withCode(exitError, fmt.Errorf("demo: %w", err))
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(db), 0o755); err != nil {
+		return withCode(exitError, fmt.Errorf("demo: %w", err))
+	}
 	return nil
 }
 

@@ -173,3 +173,55 @@ func TestDemoQuirkFlags(t *testing.T) {
 		t.Errorf("quirk flags not applied: %v host %q", enabled, m.Host)
 	}
 }
+
+// TestDemoMainJob runs the whole demo as `make demo` does, on a small
+// portal: two crawls on consecutive days, the check and the report.
+func TestDemoMainJob(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls the demo portal twice, checks it and writes the report; runs without -short")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "demo.db")
+	out := filepath.Join(dir, "report")
+	stdout, stderr, code := appRun(t, "--db", db, "demo", "--articles", "24", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"demo portal: http://127.0.0.1:",
+		"== crawl 1 of 2: the portal on day 0 ==", "run 1: complete",
+		"== crawl 2 of 2: the portal on day 1 ==", "run 2: complete",
+		"== check ==", "error(s)", "since check run",
+		"== report ==", filepath.Join(out, "report.html"),
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, name := range []string{"report.html", "findings.csv", "findings.json"} {
+		if fi, err := os.Stat(filepath.Join(out, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestDemoBadFlagsKeepTheArchive checks that a demo that cannot start
+// leaves the previous demo archive alone.
+func TestDemoBadFlagsKeepTheArchive(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	if err := os.WriteFile(db, []byte("previous archive"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"--db", db, "demo", "--articles", "5"},
+		{"--db", db, "demo", "--addr", "256.0.0.1:99999"},
+		{"--db", db, "demo", "--days", "0"},
+	} {
+		if _, _, code := appRun(t, args...); code != exitError {
+			t.Errorf("%v: exit %d, want %d", args, code, exitError)
+		}
+	}
+	if data, err := os.ReadFile(db); err != nil || string(data) != "previous archive" {
+		t.Fatalf("the archive was touched: %q, %v", data, err)
+	}
+}
