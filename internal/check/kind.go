@@ -177,6 +177,9 @@ type Archive interface {
 	// metadata and its page; pages whose extractor is older than the
 	// current one are re-extracted first. It stops at the first error fn
 	// returns and returns it. Both values are fresh for each call; checks
-	// may keep them.
+	// may keep them. A 304 revisit (verdict revisit, RevisitOf set) is
+	// presented as the response it repeats: its Status and Header are the
+	// repeated capture's, and its page is that response's page, so a page
+	// that did not change is checked again rather than skipped.
 	EachPage(ctx context.Context, runID int64, fn func(*archive.Capture, *archive.Page) error) error
 }

@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 
 	"github.com/archiver-dev/archiver/internal/archive"
@@ -114,11 +115,23 @@ func (m *MemoryArchive) EachPage(ctx context.Context, runID int64, fn func(*arch
 		}
 		cp := *c
 		cp.Body = nil
+		if base := m.repeated(c); base != nil {
+			cp.Status, cp.Header = base.Status, base.Header
+		}
 		if err := fn(&cp, p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// repeated returns the capture a 304 revisit repeats, or nil when c is not
+// one (or the capture it names is not in the archive).
+func (m *MemoryArchive) repeated(c *archive.Capture) *archive.Capture {
+	if c.Status != http.StatusNotModified || c.Verdict != archive.VerdictRevisit || c.RevisitOf == 0 {
+		return nil
+	}
+	return m.byID[c.RevisitOf]
 }
 
 var _ Archive = (*MemoryArchive)(nil)
