@@ -39,7 +39,7 @@ here as in check.`,
 				Name:  "list",
 				Usage: "list the rules: id, severity, kind, title",
 				Flags: []cli.Flag{dirs, noDefault,
-					&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json", EnvVars: []string{"ARCHIVER_FORMAT"}}},
+					&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json", EnvVars: []string{"ARCHIVER_RULES_FORMAT"}}},
 				Action: func(c *cli.Context) error {
 					_, set, err := load(c)
 					if err != nil {
