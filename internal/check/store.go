@@ -10,15 +10,24 @@ import (
 
 // StoreArchive lets the engine read a SQLite archive. Pages are streamed
 // in batches; a capture whose stored page was made by another extractor
-// version than Version (or that has no page yet) is extracted again with
-// Extract and, with Persist, stored.
+// version than Version or Accept (or that has no page yet) is extracted
+// again with Extract, on Workers goroutines, and, with Persist, stored.
 type StoreArchive struct {
 	Store *sqlite.Store
 	// Extract derives a page from a capture with its body; nil reads
 	// stale pages as stored and skips captures without one.
 	Extract ExtractFunc
-	// Version is the current extractor version.
+	// Version is the current extractor version: the version of the pages
+	// Extract makes.
 	Version string
+	// Accept lists further extractor versions whose stored pages serve
+	// the check as they are: a check that needs only links-level pages
+	// (extract.LinksVersion) accepts full pages (extract.Version), while a
+	// full check accepts nothing else and re-derives links-level pages.
+	Accept []string
+	// Workers is the number of pages extracted at once; 0 means
+	// GOMAXPROCS.
+	Workers int
 	// Persist stores re-extracted pages (the store must be writable).
 	Persist bool
 	// Links loads the links of pages (see RuleSet.NeedsLinks).
@@ -47,13 +56,14 @@ func (a *StoreArchive) EachCapture(ctx context.Context, runID int64, fn func(*ar
 	return a.Store.EachCapture(ctx, sqlite.CaptureQuery{RunID: runID}, fn)
 }
 
-// EachPage streams the pages of a run, re-extracting stale ones.
+// EachPage streams the pages of a run, in capture order, re-extracting
+// missing and stale ones in parallel.
 func (a *StoreArchive) EachPage(ctx context.Context, runID int64, fn func(*archive.Capture, *archive.Page) error) error {
 	q := sqlite.PageQuery{RunID: runID, Version: a.Version, Store: a.Persist, Links: a.Links}
 	if a.Extract != nil {
 		q.Derive = sqlite.DeriveFunc(a.Extract)
 	}
-	return a.Store.EachPage(ctx, q, fn)
+	return a.Store.EachPageDerived(ctx, q, sqlite.Derivation{Accept: a.Accept, Workers: a.Workers}, fn)
 }
 
 // WithLinks returns the archive with page links loaded, for site checks.

@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -55,6 +56,7 @@ func run(args []string, out io.Writer) error {
 	in := fs.String("in", "", "the tool's output")
 	rulesDir := fs.String("rules", "rules/links", "the links rule pack")
 	sameScope := fs.Bool("exclude-traps", false, "exclude the trap families the other tools are told to skip")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the archiver run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -66,6 +68,17 @@ func run(args []string, out io.Writer) error {
 	case "archiver":
 		if fs.NArg() != 1 || *db == "" {
 			return errors.New("usage: linkbench archiver -db FILE BASE")
+		}
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
 		}
 		return archiverRun(ctx, *db, *rulesDir, *sameScope, fs.Arg(0), out)
 	case "traps":
@@ -128,10 +141,12 @@ func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope bool, b
 		// The families of linkbench traps, as crawl globs over path and query.
 		cfg.Exclude = []string{"/*/calendar/?*", "/*/archive/?day=*", "/*/all_news/page/*", "/*/regions/news.html?*start=*start=*", "*;jsessionid=*"}
 	}
+	start := time.Now()
 	sum, err := pipeline.Crawl(ctx, store, cfg, base+"/")
 	if err != nil {
 		return err
 	}
+	crawled := time.Now()
 	lc := links.DefaultConfig()
 	lc.Delay = 0
 	lc.PerHost = 8
@@ -140,7 +155,8 @@ func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope bool, b
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "archiver: %d captures, %d findings\n", sum.Counts.Captured, len(findings))
+	fmt.Fprintf(os.Stderr, "archiver: %d captures, %d findings; crawl %s, check %s\n", sum.Counts.Captured, len(findings),
+		crawled.Sub(start).Round(time.Millisecond), time.Since(crawled).Round(time.Millisecond))
 	var lines []string
 	for _, f := range findings {
 		switch f.RuleID {
