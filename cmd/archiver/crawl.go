@@ -52,9 +52,14 @@ func crawlCommand(e *env) *cli.Command {
 		Description: `SEED is an http(s) URL, a sitemap.xml URL, or a local directory holding a static
 build of the site (served under --base-url without any network).
 
-The defaults are polite for a real site: one request a second per host, robots.txt
-obeyed, three retries with backoff, Retry-After honoured. For the demo portal on
-loopback, use --delay 0.
+The defaults are polite for a real site and fast for a fast one (--delay auto): each
+host gets requests at a pace that follows its response time, one at a time at first,
+up to --host-concurrency at once while it answers fast and healthy, fewer and slower as
+soon as it refuses (429, 503, Retry-After, 403 after serving pages), fails or slows
+down. robots.txt is obeyed, its Crawl-delay honoured; three retries with backoff. A
+fixed pace is available: --delay 1s --host-concurrency 1 is one request a second.
+URLs that earlier runs captured and nothing links to any more are fetched once per run,
+so removed and orphaned pages are seen (--no-revisit to turn this off).
 
 An interrupted crawl (Ctrl-C, a killed process, --max-pages or --max-duration) exits
 with code 3; run the same command again, or "archiver crawl --resume", to continue it
@@ -67,8 +72,14 @@ without refetching what was done.`,
 			num("max-pages", d.MaxPages, "stop after this many URLs (0: no limit)"),
 			dur("max-duration", d.MaxDuration, "stop after this long (0: no limit)"),
 			num("workers", d.Workers, "fetches in flight at once, over all hosts"),
-			dur("delay", d.Delay, "least time between two requests to one host (robots.txt Crawl-delay wins if larger)"),
-			num("host-concurrency", d.HostConcurrency, "requests in flight to one host at once"),
+			str("delay", "auto", "politeness per host: \"auto\" adapts to each host (the time between two request starts is "+
+				fmt.Sprint(d.Adaptive.Factor)+"× the host's recent response time ÷ its concurrency, which starts at 1 and grows up to "+
+				"--host-concurrency while the host answers fast and healthy; halved, with the delay doubled, on 429, 503, Retry-After, "+
+				"other 5xx, timeouts, transport errors, a 403 after pages were served, or answers twice as slow as usual), or a fixed `DURATION` "+
+				"between two request starts such as 1s (0: none); robots.txt Crawl-delay wins if larger, Retry-After pauses the host"),
+			dur("min-delay", d.Adaptive.MinDelay, "with --delay auto, the least time between two request starts to one host"),
+			dur("max-delay", d.Adaptive.MaxDelay, "with --delay auto, the most time between two request starts to one host (robots.txt Crawl-delay may exceed it)"),
+			num("host-concurrency", d.HostConcurrency, "requests in flight to one host at once: the limit with a fixed --delay, the most it grows to with --delay auto"),
 			str("user-agent", d.UserAgent, "User-Agent sent; name the tool and a contact"),
 			flag("no-robots", "ignore robots.txt (logged)"),
 			flag("cookies", "keep cookies between requests"),
@@ -79,6 +90,7 @@ without refetching what was done.`,
 			&cli.Int64Flag{Name: "max-body-size", Value: d.MaxBodySize, Usage: "largest body stored, in bytes; longer ones are cut and flagged truncated", EnvVars: env("max-body-size")},
 			num("max-redirects", d.MaxRedirects, "longest redirect chain followed"),
 			flag("requisites", "also fetch images, scripts and stylesheets"),
+			flag("no-revisit", "do not refetch the URLs earlier runs captured that nothing links to any more (by default each is fetched once per run, so removed and orphaned pages are seen)"),
 			flag("keep-fragment", "keep #fragments in canonical URLs"),
 			flag("keep-query-order", "do not sort query parameters"),
 			list("drop-param", d.Canon.DropParams, "tracking query `PARAM` removed from URLs (repeatable; \"x*\" is a prefix)"),
@@ -146,7 +158,20 @@ func applyCrawlFlags(c *cli.Context, cfg *crawl.Config, onlySet bool) error {
 	num("max-pages", &cfg.MaxPages)
 	dur("max-duration", &cfg.MaxDuration)
 	num("workers", &cfg.Workers)
-	dur("delay", &cfg.Delay)
+	if use("delay") {
+		v := strings.TrimSpace(c.String("delay"))
+		if strings.EqualFold(v, "auto") {
+			cfg.Delay = crawl.AutoDelay
+		} else {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return usageErrorf("--delay: want auto or a duration such as 1s, got %q", v)
+			}
+			cfg.Delay = d
+		}
+	}
+	dur("min-delay", &cfg.Adaptive.MinDelay)
+	dur("max-delay", &cfg.Adaptive.MaxDelay)
 	num("host-concurrency", &cfg.HostConcurrency)
 	str("user-agent", &cfg.UserAgent)
 	flag("no-robots", &cfg.Robots, true)
@@ -160,6 +185,7 @@ func applyCrawlFlags(c *cli.Context, cfg *crawl.Config, onlySet bool) error {
 	}
 	num("max-redirects", &cfg.MaxRedirects)
 	flag("requisites", &cfg.Requisites, false)
+	flag("no-revisit", &cfg.Revisit, true)
 	flag("keep-fragment", &cfg.Canon.KeepFragment, false)
 	flag("keep-query-order", &cfg.Canon.KeepQueryOrder, false)
 	list("drop-param", &cfg.Canon.DropParams)
@@ -305,6 +331,13 @@ func writeSummary(w io.Writer, s crawl.Summary) {
 			fmt.Fprintf(w, " %s %d", k, s.Counts.Skipped[k])
 		}
 		fmt.Fprintln(w)
+	}
+	if s.Revisited > 0 {
+		fmt.Fprintf(w, "  revisited %d URLs known from earlier runs that nothing links to any more\n", s.Revisited)
+	}
+	for _, h := range s.Hosts {
+		fmt.Fprintf(w, "  host %s: %d requests, %d backoffs, concurrency %d (at most %d), delay %s, response time %s\n",
+			h.Host, h.Requests, h.Backoffs, h.Concurrency, h.MaxConcurrency, h.Delay.Round(time.Microsecond), h.Latency.Round(time.Microsecond))
 	}
 	if s.Status != archive.RunComplete {
 		fmt.Fprintf(w, "  stopped: %s, %d URLs left; run the command again (or archiver crawl --resume) to continue\n", s.Stopped, s.Queued)

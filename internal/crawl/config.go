@@ -48,11 +48,16 @@ type Config struct {
 	// Workers is the number of fetches in flight at once, over all hosts.
 	Workers int `json:"workers"`
 	// Delay is the least time between the starts of two requests to one
-	// host (host:port). A robots.txt Crawl-delay larger than Delay wins.
+	// host (host:port), or AutoDelay (the default) for adaptive
+	// politeness: see AdaptiveOptions. A robots.txt Crawl-delay larger
+	// than the delay wins in both modes.
 	Delay time.Duration `json:"delay"`
 	// HostConcurrency is the largest number of requests in flight to one
-	// host at once.
+	// host at once. With a fixed Delay it is the limit; with AutoDelay the
+	// most the adaptive limit grows to.
 	HostConcurrency int `json:"host_concurrency"`
+	// Adaptive tunes the politeness of Delay == AutoDelay.
+	Adaptive AdaptiveOptions `json:"adaptive"`
 	// UserAgent is sent with every request and matched against robots.txt
 	// groups. It should name the tool and a contact.
 	UserAgent string `json:"user_agent"`
@@ -80,6 +85,13 @@ type Config struct {
 	// Requisites also fetches the images, scripts and stylesheets of
 	// in-scope pages. Off by default: the archive is of pages.
 	Requisites bool `json:"requisites"`
+	// Revisit fetches, once per run, the in-scope URLs that earlier runs of
+	// the archive captured and that nothing links to any more, so that a
+	// removed or orphaned page is seen again (on by default). They are
+	// queued when the links of the run are exhausted, with the reason
+	// "known from run N", and count against MaxPages like every other
+	// URL; a URL an earlier run skipped as a trap stays skipped.
+	Revisit bool `json:"revisit"`
 
 	// Canon says how URLs are made canonical.
 	Canon CanonOptions `json:"canon"`
@@ -103,6 +115,39 @@ type Config struct {
 	// state of the crawl, and once at the end.
 	OnProgress       func(Progress) `json:"-"`
 	ProgressInterval time.Duration  `json:"-"`
+}
+
+// AutoDelay is the value of Config.Delay that selects adaptive per-host
+// politeness (the default).
+const AutoDelay time.Duration = -1
+
+// AdaptiveOptions tune adaptive politeness (Config.Delay == AutoDelay),
+// modelled on Heritrix's delay factor and Scrapy's AutoThrottle. For each
+// host (host:port):
+//
+//   - the time between two request starts is Factor × the host's recent
+//     response time × a penalty ÷ the host's concurrency limit, clamped to
+//     [MinDelay, MaxDelay], and never below the host's robots.txt
+//     Crawl-delay: a host answering in 1 ms gets requests every few
+//     milliseconds, one answering in 500 ms about one a second;
+//   - the concurrency limit starts at StartConcurrency and grows by one
+//     every two rounds of healthy answers, up to Config.HostConcurrency,
+//     while the host answers about as fast as usual;
+//   - it is halved when the host answers much slower than usual (twice its
+//     usual response time), and halved with the penalty doubled (up to
+//     64×) on a 429, a 503, any answer with Retry-After, another 5xx, a
+//     timeout or a transport error, and on a 403 from a host that served
+//     pages before (Kremlin-style blocking); the penalty decays back to 1
+//     with healthy answers;
+//   - a Retry-After also pauses the whole host for that long.
+type AdaptiveOptions struct {
+	// Factor is k in delay ≈ k × response time ÷ concurrency.
+	Factor float64 `json:"factor"`
+	// MinDelay and MaxDelay bound the delay (MaxDelay 0: no bound).
+	MinDelay time.Duration `json:"min_delay"`
+	MaxDelay time.Duration `json:"max_delay"`
+	// StartConcurrency is each host's concurrency limit before any answer.
+	StartConcurrency int `json:"start_concurrency"`
 }
 
 // CanonOptions says how URLs are made canonical. Two URLs with the same
@@ -163,17 +208,22 @@ type TrapOptions struct {
 	CalendarSlack time.Duration `json:"calendar_slack"`
 }
 
-// DefaultConfig returns the polite defaults for a real site: one request
-// a second per host, robots.txt obeyed, a User-Agent naming the tool, 30 s
-// timeouts, three retries from 2 s, a 10 MiB body limit and the trap
-// limits recommended in the reference (depth 20, URL length 2048,
-// a segment at most 3 times, a parameter once).
+// DefaultConfig returns the polite defaults for a real site: adaptive
+// per-host politeness (a delay of twice the host's response time divided
+// by its concurrency, which starts at 1 and grows to at most 4 while the
+// host stays fast and healthy, and is halved on refusals, failures and
+// slowdowns; see AdaptiveOptions), robots.txt obeyed, a User-Agent naming
+// the tool, 30 s timeouts, three retries from 2 s, a 10 MiB body limit and
+// the trap limits recommended in the reference (depth 20, URL length 2048,
+// a segment at most 3 times, a parameter once). A fixed delay (Delay =
+// time.Second, HostConcurrency = 1: one request a second) stays available.
 func DefaultConfig() Config {
 	return Config{
 		MaxDepth:        20,
 		Workers:         8,
-		Delay:           time.Second,
-		HostConcurrency: 1,
+		Delay:           AutoDelay,
+		HostConcurrency: 4,
+		Adaptive:        AdaptiveOptions{Factor: 2, MaxDelay: time.Minute, StartConcurrency: 1},
 		UserAgent:       DefaultUserAgent,
 		Robots:          true,
 		Timeout:         30 * time.Second,
@@ -182,6 +232,7 @@ func DefaultConfig() Config {
 		MaxRetryAfter:   10 * time.Minute,
 		MaxBodySize:     10 << 20,
 		MaxRedirects:    10,
+		Revisit:         true,
 		BaseURL:         "http://localhost/",
 		Canon: CanonOptions{
 			DropParams: []string{"utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "yclid", "msclkid",
@@ -238,8 +289,12 @@ func (c *Config) Validate() error {
 		return bad("workers must be at least 1")
 	case c.HostConcurrency < 1:
 		return bad("host concurrency must be at least 1")
-	case c.Delay < 0 || c.Timeout < 0 || c.Backoff < 0 || c.MaxDuration < 0 || c.MaxRetryAfter < 0:
+	case (c.Delay < 0 && c.Delay != AutoDelay) || c.Timeout < 0 || c.Backoff < 0 || c.MaxDuration < 0 || c.MaxRetryAfter < 0:
 		return bad("durations must not be negative")
+	case c.Delay == AutoDelay && (c.Adaptive.Factor <= 0 || c.Adaptive.MinDelay < 0 || c.Adaptive.MaxDelay < 0 || c.Adaptive.StartConcurrency < 1):
+		return bad("adaptive politeness needs a positive factor, a start concurrency of at least 1 and delays that are not negative")
+	case c.Delay == AutoDelay && c.Adaptive.MaxDelay > 0 && c.Adaptive.MaxDelay < c.Adaptive.MinDelay:
+		return bad("the adaptive max delay %v is below the min delay %v", c.Adaptive.MaxDelay, c.Adaptive.MinDelay)
 	case c.MaxDepth < 0 || c.MaxPages < 0 || c.Retries < 0 || c.MaxRedirects < 0:
 		return bad("limits must not be negative")
 	case c.MaxBodySize < 1:

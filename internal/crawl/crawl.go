@@ -52,7 +52,13 @@ type Summary struct {
 	Queued  int               `json:"queued"`  // URLs left in the frontier
 	Resumed bool              `json:"resumed"`
 	Stopped string            `json:"stopped,omitempty"` // why an incomplete crawl stopped
-	Elapsed time.Duration     `json:"elapsed"`
+	// Revisited counts the URLs known from earlier runs that this process
+	// queued because the run found no link to them (Config.Revisit).
+	Revisited int `json:"revisited"`
+	// Hosts says how politely each host was crawled by this process: its
+	// requests, backoffs, concurrency and delay.
+	Hosts   []HostPoliteness `json:"hosts,omitempty"`
+	Elapsed time.Duration    `json:"elapsed"`
 }
 
 // Progress is the state of a running crawl, for a progress line or a log.
@@ -236,6 +242,8 @@ type crawler struct {
 	forbidden                map[string]*forbidStreak
 	startedAt                time.Time
 	history                  bool // the archive holds runs before this one, or this run is resumed
+	revisitDone              bool // queueKnown ran (used by the loop's goroutine only)
+	revisited                atomic.Int64
 }
 
 // forbidStreak tracks 403s on a host, to tell a rate limit (403s after the
@@ -276,7 +284,11 @@ func newCrawler(cfg Config, store Store) (*crawler, error) {
 	c.scope = sc
 	c.traps = newTraps(cfg.Traps, cfg.Now)
 	c.robots = newRobotsCache(cfg.UserAgent)
-	c.hosts = newHostLimiter(cfg.HostConcurrency, cfg.Delay)
+	if cfg.Delay == AutoDelay {
+		c.hosts = newHostLimiter(cfg.HostConcurrency, 0, true, cfg.Adaptive)
+	} else {
+		c.hosts = newHostLimiter(cfg.HostConcurrency, cfg.Delay, false, cfg.Adaptive)
+	}
 	resolve, err := parseResolve(cfg.Resolve)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
@@ -365,6 +377,8 @@ func (c *crawler) finishRunSummary(sum *Summary, prior archive.RunCounts, status
 	sum.Status = status
 	sum.Counts = c.counts(prior)
 	sum.Fetches = int(c.fetches.Load())
+	sum.Revisited = int(c.revisited.Load())
+	sum.Hosts = c.hosts.report()
 	sum.Elapsed = time.Since(start)
 	bg := context.WithoutCancel(context.Background())
 	if q, cl, _, err := c.store.Pending(bg, c.runID); err == nil {
@@ -487,6 +501,16 @@ func (c *crawler) loop(ctx context.Context) (string, error) {
 				c.wait(runCtx, wake, 100*time.Millisecond)
 				continue
 			}
+			// The links of the run are exhausted for now: queue the URLs
+			// earlier runs captured that nothing linked to this time.
+			if n, err := c.queueKnown(runCtx); err != nil {
+				if runCtx.Err() == nil {
+					fail(fmt.Errorf("queue known URLs: %w", err))
+				}
+				break
+			} else if n > 0 {
+				continue
+			}
 			q, cl, next, err := c.store.Pending(runCtx, c.runID)
 			if err != nil {
 				if runCtx.Err() == nil {
@@ -545,9 +569,15 @@ func (c *crawler) loop(ctx context.Context) (string, error) {
 		}
 	}
 	if stopped == "max-pages" {
-		// The limit is reached; if nothing is left, the crawl is complete.
-		if q, cl, _, err := c.store.Pending(context.WithoutCancel(ctx), c.runID); err == nil && q+cl == 0 {
-			stopped = ""
+		// The limit is reached; if nothing is left, not even a URL known
+		// from earlier runs, the crawl is complete.
+		bg := context.WithoutCancel(ctx)
+		if q, cl, _, err := c.store.Pending(bg, c.runID); err == nil && q+cl == 0 {
+			if n, err := c.queueKnown(bg); err != nil {
+				return "", fmt.Errorf("queue known URLs: %w", err)
+			} else if n == 0 {
+				stopped = ""
+			}
 		}
 	}
 	return stopped, nil

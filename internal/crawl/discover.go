@@ -130,6 +130,15 @@ func (c *crawler) resolve(ctx context.Context, e archive.FrontierEntry, base *ur
 	if err != nil {
 		return nil, c.skipURL(ctx, e, depth, cu, SkipInvalid)
 	}
+	return c.admit(ctx, e, cuURL, cu)
+}
+
+// admit decides a canonical URL cu (parsed as cuURL), met for the first
+// time on the page of entry e: the entry to queue, or nil with the reason
+// it is skipped recorded (out of scope, too deep, a trap, disallowed by
+// robots.txt). Only storage errors are returned.
+func (c *crawler) admit(ctx context.Context, e archive.FrontierEntry, cuURL *url.URL, cu string) (*archive.FrontierEntry, error) {
+	depth := e.Depth + 1
 	if r := c.scope.check(cuURL, cu); r != "" {
 		return nil, c.skipURL(ctx, e, depth, cu, r)
 	}

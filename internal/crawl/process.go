@@ -94,6 +94,9 @@ func (c *crawler) process(ctx context.Context, e archive.FrontierEntry) error {
 		return c.storeCapture(ctx, e, f, prev, archive.VerdictError)
 	case c.isRefusal(host, ex):
 		c.refused.Add(1)
+		if ex.Status == http.StatusForbidden && ex.Header.Get("Retry-After") == "" {
+			c.hosts.backoff(host) // the others backed off in fetchOne
+		}
 		wait := c.retryAfter(ex, now, e.Attempts)
 		c.hosts.pause(host, time.Now().Add(wait))
 		c.log.Info("refused", "url", e.URL, "status", ex.Status, "retry_in", wait)
@@ -141,9 +144,11 @@ func (c *crawler) retryAfter(ex *exchange, now time.Time, attempt int) time.Dura
 }
 
 // isRefusal reports whether a response is the server refusing the crawler
-// (counted as refused, never as an empty page): 429; 503 with
-// Retry-After; a 403 with Retry-After; or a 403 from a host that served
-// pages before and now answers 403 three times in a row (Kremlin style).
+// (counted as refused, never as an empty page or a broken link): 429; 503
+// with Retry-After; a 403 with Retry-After; or a 403 from a host that
+// served pages before (Kremlin style: a host that blocks a crawler after a
+// few hundred requests answers 403 to everything, or to one area; a 403
+// that persists through the retries is recorded as refused, unverified).
 func (c *crawler) isRefusal(host string, ex *exchange) bool {
 	c.hostMu.Lock()
 	defer c.hostMu.Unlock()
@@ -159,7 +164,7 @@ func (c *crawler) isRefusal(host string, ex *exchange) bool {
 		return ex.Header.Get("Retry-After") != ""
 	case ex.Status == http.StatusForbidden:
 		fs.streak++
-		return ex.Header.Get("Retry-After") != "" || (fs.ok > 0 && fs.streak >= 3)
+		return ex.Header.Get("Retry-After") != "" || fs.ok > 0
 	case ex.Status >= 200 && ex.Status < 300:
 		fs.ok++
 	}
@@ -321,6 +326,9 @@ func (c *crawler) fetchOne(ctx context.Context, u *url.URL, extra http.Header) *
 	}
 	if err != nil && ex.Err == nil && ex.Status == 0 {
 		ex.Err = err
+	}
+	if !local {
+		c.hosts.observe(hostKey(u), ex) // before the slot is released
 	}
 	if ex.URL == "" {
 		ex.URL = u.String()
