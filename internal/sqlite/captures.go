@@ -3,9 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
@@ -19,15 +21,15 @@ const (
 	sqlBodySize   = `SELECT size FROM bodies WHERE sha256 = ?`
 	sqlInsertBody = `INSERT INTO bodies (sha256, codec, size, stored_size, run_id, data)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`
-	sqlInsertCapture = `INSERT INTO captures (
-			run_id, url, canonical_url, final_url, redirects, method, request_headers,
-			status, proto, headers, content_type, remote_addr, fetched_at, duration_ns,
-			content_length, size, truncated, body_sha256, depth, discovered_from,
+	sqlInsertCapture = `INSERT INTO crawl_captures (
+			run_id, canonical_id, url_id, final_id, redirects, method, request_set, request_own,
+			status, proto, header_set, header_own, content_type, remote_addr, fetched_at, duration_ns,
+			content_length, size, truncated, body, depth, from_id,
 			verdict, revisit_of, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`
-	sqlEndClaim = `UPDATE frontier SET state = 'done', reason = ?
-		WHERE run_id = ? AND url = ? AND state = 'claimed'`
+	sqlEndClaim = `UPDATE crawl_frontier SET state = 'done', reason = ?
+		WHERE run_id = ? AND url_id = ? AND state = 'claimed'`
 )
 
 // emptySHA256 is the SHA-256 of no bytes.
@@ -124,27 +126,41 @@ func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []ar
 			}
 		}
 	}
-	redirects, err := json.Marshal(c.Redirects)
-	if err != nil {
-		return 0, false, 0, fmt.Errorf("put capture %s: redirects: %w", c.URL, err)
+	var redirects any
+	if c.Redirects != nil {
+		j, err := json.Marshal(c.Redirects)
+		if err != nil {
+			return 0, false, 0, fmt.Errorf("put capture %s: redirects: %w", c.URL, err)
+		}
+		redirects = string(j)
 	}
-	reqHeader, err := json.Marshal(c.RequestHeader)
-	if err != nil {
-		return 0, false, 0, fmt.Errorf("put capture %s: request headers: %w", c.URL, err)
+	var method, errText any
+	if c.Method != "" && c.Method != "GET" {
+		method = c.Method
 	}
-	header, err := json.Marshal(c.Header)
-	if err != nil {
-		return 0, false, 0, fmt.Errorf("put capture %s: headers: %w", c.URL, err)
+	if c.Error != "" {
+		errText = c.Error
 	}
+	var bodyArg any
+	if hasBody {
+		b, err := hex.DecodeString(sum)
+		if err != nil {
+			return 0, false, 0, fmt.Errorf("put capture %s: body SHA-256: %w", c.URL, err)
+		}
+		bodyArg = b
+	}
+	reqHeader, header := prepareHeader(c.RequestHeader), prepareHeader(c.Header)
+	in := &interned{}
 	var (
 		id      int64
 		newBody bool
 		added   int
 	)
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		newBody = false
+		in.reset()
 		var err error
-		if added, err = s.enqueueTx(ctx, tx, c.RunID, entries); err != nil {
+		if added, err = s.enqueueTx(ctx, tx, in, c.RunID, entries); err != nil {
 			return fmt.Errorf("enqueue: %w", err)
 		}
 		if compress {
@@ -174,27 +190,43 @@ func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []ar
 				return err
 			}
 		}
-		var sumArg any
-		if hasBody {
-			sumArg = sum
+		canonical, err := s.urlID(ctx, tx, in, c.CanonicalURL)
+		if err != nil {
+			return err
+		}
+		requested, err := s.optionalURLID(ctx, tx, in, c.URL, c.CanonicalURL)
+		if err != nil {
+			return err
+		}
+		final, err := s.optionalURLID(ctx, tx, in, c.FinalURL, c.URL)
+		if err != nil {
+			return err
+		}
+		from, err := s.optionalURLID(ctx, tx, in, c.DiscoveredFrom, "")
+		if err != nil {
+			return err
+		}
+		reqSet, reqOwn, err := s.headerArgs(ctx, tx, in, reqHeader)
+		if err != nil {
+			return err
+		}
+		set, own, err := s.headerArgs(ctx, tx, in, header)
+		if err != nil {
+			return err
 		}
 		var revisitOf any
 		if c.RevisitOf != 0 {
 			revisitOf = c.RevisitOf
-		}
-		method := c.Method
-		if method == "" {
-			method = "GET"
 		}
 		st, err := s.txStmt(ctx, tx, sqlInsertCapture)
 		if err != nil {
 			return err
 		}
 		err = st.QueryRowContext(ctx,
-			c.RunID, c.URL, c.CanonicalURL, c.FinalURL, string(redirects), method, string(reqHeader),
-			c.Status, c.Proto, string(header), c.ContentType(), c.RemoteAddr, timeText(c.FetchedAt), int64(c.Duration),
-			c.ContentLength, size, c.Truncated, sumArg, c.Depth, c.DiscoveredFrom,
-			string(c.Verdict), revisitOf, c.Error).Scan(&id)
+			c.RunID, canonical, requested, final, redirects, method, reqSet, reqOwn,
+			c.Status, c.Proto, set, own, c.ContentType(), c.RemoteAddr, timeValue(c.FetchedAt), int64(c.Duration),
+			c.ContentLength, size, c.Truncated, bodyArg, c.Depth, from,
+			string(c.Verdict), revisitOf, errText).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -207,12 +239,13 @@ func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []ar
 		if st, err = s.txStmt(ctx, tx, sqlEndClaim); err != nil {
 			return err
 		}
-		_, err = st.ExecContext(ctx, string(c.Verdict), c.RunID, c.CanonicalURL)
+		_, err = st.ExecContext(ctx, string(c.Verdict), c.RunID, canonical)
 		return err
 	})
 	if err != nil {
 		return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, err)
 	}
+	s.cache.add(in)
 	c.ID, c.BodySHA256, c.Size = id, sum, size
 	if c.Method == "" {
 		c.Method = "GET"
@@ -265,17 +298,34 @@ func (s *Store) bodyExists(ctx context.Context, sum string) (bool, error) {
 	return true, nil
 }
 
-// captureColumns are the columns scanCapture reads, from captures c left
-// joined with bodies b (whose codec, size and data are read only with
-// bodies).
-const captureColumns = `c.id, c.run_id, c.url, c.canonical_url, c.final_url, c.redirects, c.method,
-	c.request_headers, c.status, c.proto, c.headers, c.remote_addr, c.fetched_at, c.duration_ns,
-	c.content_length, c.size, c.truncated, coalesce(c.body_sha256, ''), c.depth, c.discovered_from,
-	c.verdict, coalesce(c.revisit_of, 0), c.error`
+// captureColumns are the columns scanCapture reads, from crawl_captures c
+// joined as in captureFrom; bodyColumns adds the body's codec, size and
+// data (joined by bodyJoin).
+const captureColumns = `c.id, c.run_id, cu.url, u.url, f.url, c.redirects, c.method,
+	c.request_set, rs.data, c.request_own, c.status, c.proto, c.header_set, hs.data, c.header_own,
+	c.remote_addr, c.fetched_at, c.duration_ns, c.content_length, c.size, c.truncated, c.body,
+	c.depth, d.url, c.verdict, coalesce(c.revisit_of, 0), c.error`
 
 const bodyColumns = `, coalesce(b.codec, ''), coalesce(b.size, 0), b.data`
 
-const captureFrom = ` FROM captures c LEFT JOIN bodies b ON b.sha256 = c.body_sha256 `
+const captureFrom = ` FROM crawl_captures c
+	JOIN urls cu ON cu.id = c.canonical_id
+	LEFT JOIN urls u ON u.id = c.url_id
+	LEFT JOIN urls f ON f.id = c.final_id
+	LEFT JOIN urls d ON d.id = c.from_id
+	LEFT JOIN header_sets rs ON rs.id = c.request_set
+	LEFT JOIN header_sets hs ON hs.id = c.header_set `
+
+const bodyJoin = ` LEFT JOIN bodies b ON b.sha256 = lower(hex(c.body)) `
+
+// captureQuery is a SELECT of captures, with their bodies if withBody, and
+// the rest of the statement (WHERE …).
+func captureQuery(withBody bool, rest string) string {
+	if withBody {
+		return `SELECT ` + captureColumns + bodyColumns + captureFrom + bodyJoin + rest
+	}
+	return `SELECT ` + captureColumns + captureFrom + rest
+}
 
 // storedBody is a body as read from the database, not yet decompressed.
 type storedBody struct {
@@ -284,38 +334,61 @@ type storedBody struct {
 	data  []byte
 }
 
-func scanCapture(row interface{ Scan(...any) error }, withBody bool) (*archive.Capture, *storedBody, error) {
+func (s *Store) scanCapture(row interface{ Scan(...any) error }, withBody bool) (*archive.Capture, *storedBody, error) {
 	var (
-		c                            archive.Capture
-		redirects, reqHeader, header string
-		fetched, verdict             string
-		duration                     int64
-		b                            storedBody
-		codec                        string
+		c                         archive.Capture
+		requested, final, from    sql.NullString
+		redirects, method, errTxt sql.NullString
+		reqSet, set               sql.NullInt64
+		reqSetData, setData       []byte
+		reqOwn, own, fetched      any
+		body                      []byte
+		verdict                   string
+		duration                  int64
+		b                         storedBody
+		codec                     string
 	)
-	dest := []any{&c.ID, &c.RunID, &c.URL, &c.CanonicalURL, &c.FinalURL, &redirects, &c.Method,
-		&reqHeader, &c.Status, &c.Proto, &header, &c.RemoteAddr, &fetched, &duration,
-		&c.ContentLength, &c.Size, &c.Truncated, &c.BodySHA256, &c.Depth, &c.DiscoveredFrom,
-		&verdict, &c.RevisitOf, &c.Error}
+	dest := []any{&c.ID, &c.RunID, &c.CanonicalURL, &requested, &final, &redirects, &method,
+		&reqSet, &reqSetData, &reqOwn, &c.Status, &c.Proto, &set, &setData, &own,
+		&c.RemoteAddr, &fetched, &duration, &c.ContentLength, &c.Size, &c.Truncated, &body,
+		&c.Depth, &from, &verdict, &c.RevisitOf, &errTxt}
 	if withBody {
 		dest = append(dest, &codec, &b.size, &b.data)
 	}
 	if err := row.Scan(dest...); err != nil {
 		return nil, nil, err
 	}
+	c.URL = c.CanonicalURL
+	if requested.Valid {
+		c.URL = requested.String
+	}
+	c.FinalURL = c.URL
+	if final.Valid {
+		c.FinalURL = final.String
+	}
+	c.DiscoveredFrom, c.Error = from.String, errTxt.String
+	c.Method = "GET"
+	if method.Valid {
+		c.Method = method.String
+	}
 	c.Verdict = archive.Verdict(verdict)
 	c.Duration = time.Duration(duration)
+	if body != nil {
+		c.BodySHA256 = hex.EncodeToString(body)
+	}
 	var err error
-	if c.FetchedAt, err = parseTime(fetched); err != nil {
+	if c.FetchedAt, err = timeFromValue(fetched); err != nil {
 		return nil, nil, fmt.Errorf("capture %d: %w", c.ID, err)
 	}
-	if err := json.Unmarshal([]byte(redirects), &c.Redirects); err != nil {
-		return nil, nil, fmt.Errorf("capture %d redirects: %w", c.ID, err)
+	if redirects.Valid {
+		if err := json.Unmarshal([]byte(redirects.String), &c.Redirects); err != nil {
+			return nil, nil, fmt.Errorf("capture %d redirects: %w", c.ID, err)
+		}
 	}
-	if err := json.Unmarshal([]byte(reqHeader), &c.RequestHeader); err != nil {
+	if c.RequestHeader, err = s.loadHeader(reqSet, reqSetData, reqOwn); err != nil {
 		return nil, nil, fmt.Errorf("capture %d request headers: %w", c.ID, err)
 	}
-	if err := json.Unmarshal([]byte(header), &c.Header); err != nil {
+	if c.Header, err = s.loadHeader(set, setData, own); err != nil {
 		return nil, nil, fmt.Errorf("capture %d headers: %w", c.ID, err)
 	}
 	if !withBody || c.BodySHA256 == "" {
@@ -323,6 +396,42 @@ func scanCapture(row interface{ Scan(...any) error }, withBody bool) (*archive.C
 	}
 	b.codec = Codec(codec)
 	return &c, &b, nil
+}
+
+// loadHeader rebuilds a header from its stored columns (see migration
+// 0006): a header set and the inline fields, or the JSON text of a row
+// migrated from version 5, or nothing for a nil header.
+func (s *Store) loadHeader(set sql.NullInt64, setData []byte, own any) (http.Header, error) {
+	if j, ok := own.(string); ok && !set.Valid {
+		var h http.Header
+		if err := json.Unmarshal([]byte(j), &h); err != nil {
+			return nil, err
+		}
+		return h, nil
+	}
+	if !set.Valid && own == nil {
+		return nil, nil
+	}
+	h := http.Header{}
+	if set.Valid {
+		if setData == nil {
+			return nil, fmt.Errorf("header set %d is missing", set.Int64)
+		}
+		var err error
+		if h, err = s.cache.headerSet(set.Int64, setData); err != nil {
+			return nil, err
+		}
+	}
+	switch o := own.(type) {
+	case nil:
+	case []byte:
+		if err := decodeOwnFields(o, h); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("inline header fields of type %T", own)
+	}
+	return h, nil
 }
 
 // fillBody decompresses b into c.Body, checking it against c.BodySHA256.
@@ -339,12 +448,7 @@ func (s *Store) fillBody(c *archive.Capture, b *storedBody) error {
 }
 
 func (s *Store) queryCapture(ctx context.Context, withBody bool, where string, args ...any) (*archive.Capture, error) {
-	q := `SELECT ` + captureColumns
-	if withBody {
-		q += bodyColumns
-	}
-	q += captureFrom + where
-	c, b, err := scanCapture(s.rdb.QueryRowContext(ctx, q, args...), withBody)
+	c, b, err := s.scanCapture(s.rdb.QueryRowContext(ctx, captureQuery(withBody, where), args...), withBody)
 	if err != nil {
 		return nil, notFound(classify(err))
 	}
@@ -372,7 +476,7 @@ func (s *Store) Capture(ctx context.Context, id int64, body bool) (*archive.Capt
 // conditional request nor its body a revisit.
 func (s *Store) LatestCapture(ctx context.Context, canonicalURL string, beforeRun int64) (*archive.Capture, error) {
 	c, err := s.queryCapture(ctx, false,
-		`WHERE c.canonical_url = ? AND c.status <> 0 AND c.verdict IN ('ok', 'revisit')
+		`WHERE c.canonical_id = (SELECT id FROM urls WHERE url = ?) AND c.status <> 0 AND c.verdict IN ('ok', 'revisit')
 			AND (? = 0 OR c.run_id < ?) ORDER BY c.id DESC LIMIT 1`,
 		canonicalURL, beforeRun, beforeRun)
 	if err != nil {
@@ -389,10 +493,13 @@ func (s *Store) LatestCapture(ctx context.Context, canonicalURL string, beforeRu
 func (s *Store) FindCapture(ctx context.Context, url string, runID int64) (*archive.Capture, error) {
 	const inRun = ` AND (? = 0 OR c.run_id = ?) ORDER BY c.id DESC LIMIT 1`
 	for _, where := range []string{
-		`WHERE c.canonical_url = ?` + inRun,
-		`WHERE c.url = ?` + inRun,
-		`WHERE c.final_url = ?` + inRun,
-		`WHERE c.canonical_url = (SELECT a.canonical FROM aliases a WHERE a.alias = ? ORDER BY a.run_id DESC LIMIT 1)` + inRun,
+		`WHERE c.canonical_id = (SELECT id FROM urls WHERE url = ?)` + inRun,
+		// A NULL url_id or final_id repeats the URL before it, which
+		// the steps before matched already.
+		`WHERE c.url_id = (SELECT id FROM urls WHERE url = ?)` + inRun,
+		`WHERE c.final_id = (SELECT id FROM urls WHERE url = ?)` + inRun,
+		`WHERE c.canonical_id = (SELECT a.canonical_id FROM crawl_aliases a
+			WHERE a.alias_id = (SELECT id FROM urls WHERE url = ?) ORDER BY a.run_id DESC LIMIT 1)` + inRun,
 	} {
 		c, err := s.queryCapture(ctx, false, where, url, runID, runID)
 		if err == nil {
@@ -411,15 +518,15 @@ func (s *Store) FindCapture(ctx context.Context, url string, runID int64) (*arch
 // History returns every capture of a canonical URL across all runs, oldest
 // first, without bodies (load one with Capture or Body).
 func (s *Store) History(ctx context.Context, canonicalURL string) ([]*archive.Capture, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+captureColumns+captureFrom+
-		`WHERE c.canonical_url = ? ORDER BY c.id`, canonicalURL)
+	rows, err := s.rdb.QueryContext(ctx, captureQuery(false,
+		`WHERE c.canonical_id = (SELECT id FROM urls WHERE url = ?) ORDER BY c.id`), canonicalURL)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", canonicalURL, classify(err))
 	}
 	defer rows.Close()
 	var out []*archive.Capture
 	for rows.Next() {
-		c, _, err := scanCapture(rows, false)
+		c, _, err := s.scanCapture(rows, false)
 		if err != nil {
 			return nil, fmt.Errorf("history of %s: %w", canonicalURL, err)
 		}
@@ -476,14 +583,10 @@ const eachBatch = 128
 // fn may call other Store methods. EachCapture stops at and returns the
 // first error of fn.
 func (s *Store) EachCapture(ctx context.Context, q CaptureQuery, fn func(c *archive.Capture) error) error {
-	sel := `SELECT ` + captureColumns
-	if q.Body {
-		sel += bodyColumns
-	}
-	sel += captureFrom + `WHERE c.id > ? AND (? = 0 OR c.run_id = ?)
+	sel := captureQuery(q.Body, `WHERE c.id > ? AND (? = 0 OR c.run_id = ?)
 		AND (? = '' OR lower(substr(c.content_type, 1, ?)) = lower(?))
 		AND (? = 0 OR c.status <> 0)
-		ORDER BY c.id LIMIT ?`
+		ORDER BY c.id LIMIT ?`)
 	after := q.AfterID
 	type item struct {
 		c *archive.Capture
@@ -499,7 +602,7 @@ func (s *Store) EachCapture(ctx context.Context, q CaptureQuery, fn func(c *arch
 			}
 			defer rows.Close()
 			for rows.Next() {
-				c, b, err := scanCapture(rows, q.Body)
+				c, b, err := s.scanCapture(rows, q.Body)
 				if err != nil {
 					return err
 				}
@@ -534,11 +637,24 @@ func (s *Store) AddAlias(ctx context.Context, runID int64, alias, canonical, rea
 	if alias == "" || canonical == "" {
 		return fmt.Errorf("add alias in run %d: empty URL (alias %q, canonical %q)", runID, alias, canonical)
 	}
+	in := &interned{}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO aliases (run_id, alias, canonical, reason)
-			VALUES (?, ?, ?, ?) ON CONFLICT (run_id, alias) DO NOTHING`, runID, alias, canonical, reason)
+		in.reset()
+		aliasID, err := s.urlID(ctx, tx, in, alias)
+		if err != nil {
+			return err
+		}
+		canonicalID, err := s.urlID(ctx, tx, in, canonical)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO crawl_aliases (run_id, alias_id, canonical_id, reason)
+			VALUES (?, ?, ?, ?) ON CONFLICT (run_id, alias_id) DO NOTHING`, runID, aliasID, canonicalID, reason)
 		return err
 	})
+	if err == nil {
+		s.cache.add(in)
+	}
 	if err != nil {
 		return fmt.Errorf("add alias %s in run %d: %w", alias, runID, err)
 	}
@@ -558,8 +674,10 @@ type Alias struct {
 // collapsed into when url is itself an alias. They come ordered by run,
 // then alias.
 func (s *Store) Aliases(ctx context.Context, url string) ([]Alias, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT run_id, alias, canonical, reason FROM aliases
-		WHERE canonical = ? OR alias = ? ORDER BY run_id, alias`, url, url)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT a.run_id, al.url, ca.url, a.reason FROM crawl_aliases a
+		JOIN urls al ON al.id = a.alias_id JOIN urls ca ON ca.id = a.canonical_id
+		WHERE a.canonical_id = (SELECT id FROM urls WHERE url = ?) OR a.alias_id = (SELECT id FROM urls WHERE url = ?)
+		ORDER BY a.run_id, al.url`, url, url)
 	if err != nil {
 		return nil, fmt.Errorf("aliases of %s: %w", url, classify(err))
 	}

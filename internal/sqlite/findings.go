@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -355,11 +356,15 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 	credits := map[int64][]archive.Credit{}
 	links := map[int64][]archive.Link{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.run_id, c.url, c.canonical_url, c.final_url, c.status,
-			c.fetched_at, coalesce(c.body_sha256, ''), c.content_type, c.verdict, c.size, c.truncated,
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.run_id, cu.url, u.url, f.url, c.status,
+			c.fetched_at, c.body, c.content_type, c.verdict, c.size, c.truncated,
 			p.extractor_version, p.page, coalesce(c.revisit_of, 0), coalesce(r.status, 0), coalesce(r.content_type, '')
-			FROM captures c LEFT JOIN pages p ON p.capture_id = c.id
-			LEFT JOIN captures r ON r.id = c.revisit_of AND c.verdict = 'revisit'
+			FROM crawl_captures c
+			JOIN urls cu ON cu.id = c.canonical_id
+			LEFT JOIN urls u ON u.id = c.url_id
+			LEFT JOIN urls f ON f.id = c.final_id
+			LEFT JOIN pages p ON p.capture_id = c.id
+			LEFT JOIN crawl_captures r ON r.id = c.revisit_of AND c.verdict = 'revisit'
 			WHERE c.run_id = ? AND c.id > ? AND c.status <> 0
 			ORDER BY c.id LIMIT ?`, q.RunID, after, pageBatch)
 		if err != nil {
@@ -368,20 +373,34 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 		defer rows.Close()
 		for rows.Next() {
 			c := &archive.Capture{}
-			var fetched, ct, verdict, baseCT string
+			var ct, verdict, baseCT string
+			var requested, final sql.NullString
+			var fetched any
+			var body []byte
 			var baseStatus int
 			var it pageItem
-			if err := rows.Scan(&c.ID, &c.RunID, &c.URL, &c.CanonicalURL, &c.FinalURL, &c.Status, &fetched,
-				&c.BodySHA256, &ct, &verdict, &c.Size, &c.Truncated, &it.version, &it.doc,
+			if err := rows.Scan(&c.ID, &c.RunID, &c.CanonicalURL, &requested, &final, &c.Status, &fetched,
+				&body, &ct, &verdict, &c.Size, &c.Truncated, &it.version, &it.doc,
 				&c.RevisitOf, &baseStatus, &baseCT); err != nil {
 				return err
+			}
+			c.URL = c.CanonicalURL
+			if requested.Valid {
+				c.URL = requested.String
+			}
+			c.FinalURL = c.URL
+			if final.Valid {
+				c.FinalURL = final.String
+			}
+			if body != nil {
+				c.BodySHA256 = hex.EncodeToString(body)
 			}
 			if isNotModifiedRevisit(archive.Verdict(verdict), c.Status, c.RevisitOf) && baseStatus != 0 {
 				// A 304 revisit stands for the response it repeats: its
 				// status and type, with the body it references.
 				c.Status, ct = baseStatus, baseCT
 			}
-			if c.FetchedAt, err = parseTime(fetched); err != nil {
+			if c.FetchedAt, err = timeFromValue(fetched); err != nil {
 				return err
 			}
 			c.Verdict = archive.Verdict(verdict)

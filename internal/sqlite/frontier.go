@@ -14,16 +14,20 @@ var _ archive.Frontier = (*Store)(nil)
 
 // The statements of the crawl loop (see hotWrites).
 const (
-	sqlEnqueue = `INSERT INTO frontier
-		(run_id, url, state, reason, depth, discovered_from, attempts, not_before)
-		VALUES (?, ?, 'queued', ?, ?, ?, ?, ?) ON CONFLICT (run_id, url) DO NOTHING`
-	sqlClaim = `UPDATE frontier SET state = 'claimed'
-		WHERE rowid IN (
-			SELECT rowid FROM frontier
+	sqlEnqueue = `INSERT INTO crawl_frontier
+		(run_id, url_id, state, reason, depth, from_id, attempts, not_before)
+		VALUES (?, ?, 'queued', ?, ?, ?, ?, ?) ON CONFLICT (run_id, url_id) DO NOTHING`
+	sqlClaim = `UPDATE crawl_frontier SET state = 'claimed'
+		WHERE seq IN (
+			SELECT seq FROM crawl_frontier
 			WHERE run_id = ? AND state = 'queued' AND not_before <= ?
-			ORDER BY depth, rowid LIMIT ?)
-		RETURNING rowid, url, reason, depth, discovered_from, attempts, not_before`
-	sqlFinish = `UPDATE frontier SET state = ?, reason = ? WHERE run_id = ? AND url = ?`
+			ORDER BY depth, seq LIMIT ?)
+		RETURNING seq, url_id, from_id, reason, depth, attempts, not_before`
+	// sqlClaimedURL reads the URLs of claimed entries (RETURNING cannot
+	// join).
+	sqlClaimedURL = `SELECT url FROM urls WHERE id = ?`
+	sqlFinish     = `UPDATE crawl_frontier SET state = ?, reason = ?
+		WHERE run_id = ? AND url_id = (SELECT id FROM urls WHERE url = ?)`
 )
 
 // Enqueue adds entries in state queued; URLs already in the run's frontier
@@ -34,19 +38,22 @@ func (s *Store) Enqueue(ctx context.Context, runID int64, entries []archive.Fron
 		return 0, nil
 	}
 	added := 0
+	in := &interned{}
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		in.reset()
 		var err error
-		added, err = s.enqueueTx(ctx, tx, runID, entries)
+		added, err = s.enqueueTx(ctx, tx, in, runID, entries)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("enqueue in run %d: %w", runID, err)
 	}
+	s.cache.add(in)
 	return added, nil
 }
 
 // enqueueTx is Enqueue inside the write transaction tx.
-func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, runID int64, entries []archive.FrontierEntry) (int, error) {
+func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, in *interned, runID int64, entries []archive.FrontierEntry) (int, error) {
 	if len(entries) == 0 {
 		return 0, nil
 	}
@@ -60,7 +67,15 @@ func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, runID int64, entries 
 		if e.URL == "" {
 			return 0, fmt.Errorf("empty URL (discovered from %q)", e.DiscoveredFrom)
 		}
-		res, err := stmt.ExecContext(ctx, runID, e.URL, e.Reason, e.Depth, e.DiscoveredFrom, e.Attempts, timeText(e.NotBefore))
+		id, err := s.urlID(ctx, tx, in, e.URL)
+		if err != nil {
+			return 0, err
+		}
+		from, err := s.optionalURLID(ctx, tx, in, e.DiscoveredFrom, "")
+		if err != nil {
+			return 0, err
+		}
+		res, err := stmt.ExecContext(ctx, runID, id, e.Reason, e.Depth, from, e.Attempts, timeText(e.NotBefore))
 		if err != nil {
 			return 0, err
 		}
@@ -98,18 +113,47 @@ func (s *Store) Claim(ctx context.Context, runID int64, n int, now time.Time) ([
 			return err
 		}
 		defer rows.Close()
+		var ids []int64
 		for rows.Next() {
 			c := claimed{e: archive.FrontierEntry{RunID: runID, State: archive.FrontierClaimed}}
 			var nb string
-			if err := rows.Scan(&c.seq, &c.e.URL, &c.e.Reason, &c.e.Depth, &c.e.DiscoveredFrom, &c.e.Attempts, &nb); err != nil {
+			var urlID int64
+			var from sql.NullInt64
+			if err := rows.Scan(&c.seq, &urlID, &from, &c.e.Reason, &c.e.Depth, &c.e.Attempts, &nb); err != nil {
 				return err
 			}
 			if c.e.NotBefore, err = parseTime(nb); err != nil {
 				return err
 			}
+			ids = append(ids, urlID, from.Int64)
 			got = append(got, c)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		// The URLs of the claimed entries: discovered-from URLs repeat
+		// within a claim, so each id is read once.
+		urls := map[int64]string{0: ""}
+		q, err := s.txStmt(ctx, tx, sqlClaimedURL)
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			u, ok := urls[id]
+			if !ok {
+				if err := q.QueryRowContext(ctx, id).Scan(&u); err != nil {
+					return fmt.Errorf("url %d: %w", id, err)
+				}
+				urls[id] = u
+			}
+			if i%2 == 0 {
+				got[i/2].e.URL = u
+			} else {
+				got[i/2].e.DiscoveredFrom = u
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim from run %d: %w", runID, err)
@@ -155,9 +199,9 @@ func (s *Store) Finish(ctx context.Context, runID int64, url string, state archi
 // archive.ErrNotFound if the URL is not in the run's frontier.
 func (s *Store) Retry(ctx context.Context, runID int64, url string, notBefore time.Time, reason string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE frontier
+		res, err := tx.ExecContext(ctx, `UPDATE crawl_frontier
 			SET state = 'queued', not_before = ?, reason = ?, attempts = attempts + 1
-			WHERE run_id = ? AND url = ?`,
+			WHERE run_id = ? AND url_id = (SELECT id FROM urls WHERE url = ?)`,
 			timeText(notBefore), reason, runID, url)
 		if err != nil {
 			return err
@@ -176,7 +220,7 @@ func (s *Store) Release(ctx context.Context, runID int64) (int, error) {
 	var n int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
-			`UPDATE frontier SET state = 'queued' WHERE run_id = ? AND state = 'claimed'`, runID)
+			`UPDATE crawl_frontier SET state = 'queued' WHERE run_id = ? AND state = 'claimed'`, runID)
 		if err != nil {
 			return err
 		}
@@ -196,16 +240,16 @@ func (s *Store) Release(ctx context.Context, runID int64) (int, error) {
 func (s *Store) Pending(ctx context.Context, runID int64) (queued, claimed int, next time.Time, err error) {
 	err = s.read(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx,
-			`SELECT count(*) FROM frontier WHERE run_id = ? AND state = 'queued'`, runID).Scan(&queued); err != nil {
+			`SELECT count(*) FROM crawl_frontier WHERE run_id = ? AND state = 'queued'`, runID).Scan(&queued); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx,
-			`SELECT count(*) FROM frontier WHERE run_id = ? AND state = 'claimed'`, runID).Scan(&claimed); err != nil {
+			`SELECT count(*) FROM crawl_frontier WHERE run_id = ? AND state = 'claimed'`, runID).Scan(&claimed); err != nil {
 			return err
 		}
 		var nb sql.NullString
 		if err := tx.QueryRowContext(ctx,
-			`SELECT min(not_before) FROM frontier WHERE run_id = ? AND state = 'queued' AND not_before <> ''`, runID).Scan(&nb); err != nil {
+			`SELECT min(not_before) FROM crawl_frontier WHERE run_id = ? AND state = 'queued' AND not_before <> ''`, runID).Scan(&nb); err != nil {
 			return err
 		}
 		var err error
@@ -225,16 +269,27 @@ func (s *Store) Skip(ctx context.Context, runID int64, e archive.FrontierEntry) 
 	if e.URL == "" {
 		return fmt.Errorf("skip in run %d: empty URL", runID)
 	}
+	in := &interned{}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO frontier
-			(run_id, url, state, reason, depth, discovered_from, attempts, not_before)
-			VALUES (?, ?, 'skipped', ?, ?, ?, ?, ?) ON CONFLICT (run_id, url) DO NOTHING`,
-			runID, e.URL, e.Reason, e.Depth, e.DiscoveredFrom, e.Attempts, timeText(e.NotBefore))
+		in.reset()
+		id, err := s.urlID(ctx, tx, in, e.URL)
+		if err != nil {
+			return err
+		}
+		from, err := s.optionalURLID(ctx, tx, in, e.DiscoveredFrom, "")
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO crawl_frontier
+			(run_id, url_id, state, reason, depth, from_id, attempts, not_before)
+			VALUES (?, ?, 'skipped', ?, ?, ?, ?, ?) ON CONFLICT (run_id, url_id) DO NOTHING`,
+			runID, id, e.Reason, e.Depth, from, e.Attempts, timeText(e.NotBefore))
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("skip %s in run %d: %w", e.URL, runID, err)
 	}
+	s.cache.add(in)
 	return nil
 }
 
@@ -244,8 +299,9 @@ func (s *Store) Skip(ctx context.Context, runID int64, e archive.FrontierEntry) 
 func (s *Store) FrontierEntries(ctx context.Context, runID int64, state archive.FrontierState, fn func(archive.FrontierEntry) error) error {
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `
-			SELECT url, state, reason, depth, discovered_from, attempts, not_before
-			FROM frontier WHERE run_id = ? AND (? = '' OR state = ?) ORDER BY rowid`,
+			SELECT u.url, f.state, f.reason, f.depth, coalesce(d.url, ''), f.attempts, f.not_before
+			FROM crawl_frontier f JOIN urls u ON u.id = f.url_id LEFT JOIN urls d ON d.id = f.from_id
+			WHERE f.run_id = ? AND (? = '' OR f.state = ?) ORDER BY f.seq`,
 			runID, string(state), string(state))
 		if err != nil {
 			return err
@@ -278,7 +334,7 @@ func (s *Store) FrontierEntries(ctx context.Context, runID int64, state archive.
 func (s *Store) FrontierCounts(ctx context.Context, runID int64) (map[archive.FrontierState]int, error) {
 	counts := map[archive.FrontierState]int{}
 	rows, err := s.rdb.QueryContext(ctx,
-		`SELECT state, count(*) FROM frontier WHERE run_id = ? GROUP BY state`, runID)
+		`SELECT state, count(*) FROM crawl_frontier WHERE run_id = ? GROUP BY state`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("frontier counts of run %d: %w", runID, classify(err))
 	}
@@ -314,7 +370,7 @@ func (s *Store) SkippedByReason(ctx context.Context, runID int64) (map[string]in
 func skippedByReason(ctx context.Context, tx *sql.Tx, runID int64) (map[string]int, error) {
 	m := map[string]int{}
 	rows, err := tx.QueryContext(ctx,
-		`SELECT reason, count(*) FROM frontier WHERE run_id = ? AND state = 'skipped' GROUP BY reason ORDER BY reason`, runID)
+		`SELECT reason, count(*) FROM crawl_frontier WHERE run_id = ? AND state = 'skipped' GROUP BY reason ORDER BY reason`, runID)
 	if err != nil {
 		return nil, err
 	}

@@ -78,7 +78,7 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 			{`PRAGMA page_count`, []any{&pages}},
 			{`PRAGMA freelist_count`, []any{&free}},
 			{`SELECT count(*) FROM runs`, []any{&st.Runs}},
-			{`SELECT count(*) FROM captures`, []any{&st.Captures}},
+			{`SELECT count(*) FROM crawl_captures`, []any{&st.Captures}},
 			{`SELECT count(*), coalesce(sum(size), 0), coalesce(sum(stored_size), 0) FROM bodies`,
 				[]any{&st.Bodies, &st.RawBytes, &st.StoredBytes}},
 		} {
@@ -103,7 +103,7 @@ type RunStats struct {
 	NewBodies      int64 `json:"new_bodies"`       // bodies first stored by the run
 	NewRawBytes    int64 `json:"new_raw_bytes"`    // their raw length
 	NewStoredBytes int64 `json:"new_stored_bytes"` // their stored length
-	MetadataBytes  int64 `json:"metadata_bytes"`   // length of the run's capture rows' text (URLs, headers, …), an estimate of their share of the file
+	MetadataBytes  int64 `json:"metadata_bytes"`   // length of the run's capture rows' columns (URL ids, inline headers, …), an estimate of their share of the file; the URLs and header sets they refer to are stored once per archive and not counted
 }
 
 // BytesPerCapture estimates what the run added to the archive per capture:
@@ -120,13 +120,15 @@ func (rs RunStats) BytesPerCapture() float64 {
 func (s *Store) RunStats(ctx context.Context, runID int64) (RunStats, error) {
 	rs := RunStats{RunID: runID}
 	err := s.read(ctx, func(tx *sql.Tx) error {
+		// Integer columns count 4 bytes each. The URLs and header sets
+		// the rows refer to are stored once per archive and not counted
+		// here (Stats counts the whole file).
 		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(
-				length(url) + length(canonical_url) + length(final_url) + length(redirects) +
-				length(method) + length(request_headers) + length(proto) + length(headers) +
-				length(content_type) + length(remote_addr) + length(fetched_at) +
-				coalesce(length(body_sha256), 0) + length(discovered_from) + length(verdict) +
-				length(error) + 40), 0)
-			FROM captures WHERE run_id = ?`, runID).Scan(&rs.Captures, &rs.MetadataBytes); err != nil {
+				coalesce(length(redirects), 0) + coalesce(length(method), 0) +
+				coalesce(length(request_own), 0) + length(proto) + coalesce(length(header_own), 0) +
+				length(content_type) + length(remote_addr) + coalesce(length(body), 0) +
+				length(verdict) + coalesce(length(error), 0) + 4*14), 0)
+			FROM crawl_captures WHERE run_id = ?`, runID).Scan(&rs.Captures, &rs.MetadataBytes); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(size), 0), coalesce(sum(stored_size), 0)

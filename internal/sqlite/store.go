@@ -56,6 +56,7 @@ type Store struct {
 	wdb      *sql.DB // the single writer connection; nil when read-only
 	rdb      *sql.DB // the pool of read-only connections
 	codec    *codec
+	cache    *internCache         // ids of URLs and header sets (intern.go)
 	wstmts   map[string]*sql.Stmt // hotWrites, prepared on the writer at Open
 	rstmts   map[string]*sql.Stmt // hotReads, prepared on the reader pool at Open
 
@@ -145,7 +146,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
 	wdb.SetConnMaxIdleTime(0)
-	s := &Store{path: path, wdb: wdb}
+	s := &Store{path: path, wdb: wdb, cache: newInternCache()}
 	if err := wdb.PingContext(ctx); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("open archive %s: %w", path, classify(err))
@@ -188,7 +189,7 @@ func OpenReadOnly(ctx context.Context, path string, opts ...Option) (*Store, err
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
-	s := &Store{path: path, readOnly: true, rdb: rdb}
+	s := &Store{path: path, readOnly: true, rdb: rdb, cache: newInternCache()}
 	if err := s.checkVersion(ctx); err != nil {
 		rdb.Close()
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
@@ -434,7 +435,8 @@ func runFn(r *writeReq, tx *sql.Tx) (err error) {
 // (a capture, a claim); parsing them again each time costs a tenth of a
 // PutCapture, so Open prepares them once on the writer connection.
 func hotWrites() []string {
-	return []string{sqlInsertBody, sqlBodySize, sqlInsertCapture, sqlEndClaim, sqlClaim, sqlFinish, sqlEnqueue}
+	return []string{sqlInsertBody, sqlBodySize, sqlInsertCapture, sqlEndClaim, sqlClaim, sqlFinish, sqlEnqueue,
+		sqlURLID, sqlInsertURL, sqlHeaderSetID, sqlInsertHeader, sqlClaimedURL}
 }
 
 // hotReads are the frequent reader statements, prepared at Open.
@@ -536,4 +538,29 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
 	}
 	return t, nil
+}
+
+// timeValue is how capture times are stored (migration 0006): integer
+// nanoseconds since 1970 UTC, or timeText for a time outside 1678–2261.
+func timeValue(t time.Time) any {
+	// int64 nanoseconds reach from 1677-09-21 to 2262-04-11.
+	if y := t.UTC().Year(); y < 1678 || y > 2261 {
+		return timeText(t)
+	}
+	return t.UnixNano()
+}
+
+// timeFromValue reads a time stored by timeValue (or by timeText).
+func timeFromValue(v any) (time.Time, error) {
+	switch v := v.(type) {
+	case int64:
+		return time.Unix(0, v).UTC(), nil
+	case string:
+		return parseTime(v)
+	case []byte:
+		return parseTime(string(v))
+	case nil:
+		return time.Time{}, nil
+	}
+	return time.Time{}, fmt.Errorf("stored time of type %T", v)
 }

@@ -309,7 +309,7 @@ func (s *Store) IndexedRuns(ctx context.Context, version string) (map[int64]int,
 
 // CaptureCounts returns how many captures each run has.
 func (s *Store) CaptureCounts(ctx context.Context) (map[int64]int, error) {
-	return s.countByRun(ctx, `SELECT run_id, count(*) FROM captures GROUP BY run_id`)
+	return s.countByRun(ctx, `SELECT run_id, count(*) FROM crawl_captures GROUP BY run_id`)
 }
 
 func (s *Store) countByRun(ctx context.Context, query string, args ...any) (map[int64]int, error) {
@@ -366,7 +366,8 @@ func (s *Store) NeverCaptured(ctx context.Context, run int64) ([]archive.Missing
 func (s *Store) RunAliases(ctx context.Context, runID int64) (map[string]string, error) {
 	out := map[string]string{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT alias, canonical FROM aliases WHERE run_id = ?`, runID)
+		rows, err := tx.QueryContext(ctx, `SELECT al.url, ca.url FROM crawl_aliases a
+			JOIN urls al ON al.id = a.alias_id JOIN urls ca ON ca.id = a.canonical_id WHERE a.run_id = ?`, runID)
 		if err != nil {
 			return err
 		}
@@ -391,7 +392,7 @@ func (s *Store) RunAliases(ctx context.Context, runID int64) (map[string]string,
 func (s *Store) EverCaptured(ctx context.Context, runID int64, urls []string) (map[string]bool, error) {
 	out := make(map[string]bool, len(urls))
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `SELECT 1 FROM captures WHERE canonical_url = ? AND run_id <= ? LIMIT 1`)
+		st, err := tx.PrepareContext(ctx, `SELECT 1 FROM crawl_captures WHERE canonical_id = (SELECT id FROM urls WHERE url = ?) AND run_id <= ? LIMIT 1`)
 		if err != nil {
 			return err
 		}

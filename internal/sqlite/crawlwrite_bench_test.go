@@ -1,0 +1,194 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/sqlite"
+)
+
+// crawlWriters is how many goroutines write at once in
+// BenchmarkPutCaptureAndEnqueue, as the crawler's default workers do.
+const crawlWriters = 8
+
+// crawlLinks is how many links each page of BenchmarkPutCaptureAndEnqueue
+// carries (a portal page's menu, listings and calendar).
+const crawlLinks = 40
+
+// portalURL is the URL of page i of the benchmark's portal: about as long
+// as the demo portal's article URLs.
+func portalURL(i int) string {
+	return fmt.Sprintf("https://www.portal.example/en/press-center/news/belarus-discusses-cooperation-in-the-region_i_%010d.html", i)
+}
+
+// portalPage is the body of page i: 6 KB of HTML, distinct per page.
+func portalPage(i int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<!doctype html><html><head><title>News %d</title></head><body><h1>Headline %d</h1>", i, i)
+	for j := 0; b.Len() < 6<<10; j++ {
+		fmt.Fprintf(&b, "<p>Paragraph %d of article %d: MINSK, 3 April (BelTA) - the delegation discussed item %d.</p>", j, i, (i*31+j*7)%1000)
+	}
+	b.WriteString("</body></html>")
+	return []byte(b.String())
+}
+
+// linksOf returns the links found on page i: mostly pages already known
+// (menus and listings), and two new ones.
+func linksOf(i, pages int) []archive.FrontierEntry {
+	links := make([]archive.FrontierEntry, crawlLinks)
+	for k := range links {
+		links[k] = archive.FrontierEntry{URL: portalURL((i*7 + k*13) % pages), Depth: 2, DiscoveredFrom: portalURL(i)}
+	}
+	links[0].URL = portalURL(pages + 2*i)
+	links[1].URL = portalURL(pages + 2*i + 1)
+	return links
+}
+
+// requestHeader is what the crawler sends; a recrawl adds validators.
+func requestHeader(etag, lastModified string) http.Header {
+	h := http.Header{
+		"User-Agent":      {"archiver/1.0 (+mailto:ops@portal.example)"},
+		"Accept":          {"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+		"Accept-Encoding": {"gzip"},
+	}
+	if etag != "" {
+		h["If-None-Match"] = []string{etag}
+		h["If-Modified-Since"] = []string{lastModified}
+	}
+	return h
+}
+
+// crawlPass is one crawl of the benchmark's portal: pages URLs queued, then
+// claimed four at a time by crawlWriters goroutines, each stored with
+// PutCaptureAndEnqueue and its links. store builds the capture of page i.
+func crawlPass(b *testing.B, s *sqlite.Store, pages int, capture func(run int64, i int, e archive.FrontierEntry) *archive.Capture) int64 {
+	ctx := context.Background()
+	run := mustRun(b, s)
+	seeds := make([]archive.FrontierEntry, pages)
+	for i := range seeds {
+		seeds[i] = archive.FrontierEntry{URL: portalURL(i), Depth: 1, DiscoveredFrom: "https://www.portal.example/sitemap.xml"}
+	}
+	if _, err := s.Enqueue(ctx, run, seeds); err != nil {
+		b.Fatal(err)
+	}
+	index := make(map[string]int, pages)
+	for i := range pages {
+		index[portalURL(i)] = i
+	}
+	b.StartTimer()
+	var wg sync.WaitGroup
+	for range crawlWriters {
+		wg.Go(func() {
+			for {
+				got, err := s.Claim(ctx, run, 4, t0.Add(time.Hour))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if len(got) == 0 {
+					return
+				}
+				for _, e := range got {
+					i, ok := index[e.URL]
+					if !ok {
+						continue // the new links are not fetched
+					}
+					if _, _, _, err := s.PutCaptureAndEnqueue(ctx, capture(run, i, e), linksOf(i, pages)); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	return run
+}
+
+// BenchmarkPutCaptureAndEnqueue measures the crawl's write path: b.N pages
+// of 6 KB, each stored with the 40 links found on it by eight concurrent
+// writers claiming four URLs at a time, as the crawler does. "first"
+// stores new bodies; "revisit" recrawls the same portal, unchanged (every
+// page a 304 revisit with the validators of the first crawl), and reports
+// what the recrawl added to the archive per page (B/revisit: the growth
+// of the file, WAL included, divided by the pages).
+//
+//	go test -run '^$' -bench PutCaptureAndEnqueue -benchtime 5000x ./internal/sqlite
+func BenchmarkPutCaptureAndEnqueue(b *testing.B) {
+	ctx := context.Background()
+	fresh := func(run int64, i int, e archive.FrontierEntry) *archive.Capture {
+		body := portalPage(i)
+		c := capture(run, e.URL, body)
+		c.URL, c.FinalURL, c.DiscoveredFrom, c.Depth = e.URL, e.URL, e.DiscoveredFrom, e.Depth
+		c.RequestHeader = requestHeader("", "")
+		c.Header = http.Header{
+			"Content-Type":   {"text/html; charset=utf-8"},
+			"Content-Length": {fmt.Sprint(len(body))},
+			"Date":           {t0.Format(http.TimeFormat)},
+			"Etag":           {fmt.Sprintf(`"%016x"`, i*2654435761)},
+			"Last-Modified":  {t0.Add(-time.Duration(i) * time.Hour).Format(http.TimeFormat)},
+			"Server":         {"nginx"},
+		}
+		c.FetchedAt = t0.Add(time.Duration(i) * time.Millisecond)
+		return c
+	}
+	b.Run("first", func(b *testing.B) {
+		b.StopTimer()
+		s, _ := mustOpen(b)
+		before := fileBytes(b, s)
+		cpu := sqlite.ProcessCPU()
+		crawlPass(b, s, b.N, fresh)
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+		reportCPU(b, cpu)
+		b.ReportMetric(float64(fileBytes(b, s)-before)/float64(b.N), "B/page")
+	})
+	b.Run("revisit", func(b *testing.B) {
+		b.StopTimer()
+		s, _ := mustOpen(b)
+		first := crawlPass(b, s, b.N, fresh)
+		b.ResetTimer()
+		b.StopTimer()
+		prev := map[string]*archive.Capture{}
+		err := s.EachCapture(ctx, sqlite.CaptureQuery{RunID: first}, func(c *archive.Capture) error {
+			prev[c.CanonicalURL] = c
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		before := fileBytes(b, s)
+		cpu := sqlite.ProcessCPU()
+		crawlPass(b, s, b.N, func(run int64, i int, e archive.FrontierEntry) *archive.Capture {
+			p := prev[e.URL]
+			return &archive.Capture{
+				RunID: run, URL: e.URL, CanonicalURL: e.URL, FinalURL: e.URL, Method: "GET",
+				RequestHeader: requestHeader(p.Header.Get("Etag"), p.Header.Get("Last-Modified")),
+				Status:        http.StatusNotModified, Proto: "HTTP/1.1",
+				Header:     http.Header{"Date": {t0.Add(24 * time.Hour).Format(http.TimeFormat)}, "Last-Modified": p.Header["Last-Modified"]},
+				RemoteAddr: p.RemoteAddr, FetchedAt: p.FetchedAt.Add(24 * time.Hour), Duration: 3 * time.Millisecond,
+				ContentLength: 0, BodySHA256: p.BodySHA256, Depth: e.Depth, DiscoveredFrom: e.DiscoveredFrom,
+				Verdict: archive.VerdictRevisit, RevisitOf: p.ID,
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+		reportCPU(b, cpu)
+		b.ReportMetric(float64(fileBytes(b, s)-before)/float64(b.N), "B/revisit")
+	})
+}
+
+// fileBytes is the archive's size in pages in use (the main file and the
+// WAL, as the reader sees it), without free pages.
+func fileBytes(b *testing.B, s *sqlite.Store) int64 {
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st.FileBytes - st.FreeBytes
+}

@@ -1,0 +1,225 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"maps"
+	"net/http"
+	"sync"
+)
+
+// The statements that intern URLs and header sets (see hotWrites).
+const (
+	sqlURLID        = `SELECT id FROM urls WHERE url = ?`
+	sqlInsertURL    = `INSERT INTO urls (url) VALUES (?) RETURNING id`
+	sqlHeaderSetID  = `SELECT id FROM header_sets WHERE data = ?`
+	sqlInsertHeader = `INSERT INTO header_sets (data) VALUES (?) RETURNING id`
+)
+
+// maxCachedURLs bounds the URL ids a Store remembers (about 150 bytes
+// each); past it the cache starts over.
+const maxCachedURLs = 1 << 19
+
+// internCache remembers the ids of URLs and header sets that are committed
+// to the archive (rows of urls and header_sets are never deleted or
+// changed, so a committed id stays right), and the decoded header sets, so
+// that the write path of a crawl, which meets the same URLs and header sets
+// again and again, rarely has to look them up.
+type internCache struct {
+	mu      sync.Mutex
+	urls    map[string]int64
+	sets    map[string]int64 // encodeHeaderSet bytes → id
+	decoded map[int64]http.Header
+}
+
+func newInternCache() *internCache {
+	return &internCache{urls: map[string]int64{}, sets: map[string]int64{}, decoded: map[int64]http.Header{}}
+}
+
+func (c *internCache) url(u string) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.urls[u]
+	return id, ok
+}
+
+func (c *internCache) set(data []byte) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.sets[string(data)]
+	return id, ok
+}
+
+// add remembers the ids a write transaction used, once it has committed.
+func (c *internCache) add(in *interned) {
+	if in == nil || len(in.urls)+len(in.sets) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.urls)+len(in.urls) > maxCachedURLs {
+		clear(c.urls)
+	}
+	maps.Copy(c.urls, in.urls)
+	maps.Copy(c.sets, in.sets)
+}
+
+// headerSet returns a copy of the decoded header set id, decoding data the
+// first time.
+func (c *internCache) headerSet(id int64, data []byte) (http.Header, error) {
+	c.mu.Lock()
+	h, ok := c.decoded[id]
+	c.mu.Unlock()
+	if !ok {
+		h = http.Header{}
+		if err := decodeHeaderSet(data, h); err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if len(c.decoded) < 4096 {
+			c.decoded[id] = h
+		}
+		c.mu.Unlock()
+	}
+	out := make(http.Header, len(h)+4)
+	for k, v := range h {
+		if v != nil {
+			v = append([]string{}, v...)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// interned collects the ids one write transaction looked up or created;
+// the caller hands them to the cache after the transaction committed.
+type interned struct {
+	urls map[string]int64
+	sets map[string]int64
+}
+
+func (in *interned) reset() {
+	clear(in.urls)
+	clear(in.sets)
+}
+
+// urlID returns the id of u in urls, adding it if it is new, inside the
+// write transaction tx.
+func (s *Store) urlID(ctx context.Context, tx *sql.Tx, in *interned, u string) (int64, error) {
+	if id, ok := s.cache.url(u); ok {
+		return id, nil
+	}
+	if id, ok := in.urls[u]; ok {
+		return id, nil
+	}
+	id, found, err := s.lookupURLID(ctx, tx, u)
+	if err != nil {
+		return 0, err
+	}
+	if !found {
+		st, err := s.txStmt(ctx, tx, sqlInsertURL)
+		if err != nil {
+			return 0, err
+		}
+		if err := st.QueryRowContext(ctx, u).Scan(&id); err != nil {
+			return 0, err
+		}
+	}
+	if in.urls == nil {
+		in.urls = map[string]int64{}
+	}
+	in.urls[u] = id
+	return id, nil
+}
+
+// optionalURLID is urlID, or nil (SQL NULL) when u equals same.
+func (s *Store) optionalURLID(ctx context.Context, tx *sql.Tx, in *interned, u, same string) (any, error) {
+	if u == same {
+		return nil, nil
+	}
+	return s.urlID(ctx, tx, in, u)
+}
+
+// lookupURLID returns the id of u if urls holds it, without adding it.
+func (s *Store) lookupURLID(ctx context.Context, tx *sql.Tx, u string) (int64, bool, error) {
+	if id, ok := s.cache.url(u); ok {
+		return id, true, nil
+	}
+	st, err := s.txStmt(ctx, tx, sqlURLID)
+	if err != nil {
+		return 0, false, err
+	}
+	var id int64
+	err = st.QueryRowContext(ctx, u).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return id, true, nil
+}
+
+// headerSetID returns the id of the header set encoded as data, adding it
+// if it is new, inside the write transaction tx.
+func (s *Store) headerSetID(ctx context.Context, tx *sql.Tx, in *interned, data []byte) (int64, error) {
+	if id, ok := s.cache.set(data); ok {
+		return id, nil
+	}
+	if id, ok := in.sets[string(data)]; ok {
+		return id, nil
+	}
+	st, err := s.txStmt(ctx, tx, sqlHeaderSetID)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = st.QueryRowContext(ctx, data).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		if st, err = s.txStmt(ctx, tx, sqlInsertHeader); err != nil {
+			return 0, err
+		}
+		err = st.QueryRowContext(ctx, data).Scan(&id)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if in.sets == nil {
+		in.sets = map[string]int64{}
+	}
+	in.sets[string(data)] = id
+	return id, nil
+}
+
+// storedHeader is a header prepared for storage: the id of its header set
+// is looked up in the write transaction.
+type storedHeader struct {
+	nil_ bool   // a nil header: both columns NULL
+	set  []byte // encodeHeaderSet of the shared fields
+	own  []byte // encodeOwnFields of the inline fields, nil if none
+}
+
+func prepareHeader(h http.Header) storedHeader {
+	if h == nil {
+		return storedHeader{nil_: true}
+	}
+	shared, own := splitHeader(h)
+	return storedHeader{set: encodeHeaderSet(shared), own: encodeOwnFields(own)}
+}
+
+// headerArgs returns the values of a header's set and own columns,
+// adding its header set to the archive if it is new.
+func (s *Store) headerArgs(ctx context.Context, tx *sql.Tx, in *interned, h storedHeader) (set, own any, err error) {
+	if h.nil_ {
+		return nil, nil, nil
+	}
+	id, err := s.headerSetID(ctx, tx, in, h.set)
+	if err != nil {
+		return nil, nil, err
+	}
+	if h.own != nil {
+		own = h.own
+	}
+	return id, own, nil
+}
