@@ -134,7 +134,7 @@ const AutoDelay time.Duration = -1
 //     every two rounds of healthy answers, up to Config.HostConcurrency,
 //     while the host answers about as fast as usual;
 //   - it is halved when the host answers much slower than usual (twice its
-//     usual response time), and halved with the penalty doubled (up to
+//     usual response time and at least 5 ms more), and halved with the penalty doubled (up to
 //     64×) on a 429, a 503, any answer with Retry-After, another 5xx, a
 //     timeout or a transport error, and on a 403 from a host that served
 //     pages before (Kremlin-style blocking); the penalty decays back to 1

@@ -50,9 +50,16 @@ type hostState struct {
 	requests, backoffs, maxLimit int
 }
 
-// latencyRise is how much slower than usual a host must answer for the
-// adaptive limiter to read it as strain.
-const latencyRise = 2.0
+// A host answers "much slower than usual" when its recent response time
+// and its last one are both latencyRise times its usual response time, and
+// at least minLatencyRise more (so that the jitter of a host answering in a
+// millisecond is not read as strain). The usual response time is learned
+// from the first warmup answers, then follows lasting changes.
+const (
+	latencyRise    = 2.0
+	minLatencyRise = 5 * time.Millisecond
+	warmup         = 8
+)
 
 // maxPenalty bounds the factor refusals and failures put on the delay.
 const maxPenalty = 64
@@ -178,23 +185,27 @@ func (h *hostLimiter) observe(host string, ex *exchange) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := ex.Duration
-	if s.samples == 0 {
-		s.latency = d
-	} else {
-		s.latency += (d - s.latency) / 4
-	}
 	s.samples++
 	switch {
-	case s.base == 0 || s.latency < s.base:
-		s.base = s.latency
+	case s.samples == 1:
+		s.latency, s.base = d, d
+	case s.samples <= warmup:
+		// The first answers (robots.txt among them) set the usual
+		// response time: their mean.
+		s.latency += (d - s.latency) / 4
+		s.base += (d - s.base) / time.Duration(s.samples)
 	default:
-		s.base += (s.latency - s.base) / 32 // a lasting change becomes the usual
+		s.latency += (d - s.latency) / 4
+		s.base += (d - s.base) / 16 // a lasting change becomes the usual
 	}
 	s.penalty = max(1, s.penalty*0.9)
 	if s.cooldown > 0 {
 		s.cooldown--
 	}
-	slow := s.samples > 4 && float64(s.latency) > latencyRise*float64(s.base) && float64(d) > latencyRise*float64(s.base)
+	rise := func(x time.Duration) bool {
+		return float64(x) > latencyRise*float64(s.base) && x-s.base > minLatencyRise
+	}
+	slow := s.samples > warmup && rise(s.latency) && rise(d)
 	if slow && s.cooldown == 0 {
 		s.halve()
 		return
