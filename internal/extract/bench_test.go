@@ -55,10 +55,22 @@ func evalPages(tb testing.TB) []extract.Input {
 // BenchmarkPage extracts every evaluation page once per iteration on one
 // goroutine and reports the median and 90th percentile time per page.
 //
-//	go test -run '^$' -bench BenchmarkPage -benchtime 1x ./internal/extract/
+//	go test -run '^$' -bench 'BenchmarkPage$' -benchtime 1x ./internal/extract/
 func BenchmarkPage(b *testing.B) {
+	benchPages(b, extract.Options{Now: fixedNow})
+}
+
+// BenchmarkPageLinks is BenchmarkPage for the links-level extraction
+// (Options.LinksOnly) that the link checker uses.
+//
+//	go test -run '^$' -bench 'BenchmarkPage(Links)?$' -benchtime 1x ./internal/extract/
+func BenchmarkPageLinks(b *testing.B) {
+	benchPages(b, extract.Options{Now: fixedNow, LinksOnly: true})
+}
+
+func benchPages(b *testing.B, opts extract.Options) {
 	pages := evalPages(b)
-	x := extract.New(extract.Options{Now: fixedNow})
+	x := extract.New(opts)
 	// One OS thread: wall time per page, and the thread's own CPU time per
 	// page, which stays meaningful when other processes share the cores.
 	runtime.LockOSThread()
@@ -88,6 +100,11 @@ func BenchmarkPage(b *testing.B) {
 	if len(cpus) > 0 {
 		sort.Slice(cpus, func(i, j int) bool { return cpus[i] < cpus[j] })
 		b.ReportMetric(ms(cpus[len(cpus)/2]), "median-cpu-ms/page")
+		var total time.Duration
+		for _, c := range cpus {
+			total += c
+		}
+		b.ReportMetric(ms(total/time.Duration(len(cpus))), "mean-cpu-ms/page")
 	}
 	b.ReportMetric(float64(len(pages)), "pages")
 	b.SetBytes(bytes / int64(b.N))

@@ -30,8 +30,31 @@ var (
 )
 
 // extractDateline reads the "MINSK, 3 April (BelTA) - " opening of the
-// first paragraphs of the main content (or of the body text).
+// first paragraphs of the main content (or of the body text), then of the
+// first lines of the extracted body.
 func (d *doc) extractDateline() {
+	if dl := d.domDateline(); dl.Raw != "" {
+		d.page.Dateline = dl
+		return
+	}
+	if d.page.Body != "" {
+		for _, b := range strings.SplitN(d.page.Body, "\n", 6) {
+			if dl, ok := parseDateline(b); ok {
+				d.page.Dateline = dl
+				return
+			}
+		}
+	}
+}
+
+// domDateline is the dateline of the first paragraphs of the main content
+// (or of the page), read from the DOM alone; the page kind relies on it,
+// so that a links-level extraction, which has no body, classifies a page
+// as a full one does.
+func (d *doc) domDateline() archive.Dateline {
+	if d.domDL != nil {
+		return *d.domDL
+	}
 	var blocks []string
 	root := d.main
 	if root == nil {
@@ -55,16 +78,14 @@ func (d *doc) extractDateline() {
 		}
 		return true
 	})
-	if d.page.Body != "" {
-		lines := strings.SplitN(d.page.Body, "\n", 6)
-		blocks = append(blocks, lines...)
-	}
+	d.domDL = &archive.Dateline{}
 	for _, b := range blocks {
 		if dl, ok := parseDateline(b); ok {
-			d.page.Dateline = dl
-			return
+			d.domDL = &dl
+			break
 		}
 	}
+	return *d.domDL
 }
 
 func hasBlockChild(n *html.Node) bool {

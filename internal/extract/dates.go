@@ -79,7 +79,9 @@ type dateCand struct {
 }
 
 // extractDates fills the published and modified dates with their evidence.
-func (d *doc) extractDates(text string) {
+// guess lets go-htmldate search the whole page when no other source gives
+// a publication date (it is never asked in high-precision mode).
+func (d *doc) extractDates(text string, guess bool) {
 	p := d.page
 	maxDate := d.now.Add(36 * time.Hour)
 	ok := func(pd parsedDate) bool {
@@ -172,7 +174,7 @@ func (d *doc) extractDates(text string) {
 	}
 
 	best := bestDate(pub)
-	if best == nil && !d.x.opts.HighPrecision && len(text) <= maxTrafilaturaBytes {
+	if best == nil && guess && !d.x.opts.HighPrecision && len(text) <= maxTrafilaturaBytes {
 		if pd, text, found := d.htmldateGuess(maxDate); found && ok(pd) {
 			best = &dateCand{pd, text, DateFromHTMLDate, rankHTMLDate}
 		}

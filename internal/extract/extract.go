@@ -37,6 +37,11 @@ import (
 // version are re-derived by `archiver extract --rebuild` and at check time.
 const Version = "extract/1.2"
 
+// LinksVersion identifies pages made by a links-level extraction
+// (Options.LinksOnly). It differs from Version, so a store that asks for
+// full pages re-derives a page stored from a links-level extraction.
+const LinksVersion = Version + "+links"
+
 // Input is one page to extract: its bytes as the server sent them, the
 // response headers (for the charset) and the URL it was fetched from.
 type Input struct {
@@ -64,6 +69,18 @@ type Options struct {
 	// NoBody skips the body extraction with go-trafilatura (the body then
 	// comes from the extractor's own paragraph heuristic).
 	NoBody bool
+	// LinksOnly asks for a links-level extraction, for the link checker:
+	// the page gets its decoding (Charset…), Title, Lang and DetectedLang,
+	// CanonicalURL, Kind and KindEvidence, Links (with place, anchor text and
+	// issue), Menu, Pagination, Breadcrumbs, Calendar, IDs and Warnings,
+	// each exactly as a full extraction gives it, and ExtractorVersion
+	// LinksVersion. The headline, dates, dateline, source, authors, images,
+	// credits, H1Count and EmptyByline are left empty. Body and WordCount
+	// are filled (as in a full extraction) only where the page's kind or a
+	// soft-404 sign depends on them: a page whose visible text says there
+	// is no news, or whose kind turns on its word count; elsewhere they are
+	// "" and 0.
+	LinksOnly bool
 }
 
 // Extractor turns captures into pages. It is safe for concurrent use.
@@ -109,6 +126,9 @@ func (x *Extractor) Capture(c *archive.Capture) (*archive.Page, error) {
 // failure is returned as an error together with what could be extracted.
 func (x *Extractor) Page(in Input) (page *archive.Page, err error) {
 	page = &archive.Page{CaptureID: in.CaptureID, URL: in.URL, ExtractorVersion: Version}
+	if x.opts.LinksOnly {
+		page.ExtractorVersion = LinksVersion
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("extract %s: internal error: %v\n%s", in.URL, r, debug.Stack())
@@ -143,6 +163,20 @@ type doc struct {
 	pageNodes  map[*html.Node]bool
 	removed    map[*html.Node]bool // noise removed by the profile
 	siteName   string
+
+	// text is the decoded page, for the steps that hand it to go-htmldate
+	// or go-trafilatura.
+	text string
+	// visible caches textOf(body), the page's visible text.
+	visible    string
+	visibleSet bool
+	// The steps that ran, so that a links-level extraction runs them on
+	// demand, once (see links_level.go).
+	headlineDone, bodyDone, datelineDone, datesDone bool
+	// domDL caches domDateline, contentWords caches mainWords (-1 until
+	// computed).
+	domDL        *archive.Dateline
+	contentWords int
 }
 
 func (x *Extractor) run(in Input, page *archive.Page) {
@@ -178,7 +212,7 @@ func (x *Extractor) run(in Input, page *archive.Page) {
 		return
 	}
 
-	d := &doc{x: x, page: page, root: root, meta: map[string][]string{}}
+	d := &doc{x: x, page: page, root: root, meta: map[string][]string{}, text: text, contentWords: -1}
 	d.now = in.FetchedAt
 	if d.now.IsZero() {
 		d.now = x.opts.Now()
@@ -212,13 +246,17 @@ func (x *Extractor) run(in Input, page *archive.Page) {
 
 	d.findRegions()
 	d.findMain()
-	d.extractHeadline()
+	if x.opts.LinksOnly {
+		d.runLinks()
+		return
+	}
+	d.needHeadline()
 	d.extractNavigation()
 	d.extractLinks()
 	d.extractIDs()
-	d.extractBody(text)
-	d.extractDateline()
-	d.extractDates(text)
+	d.needBody()
+	d.needDateline()
+	d.needDates(true)
 	d.extractAuthors()
 	d.findEmptyByline()
 	d.countH1()

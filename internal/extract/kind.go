@@ -53,32 +53,32 @@ func (d *doc) classify() {
 		set(archive.KindHome, "URL path %q is the site's (or a language's) root", path)
 	case dayQuery || reDayPath.MatchString(path):
 		set(archive.KindDayArchive, "URL names a day (%s)", strings.TrimPrefix(path+"?"+query, "?"))
-		if reNoNews.MatchString(truncateRunes(p.Body+" "+textOf(d.body), 20000)) {
+		if reNoNews.MatchString(truncateRunes(p.Body+" "+d.visibleText(), 20000)) {
 			p.KindEvidence += "; the page says there is no news"
 		}
 	case p.Calendar != nil && (reMonthQ.MatchString("?"+query) || reMonthPath.MatchString(path)) && !articleSignal:
 		set(archive.KindCalendar, "archive calendar for %s and a URL naming a month", p.Calendar.Month)
 	case articleSignal && ldType != "WebPage":
 		set(archive.KindArticle, "JSON-LD @type %s", ldType)
-	case ogType == "article" && p.WordCount >= 60:
-		set(archive.KindArticle, "og:type article and %d words of body", p.WordCount)
+	case ogType == "article" && d.mainWords() >= 60:
+		set(archive.KindArticle, "og:type article and %d words of main content", d.mainWords())
 	case (reListingPath.MatchString(path) || (reListingQuery.MatchString("?"+query) && !reArticlePath.MatchString(path))) && listLinks >= 1:
 		set(archive.KindListing, "URL of a list (%s) with %d item links", path, listLinks)
-	case p.Dateline.Raw != "" && p.WordCount >= 20 && listLinks < 8:
-		set(archive.KindArticle, "a wire dateline (%q) and %d words of body", p.Dateline.Raw, p.WordCount)
-	case (p.Headline != "" || p.Title != "") && p.Published.Value != "" && p.Published.Source != DateFromHTMLDate && p.WordCount >= 40 && listLinks < 12:
+	case d.domDateline().Raw != "" && d.mainWords() >= 20 && listLinks < 8:
+		set(archive.KindArticle, "a wire dateline (%q) and %d words of main content", d.domDateline().Raw, d.mainWords())
+	case (d.headlineText() != "" || p.Title != "") && d.published().Value != "" && p.Published.Source != DateFromHTMLDate && d.mainWords() >= 40 && listLinks < 12:
 		// A date that only go-htmldate's search of the whole page found
 		// (a "Today" widget, a footer year) does not make a short page
 		// an article.
-		set(archive.KindArticle, "headline, a date (%s) and %d words of body", p.Published.Source, p.WordCount)
+		set(archive.KindArticle, "headline, a date (%s) and %d words of main content", p.Published.Source, d.mainWords())
 	case listLinks >= 8:
 		set(archive.KindListing, "%d item links with teaser-length text", listLinks)
-	case p.Calendar != nil && p.WordCount < 80 && !d.calendarInSidebar():
+	case p.Calendar != nil && d.mainWords() < 80 && !d.calendarInSidebar():
 		set(archive.KindCalendar, "archive calendar and little text")
-	case p.Headline != "" && p.WordCount >= 150:
-		set(archive.KindArticle, "headline and %d words of body", p.WordCount)
+	case d.headlineText() != "" && d.mainWords() >= 150:
+		set(archive.KindArticle, "headline and %d words of main content", d.mainWords())
 	default:
-		set(archive.KindOther, "no article, list, archive or home signals (%d words, %d item links)", p.WordCount, listLinks)
+		set(archive.KindOther, "no article, list, archive or home signals (%d words of main content, %d item links)", d.mainWords(), listLinks)
 	}
 }
 

@@ -96,12 +96,17 @@ func detectLanguage(text string) string {
 	return best
 }
 
-// extractLanguage sets DetectedLang from the body text (or the headline
-// and visible text when the body is short).
+// extractLanguage sets DetectedLang from the text of the main content
+// element (or, when it is short, from the title and the visible text). It
+// reads the DOM, not the extracted body, so that a links-level extraction
+// detects the same language as a full one.
 func (d *doc) extractLanguage() {
-	t := d.page.Body
+	t := ""
+	if d.main != nil {
+		t = textOf(d.main)
+	}
 	if runeLen(t) < 200 {
-		t = d.page.Headline + " " + t + " " + truncateRunes(textOf(d.body), 5000)
+		t = d.page.Title + " " + t + " " + truncateRunes(d.visibleText(), 5000)
 	}
 	d.page.DetectedLang = detectLanguage(t)
 }

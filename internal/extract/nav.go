@@ -237,7 +237,18 @@ func (d *doc) extractNavigation() {
 	p := d.page
 	// Breadcrumbs: the DOM trail when there is one (it is what readers
 	// see), else the JSON-LD BreadcrumbList.
-	for n := range d.crumbNodes {
+	// The longest trail; among equals the first in document order (not
+	// the map's random order, so that every run gives the same answer).
+	var trails []*html.Node
+	if len(d.crumbNodes) > 0 {
+		walk(d.root, func(n *html.Node) bool {
+			if d.crumbNodes[n] {
+				trails = append(trails, n)
+			}
+			return len(trails) < len(d.crumbNodes)
+		})
+	}
+	for _, n := range trails {
 		if crumbs := d.crumbsFromDOM(n); len(crumbs) > len(p.Breadcrumbs) {
 			p.Breadcrumbs = crumbs
 		}

@@ -24,22 +24,26 @@ func TestPathologicalPages(t *testing.T) {
 		{"binary", bytes.Repeat([]byte{0, 1, 2, 0xff}, 1000), "binary"},
 		{"empty", nil, "empty"},
 	}
-	x := extract.New(extract.Options{Now: fixedNow})
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p, err := x.Page(extract.Input{URL: "https://portal.example/x", Body: tt.body})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(strings.Join(p.Warnings, "; "), tt.warn) {
-				t.Errorf("warnings %q, want one about %q", p.Warnings, tt.warn)
-			}
-			for _, l := range p.Links {
-				if len(l.Href) > 4096 {
-					t.Errorf("link of %d bytes kept", len(l.Href))
+	for _, level := range []struct {
+		name string
+		x    *extract.Extractor
+	}{{"full", extract.New(extract.Options{Now: fixedNow})}, {"links", extract.New(extract.Options{Now: fixedNow, LinksOnly: true})}} {
+		for _, tt := range tests {
+			t.Run(level.name+"/"+tt.name, func(t *testing.T) {
+				p, err := level.x.Page(extract.Input{URL: "https://portal.example/x", Body: tt.body})
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-		})
+				if !strings.Contains(strings.Join(p.Warnings, "; "), tt.warn) {
+					t.Errorf("warnings %q, want one about %q", p.Warnings, tt.warn)
+				}
+				for _, l := range p.Links {
+					if len(l.Href) > 4096 {
+						t.Errorf("link of %d bytes kept", len(l.Href))
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -53,13 +57,25 @@ func FuzzPage(f *testing.F) {
 	// The libraries (go-trafilatura, go-htmldate) are left out: the fuzzer
 	// exercises this package's own parsing, which it can then run fast.
 	x := extract.New(extract.Options{Now: fixedNow, NoBody: true, HighPrecision: true})
+	links := extract.New(extract.Options{Now: fixedNow, NoBody: true, LinksOnly: true})
 	f.Fuzz(func(t *testing.T, body []byte, contentType, url string) {
-		p, err := x.Page(extract.Input{URL: url, Header: map[string][]string{"Content-Type": {contentType}}, Body: body})
+		in := extract.Input{URL: url, Header: map[string][]string{"Content-Type": {contentType}}, Body: body}
+		p, err := x.Page(in)
 		if err != nil {
 			t.Fatalf("error: %v", err)
 		}
 		if p == nil {
 			t.Fatal("nil page")
+		}
+		lp, err := links.Page(in)
+		if err != nil {
+			t.Fatalf("links level: error: %v", err)
+		}
+		if lp == nil {
+			t.Fatal("links level: nil page")
+		}
+		if len(lp.Links) != len(p.Links) || lp.Kind != p.Kind {
+			t.Errorf("links level: %d links and kind %q, full extraction %d links and kind %q", len(lp.Links), lp.Kind, len(p.Links), p.Kind)
 		}
 		if len(p.Body) > 4*len(body)+64 {
 			t.Errorf("body of %d bytes from %d bytes of input", len(p.Body), len(body))

@@ -1,0 +1,130 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/archiver-dev/archiver/internal/archive"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// reNoNewsAny matches every "no news" phrase that the page kind (reNoNews)
+// or the link checker's soft-404 test reads in a page's text. A
+// links-level extraction computes the body of a page whose visible text
+// matches it, so that those signals are the same as after a full
+// extraction.
+var reNoNewsAny = regexp.MustCompile(`(?i)no news|no articles|nothing found|no results|нет новостей|новостей нет|новостей за этот день нет|няма навін|навін няма|навін за гэты дзень няма|ничего не найдено`)
+
+// runLinks finishes a links-level extraction (Options.LinksOnly), after the
+// head, JSON-LD, regions and main element have been read: navigation,
+// links, ids, language and kind. The article steps the kind depends on
+// (headline, structured dates) run only when the kind's decision reaches
+// them, and their results are dropped, so that a links-level page never
+// carries a partial article. The body is extracted only for a page whose
+// visible text says there is no news (the link checker's soft-404 sign).
+func (d *doc) runLinks() {
+	p := d.page
+	d.extractNavigation()
+	d.extractLinks()
+	d.extractIDs()
+	if reNoNewsAny.MatchString(d.visibleText()) {
+		d.needBody()
+	}
+	d.extractLanguage()
+	d.classify()
+	p.Headline, p.HeadlineEvidence = "", ""
+	p.Published, p.Modified = archive.Date{}, archive.Date{}
+	p.Dateline = archive.Dateline{}
+	if p.Breadcrumbs == nil {
+		p.Breadcrumbs = []archive.Crumb{}
+	}
+}
+
+// visibleText is the page's visible text (textOf the body), computed once.
+func (d *doc) visibleText() string {
+	if !d.visibleSet {
+		d.visible, d.visibleSet = textOf(d.body), true
+	}
+	return d.visible
+}
+
+// needHeadline runs the headline step once.
+func (d *doc) needHeadline() {
+	if !d.headlineDone {
+		d.headlineDone = true
+		d.extractHeadline()
+	}
+}
+
+// needBody runs the body step once.
+func (d *doc) needBody() {
+	if !d.bodyDone {
+		d.bodyDone = true
+		d.extractBody(d.text)
+	}
+}
+
+// needDateline runs the dateline step (which reads the body) once.
+func (d *doc) needDateline() {
+	if !d.datelineDone {
+		d.needBody()
+		d.datelineDone = true
+		d.extractDateline()
+	}
+}
+
+// needDates runs the date step (which reads the headline, and the dateline
+// for its year) once; guess lets go-htmldate search the whole page when
+// nothing else gives a publication date. The publication date does not
+// depend on the dateline or the body.
+func (d *doc) needDates(guess bool) {
+	if !d.datesDone {
+		d.needHeadline()
+		d.datesDone = true
+		d.extractDates(d.text, guess)
+	}
+}
+
+// mainWords counts the words of the page's running text: the visible text
+// outside links, menus, footers, breadcrumbs, calendars, pagination,
+// <nav>, <aside> and <footer>. It is the page kind's measure of length,
+// read from the DOM so that it does not wait for the extracted body.
+func (d *doc) mainWords() int {
+	if d.contentWords >= 0 {
+		return d.contentWords
+	}
+	n := 0
+	var b strings.Builder
+	walk(d.body, func(c *html.Node) bool {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+			b.WriteByte(' ')
+			return false
+		}
+		if c.Type != html.ElementNode {
+			return true
+		}
+		if skipText(c) || c.DataAtom == atom.A || c.DataAtom == atom.Aside || c.DataAtom == atom.Nav || c.DataAtom == atom.Footer || c.DataAtom == atom.Header || c == d.calNode {
+			return false
+		}
+		return true
+	})
+	n = wordCount(b.String())
+	d.contentWords = n
+	return n
+}
+
+// headlineText is the headline, computed on demand.
+func (d *doc) headlineText() string {
+	d.needHeadline()
+	return d.page.Headline
+}
+
+// published is the publication date, computed on demand. In a links-level
+// extraction go-htmldate is not asked: the kind only trusts the other
+// sources, so the answer is the same.
+func (d *doc) published() archive.Date {
+	d.needDates(false)
+	return d.page.Published
+}
