@@ -114,15 +114,27 @@ type demoOptions struct {
 // o.Days consecutive days (on one address, so URLs stay the same) and crawls
 // it once per day into a fresh archive, then checks the archive and writes
 // the auditor's report.
+//
+// The commands run on the portal's calendar, as a scheduled job on the
+// portal's own server would: each crawl on the day the portal stands on
+// (its manifest's Today, at the wall clock's time of day), the check and
+// the report after the last crawl. On the wall clock the portal's dates
+// (2024) would be years old and its planted future dates in the past, and
+// the daily runs minutes apart.
 func runDemo(ctx context.Context, e *env, o demoOptions) error {
 	addr := o.Addr
 	stopLast := func() {}
 	defer func() { stopLast() }()
+	var de *env
 	for day := 0; day < o.Days; day++ {
 		cfg := o.Portal
 		cfg.Day += day
 		base, p, stop, err := startDemoPortal(ctx, demoPortalConfig{Addr: addr, Portal: cfg})
 		if err != nil {
+			return err
+		}
+		if de, err = onPortalDay(e, p.Manifest().Today); err != nil {
+			stop()
 			return err
 		}
 		addr = strings.TrimPrefix(base, "http://")
@@ -137,7 +149,7 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 			printManifestSummary(e.stdout, p.Manifest())
 		}
 		fmt.Fprintf(e.stdout, "\n== crawl %d of %d: the portal on day %d ==\n", day+1, o.Days, cfg.Day)
-		err = e.subcommand(ctx, "--db", o.DB, "crawl", "--delay", "0", "--fresh", base+"/")
+		err = de.subcommand(ctx, "--db", o.DB, "crawl", "--delay", "0", "--fresh", base+"/")
 		if day == o.Days-1 {
 			// The portal stays up for the check, which verifies live the
 			// links the crawl did not follow, as it would on a real site.
@@ -150,7 +162,7 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "\n== check ==\n")
-	if err := e.subcommand(ctx, "--db", o.DB, "check", "--fail-on", "never", "--summary"); err != nil {
+	if err := de.subcommand(ctx, "--db", o.DB, "check", "--fail-on", "never", "--summary"); err != nil {
 		return fmt.Errorf("demo: check: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "\n== report ==\n")
@@ -158,11 +170,26 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 	if o.Out != "" {
 		args = append(args, "--out", o.Out)
 	}
-	if err := e.subcommand(ctx, args...); err != nil {
+	if err := de.subcommand(ctx, args...); err != nil {
 		return fmt.Errorf("demo: report: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "\narchive: %s (archiver --db %s runs | show URL | history URL | diff URL)\n", o.DB, o.DB)
 	return nil
+}
+
+// onPortalDay returns e with its clock moved to the portal's date today
+// (YYYY-MM-DD), keeping the time of day and the passing of time of e's
+// clock.
+func onPortalDay(e *env, today string) (*env, error) {
+	d, err := time.Parse(time.DateOnly, today)
+	if err != nil {
+		return nil, withCode(exitError, fmt.Errorf("demo: the portal's date %q: %w", today, err))
+	}
+	now := e.now().UTC()
+	offset := time.Date(d.Year(), d.Month(), d.Day(), now.Hour(), now.Minute(), now.Second(), now.Nanosecond(), time.UTC).Sub(now)
+	de := *e
+	de.now = func() time.Time { return e.now().Add(offset) }
+	return &de, nil
 }
 
 // resetArchive removes the demo's archive file and its WAL files, so that
@@ -296,5 +323,5 @@ func printManifestSummary(w io.Writer, m *portal.Manifest) {
 			y(string(k), v)
 		}
 	}))
-	fmt.Fprintf(w, "traps %d, empty days %d, redirects %d, changes %d\n", len(m.Traps), len(m.EmptyDays), len(m.Redirects), len(m.Changes))
+	fmt.Fprintf(w, "traps %d, empty days %d (and %d before the archive), redirects %d, changes %d\n", len(m.Traps), len(m.EmptyDays), len(m.EmptyDaysBefore), len(m.Redirects), len(m.Changes))
 }

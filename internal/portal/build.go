@@ -80,6 +80,7 @@ func (p *Portal) buildManifest() *Manifest {
 		Seed: p.cfg.Seed, Articles: p.cfg.Articles, Day: p.cfg.Day, Host: p.cfg.Host,
 		Today: isoDate(p.today()), Languages: langs[:], TemplateDrift: isoDate(p.driftDate()),
 		Changes: append([]Change{}, p.changes...), Defects: AllDefects(),
+		Cadence: CadenceDaily, SectionCadence: CadenceIrregular,
 	}
 	b := &builder{p: p, m: m, pages: map[string]*Page{}}
 	htmlPage := func(u string, kind Kind, lang int) Page {
@@ -313,10 +314,10 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 		switch outcome {
 		case daySoft404:
 			pg.Quirks = []Quirk{QuirkSoft404}
-			m.EmptyDays = append(m.EmptyDays, EmptyDay{Lang: l, Date: isoDate(t), URL: u, Status: 200})
+			m.EmptyDays = append(m.EmptyDays, EmptyDay{Lang: l, Date: isoDate(t), URL: u, Status: 200, EmptiedBy: p.emptiedBy(lang, t)})
 		case dayHard404:
 			pg.Status = 404
-			m.EmptyDays = append(m.EmptyDays, EmptyDay{Lang: l, Date: isoDate(t), URL: u, Status: 404})
+			m.EmptyDays = append(m.EmptyDays, EmptyDay{Lang: l, Date: isoDate(t), URL: u, Status: 404, EmptiedBy: p.emptiedBy(lang, t)})
 		}
 		pg.Quirks = append(pg.Quirks, QuirkSlow)
 		lm := fmt.Sprintf("/%s/all_news/page/2/?day=%02d&month=%02d&year=%02d/", l, t.Day(), int(t.Month()), t.Year()%100)
@@ -331,7 +332,16 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 		}
 		b.add(bd)
 	}
-	for t := time.Date(first.Year(), first.Month()-1, 1, 0, 0, 0, 0, time.UTC); !t.After(today.AddDate(0, 1, 0)); t = t.AddDate(0, 1, 0) {
+	calFirst := time.Date(first.Year(), first.Month()-1, 1, 0, 0, 0, 0, time.UTC)
+	for t := calFirst; t.Before(first); t = t.AddDate(0, 0, 1) {
+		switch outcome, _ := p.dayArchive(lang, t); outcome {
+		case daySoft404:
+			m.EmptyDaysBefore = append(m.EmptyDaysBefore, EmptyDay{Lang: l, Date: isoDate(t), URL: dayURL(lang, t), Status: 200})
+		case dayHard404:
+			m.EmptyDaysBefore = append(m.EmptyDaysBefore, EmptyDay{Lang: l, Date: isoDate(t), URL: dayURL(lang, t), Status: 404})
+		}
+	}
+	for t := calFirst; !t.After(today.AddDate(0, 1, 0)); t = t.AddDate(0, 1, 0) {
 		u := calendarURL(lang, t.Year(), t.Month())
 		pg := htmlPage(u, KindCalendar, lang)
 		pg.Title = fmt.Sprintf("%s: %s %d | %s", ui[lang].Calendar, monthNom(lang, t.Month()), t.Year(), siteTitle[lang])
@@ -351,6 +361,19 @@ func (p *Portal) manifestLang(b *builder, lang int, htmlPage func(string, Kind, 
 	rg2 := rg
 	rg2.URL, rg2.Canonical = rg.URL+"?start=10", rg.URL+"?start=10"
 	b.add(rg2)
+}
+
+// emptiedBy returns the articles dated t that a day up to the portal's Day
+// removed or orphaned (on a day without news, every article dated that
+// day is one of them); nil when the portal never published on t.
+func (p *Portal) emptiedBy(lang int, t time.Time) []string {
+	var out []string
+	for _, i := range p.articlesOn(t) {
+		if i < p.total() && !p.visible(lang, i) {
+			out = append(out, p.path(lang, i))
+		}
+	}
+	return out
 }
 
 // articleKind is article or photo-report.

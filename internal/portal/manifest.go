@@ -48,6 +48,22 @@ type Manifest struct {
 	// EmptyDays are the days between the oldest article and Today without
 	// listed news, per language, with how their day archive answers.
 	EmptyDays []EmptyDay `json:"empty_days"`
+	// EmptyDaysBefore are the days before the oldest article that the
+	// month calendar pages in Pages link (a month page links every day of
+	// its month), per language, with how their day archive answers: 404 or
+	// 200 "no news", as EmptyDays do. They lie outside the archive's range,
+	// so they are no gap in it, but each is a broken or soft-404 link on
+	// its calendar page. (The days after Today that calendar pages link
+	// answer 200 with the latest news: see the day-archive-range trap.)
+	EmptyDaysBefore []EmptyDay `json:"empty_days_before"`
+	// Cadence is how often each language as a whole publishes: daily
+	// (articles on about five days in seven before day 0, weekends
+	// included, and two a day after it), so that its EmptyDays without
+	// EmptiedBy are the gaps in that cadence. SectionCadence is how its
+	// sections publish: irregularly, as stories are spread over them at
+	// random, so no section has a gap of its own.
+	Cadence        Cadence `json:"cadence"`
+	SectionCadence Cadence `json:"section_cadence"`
 	// Redirects are the planted redirects and chains.
 	Redirects []Redirect `json:"redirects"`
 	// Robots is what /robots.txt says.
@@ -366,7 +382,23 @@ type EmptyDay struct {
 	Date   string `json:"date"`   // YYYY-MM-DD
 	URL    string `json:"url"`    // the day archive
 	Status int    `json:"status"` // 200 (soft 404, "no news") or 404
+	// EmptiedBy lists the articles dated that day which a later day
+	// removed or orphaned, leaving the day without listed news; it is
+	// empty for a day on which the portal never published (a gap in its
+	// Cadence).
+	EmptiedBy []string `json:"emptied_by,omitempty"`
 }
+
+// Cadence says how often a language of the portal publishes.
+type Cadence string
+
+// The cadences of the portal.
+const (
+	// CadenceDaily: articles are expected on every day, weekends included.
+	CadenceDaily Cadence = "daily"
+	// CadenceIrregular: no day is expected to have an article.
+	CadenceIrregular Cadence = "irregular"
+)
 
 // Redirect is one planted redirect.
 type Redirect struct {

@@ -6,11 +6,13 @@ import (
 	"crypto/tls"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -347,6 +349,41 @@ func TestEmptyDaysAndDateIgnoringArchives(t *testing.T) {
 	if soft == 0 || hard == 0 {
 		t.Errorf("empty days: %d soft-404, %d 404; want both", soft, hard)
 	}
+	// The days before the oldest article that the listed calendar pages
+	// link answer like empty days, and are exactly the days of those pages
+	// before it.
+	linkedBefore := map[string]bool{}
+	first := firstArticle(m)
+	for _, pg := range m.Pages {
+		if pg.Kind != portal.KindCalendar {
+			continue
+		}
+		for _, d := range pg.Calendar.LinkedDays {
+			date := fmt.Sprintf("%s-%02d", pg.Calendar.Month, d)
+			if date < first {
+				linkedBefore[pg.Lang+" "+date] = true
+			}
+		}
+	}
+	soft, hard = 0, 0
+	for _, e := range m.EmptyDaysBefore {
+		if !linkedBefore[e.Lang+" "+e.Date] {
+			t.Errorf("%s: not linked by a calendar page of the manifest", e.URL)
+		}
+		delete(linkedBefore, e.Lang+" "+e.Date)
+		f := get(t, c, srv.URL, e.URL)
+		if f.status != e.Status || !strings.Contains(string(f.raw), `class="no_news"`) {
+			t.Errorf("%s: %d, manifest says %d with no news", e.URL, f.status, e.Status)
+		}
+		if e.Status == 200 {
+			soft++
+		} else {
+			hard++
+		}
+	}
+	if len(linkedBefore) > 0 || soft == 0 || hard == 0 {
+		t.Errorf("days before the archive: %d linked but not listed, %d soft-404, %d 404", len(linkedBefore), soft, hard)
+	}
 	latest := get(t, c, srv.URL, "/en/all_news/")
 	items := func(b []byte) string {
 		var ids []string
@@ -621,4 +658,18 @@ func fmtSscan(s string, v *int) (int, error) {
 	}
 	*v = n
 	return 1, nil
+}
+
+// firstArticle is the oldest published date (YYYY-MM-DD) of the manifest's
+// articles.
+func firstArticle(m *portal.Manifest) string {
+	first := ""
+	for _, pg := range m.Pages {
+		if pg.Article != nil && !slices.Contains(pg.Defects, portal.DefectFutureDate) {
+			if d := pg.Article.Published.Value[:10]; first == "" || d < first {
+				first = d
+			}
+		}
+	}
+	return first
 }

@@ -2,9 +2,12 @@ package portal_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/archiver-dev/archiver/internal/portal"
 )
@@ -223,4 +226,145 @@ func TestConditionalRequests(t *testing.T) {
 	if got := condGet("/css/portal.css", "Mon, 01 Jan 2024 00:00:00 GMT"); got != 200 {
 		t.Errorf("stylesheet modified since 2024-01-01 answered %d", got)
 	}
+}
+
+// TestEmptyDaysAndCadence checks the manifest's account of the days
+// without news against its own articles on every day up to Day: a day
+// without listed news either never had an article (a gap in the
+// languages' daily cadence, which never leaves two days in a row empty) or
+// lists in EmptiedBy exactly the articles dated that day, each removed or
+// orphaned by a change up to Day; and no section publishes on half of the
+// days of its range or more (their cadence is irregular).
+func TestEmptyDaysAndCadence(t *testing.T) {
+	const days = 4
+	published := map[string][]string{} // "lang date" → every article ever dated that day
+	sectionDays := map[string]map[string]bool{}
+	var m *portal.Manifest
+	for d := 0; d <= days; d++ {
+		p, err := portal.New(portal.Config{Seed: 6, Articles: 40, Day: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m = p.Manifest()
+		for _, pg := range m.Pages {
+			if pg.Article == nil || pg.DuplicateOf != "" || pg.Status != 200 {
+				continue
+			}
+			day := pg.Article.Published.Value[:10]
+			if slices.Contains(pg.Defects, portal.DefectFutureDate) {
+				// It prints a date in the future: its real day is the
+				// day archive that lists it.
+				day = ""
+				for _, dp := range m.Pages {
+					if dp.Kind == portal.KindDayArchive && strings.Contains(dp.URL, "/archive/") && slices.Contains(dp.Items, pg.URL) {
+						day = dayOf(t, dp.URL)
+					}
+				}
+				if day == "" {
+					t.Fatalf("day %d: %s is in no day archive", d, pg.URL)
+				}
+			}
+			key := pg.Lang + " " + day
+			if !slices.Contains(published[key], pg.URL) {
+				published[key] = append(published[key], pg.URL)
+			}
+			sec := pg.Lang + " " + pg.Article.Section + "/" + pg.Article.Sub
+			if sectionDays[sec] == nil {
+				sectionDays[sec] = map[string]bool{}
+			}
+			sectionDays[sec][day] = true
+		}
+	}
+	if m.Cadence != portal.CadenceDaily || m.SectionCadence != portal.CadenceIrregular {
+		t.Fatalf("cadence %q, sections %q", m.Cadence, m.SectionCadence)
+	}
+	gone := map[string]int{}
+	for _, c := range m.Changes {
+		if c.Kind == portal.ChangeRemoved || c.Kind == portal.ChangeOrphaned {
+			gone[c.URL] = c.Day
+		}
+	}
+	empty := map[string]bool{}
+	gaps, emptied := 0, 0
+	for _, e := range m.EmptyDays {
+		key := e.Lang + " " + e.Date
+		empty[key] = true
+		want := published[key]
+		slices.Sort(want)
+		got := slices.Sorted(slices.Values(e.EmptiedBy))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: emptied by %v, articles ever dated that day %v", key, got, want)
+		}
+		for _, u := range got {
+			if _, ok := gone[u]; !ok {
+				t.Errorf("%s: %s empties the day but no change removed or orphaned it", key, u)
+			}
+		}
+		if len(got) == 0 {
+			gaps++
+		} else {
+			emptied++
+		}
+	}
+	if gaps == 0 || emptied == 0 {
+		t.Fatalf("%d gaps and %d emptied days; the test needs both", gaps, emptied)
+	}
+	// Daily: no two days in a row without news ever published.
+	for _, lang := range m.Languages {
+		var prevGap string
+		for _, e := range m.EmptyDays {
+			if e.Lang != lang || len(e.EmptiedBy) > 0 {
+				continue
+			}
+			if prevGap != "" && nextDay(t, prevGap) == e.Date {
+				t.Errorf("%s: %s and %s both without news; the cadence is daily", lang, prevGap, e.Date)
+			}
+			prevGap = e.Date
+		}
+	}
+	// Irregular sections: news on fewer than half the days of their range.
+	for sec, ds := range sectionDays {
+		first, last := "", ""
+		for d := range ds {
+			if first == "" || d < first {
+				first = d
+			}
+			if d > last {
+				last = d
+			}
+		}
+		span := spanDays(t, first, last)
+		if len(ds) >= 4 && 2*len(ds) >= span {
+			t.Errorf("section %s has news on %d of %d days", sec, len(ds), span)
+		}
+	}
+	t.Logf("%d gaps, %d days emptied by removals or orphans, %d sections", gaps, emptied, len(sectionDays))
+}
+
+func dayOf(t *testing.T, dayURL string) string {
+	t.Helper()
+	var d, mo, y int
+	if _, err := fmt.Sscanf(dayURL[strings.Index(dayURL, "?"):], "?day=%d&month=%d&year=%d/", &d, &mo, &y); err != nil {
+		t.Fatalf("%s: %v", dayURL, err)
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", 2000+y, mo, d)
+}
+
+func nextDay(t *testing.T, date string) string {
+	t.Helper()
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.AddDate(0, 0, 1).Format(time.DateOnly)
+}
+
+func spanDays(t *testing.T, first, last string) int {
+	t.Helper()
+	a, err1 := time.Parse(time.DateOnly, first)
+	b, err2 := time.Parse(time.DateOnly, last)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("dates %q %q", first, last)
+	}
+	return int(b.Sub(a).Hours()/24) + 1
 }

@@ -209,7 +209,8 @@ type analyser struct {
 	// days counts articles per section and per language root.
 	days map[string]map[string]int
 	// listed marks, per language root, the days whose day archive lists
-	// articles in the run: never a gap, whatever dates the articles print.
+	// the day's own articles in the run (see keepsToDay): never a gap,
+	// whatever dates the articles print.
 	listed map[string]map[string]bool
 	// dayPages are the run's day archives, judged in finish.
 	dayPages []dayPage
@@ -271,7 +272,7 @@ func (a *analyser) add(url string, vs []Version) {
 		}
 		a.dayProblems(url, latest)
 		if d := latest.Digest; latest.Indexed && d.Day != "" && d.Kind != archive.KindArticle && StateOf(latest) == StateGood &&
-			d.Items > 0 && d.ItemsAfter == 0 && !d.LatestListed && validDay(d.Day) {
+			keepsToDay(d) && validDay(d.Day) {
 			root := rootOf(SectionOf(url))
 			if a.listed[root] == nil {
 				a.listed[root] = map[string]bool{}
@@ -292,6 +293,26 @@ func (a *analyser) add(url string, vs []Version) {
 			}
 		}
 	}
+}
+
+// keepsToDay reports whether a day page lists articles published on its
+// day, so that the day had news whatever the archive counts for it: it
+// lists some of the day's own articles, or it lists articles printing no
+// date before its day and at most one printing a later one (a misdated
+// article: a future date is the editorial date-in-future finding, not an
+// empty day). A list of earlier news (an "at or before" page for a day
+// without news), a page listing two or more later articles and none of
+// its day's (it ignores its date), and a page listing what the newest day
+// lists are not evidence of news on the day.
+func keepsToDay(d Digest) bool {
+	if d.Items == 0 || d.LatestListed {
+		return false
+	}
+	if d.ItemsOnDay > 0 {
+		return true
+	}
+	before := d.ItemsDated - d.ItemsOnDay - d.ItemsAfter
+	return before == 0 && d.ItemsAfter == 1
 }
 
 func hasRun(vs []Version, s State) bool {
@@ -439,8 +460,10 @@ func (a *analyser) dayProblems(url string, v Version) {
 //
 // Inside the range, a calendar day whose page answers 404 is broken, one
 // whose page lists nothing is empty, and a page that lists articles, none
-// of them of its day, although the run has articles published that day,
-// ignores the date it is asked for. A page listing the news at or before
+// of them of its day and most of them of later days, although the archive
+// has articles published that day, ignores the date it is asked for. (A
+// list of earlier news for a day whose articles the portal removed keeps
+// to its date.) A page listing the news at or before
 // its date ("Kremlin style") keeps to its date: it lists the day's own
 // articles first, and lists earlier ones only for a day without news.
 func (a *analyser) dayArchiveProblems() {
@@ -491,7 +514,7 @@ func (a *analyser) dayArchiveProblems() {
 			add(DayLinkedBroken, fmt.Sprintf("the calendar links %s, which answers %d", d.Day, v.Status))
 		case linked && st == StateGood && d.Items == 0, linked && d.SoftNotFound:
 			add(DayLinkedEmpty, fmt.Sprintf("the calendar links %s, whose page lists no article", d.Day))
-		case st == StateGood && news > 0 && d.ItemsDated >= 2 && d.ItemsOnDay == 0:
+		case st == StateGood && news > 0 && d.ItemsDated >= 2 && d.ItemsOnDay == 0 && 2*d.ItemsAfter > d.ItemsDated:
 			a.ignores(ignoring, p.url, v, fmt.Sprintf("the page for %s lists %d articles, none of the %d published that day", d.Day, d.Items, news))
 		}
 	}

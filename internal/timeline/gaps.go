@@ -138,23 +138,45 @@ func sectionDays(section string, counts map[string]int, opts *Options, root *Sec
 
 // outlierGap is the distance in days that sets a first or last date apart
 // from the rest of a section's history (a static page dated years ago, a
-// mistyped date): such dates do not stretch the range the cadence is
-// judged over.
+// mistyped date, articles printing a date in the future): such dates do
+// not stretch the range the cadence is judged over.
 const outlierGap = 7
 
-// trimOutliers drops leading and trailing dates (sorted YYYY-MM-DD) that
-// stand more than outlierGap days away from the next one in.
+// outlierShare is the largest share of a section's dates that a group of
+// outlying dates at either end may hold; a single outlying date is always
+// one.
+const outlierShare = 0.1
+
+// trimOutliers drops leading and trailing groups of dates (sorted
+// YYYY-MM-DD) that stand more than outlierGap days away from the next one
+// in, when a group is a single date or holds less than outlierShare of
+// them (two articles printing the same wrong year are still outliers).
 func trimOutliers(dates []string) []string {
 	gap := func(a, b string) int {
 		x, _ := time.Parse(time.DateOnly, a)
 		y, _ := time.Parse(time.DateOnly, b)
 		return int(y.Sub(x).Hours() / 24)
 	}
-	for len(dates) > 1 && gap(dates[0], dates[1]) > outlierGap {
-		dates = dates[1:]
-	}
-	for len(dates) > 1 && gap(dates[len(dates)-2], dates[len(dates)-1]) > outlierGap {
-		dates = dates[:len(dates)-1]
+	small := func(n, total int) bool { return n == 1 || float64(n) < outlierShare*float64(total) }
+	for trimmed := true; trimmed && len(dates) > 1; {
+		trimmed = false
+		// The leading group: dates up to the first gap wider than outlierGap.
+		for i := 1; i < len(dates); i++ {
+			if gap(dates[i-1], dates[i]) > outlierGap {
+				if small(i, len(dates)) {
+					dates, trimmed = dates[i:], true
+				}
+				break
+			}
+		}
+		for i := len(dates) - 1; i > 0; i-- {
+			if gap(dates[i-1], dates[i]) > outlierGap {
+				if small(len(dates)-i, len(dates)) {
+					dates, trimmed = dates[:i], true
+				}
+				break
+			}
+		}
 	}
 	return dates
 }

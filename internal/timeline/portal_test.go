@@ -255,6 +255,7 @@ func TestPortalDays(t *testing.T) {
 	// a gap in the cadence of its language; and no other day is.
 	for d, run := range h.runs {
 		a := h.analyse(t, run, opts)
+		checkMissingDays(t, h, d, a, a.Findings())
 		byDay := map[string][]string{}
 		for _, f := range a.Findings() {
 			switch f.RuleID {
