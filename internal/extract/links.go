@@ -83,6 +83,11 @@ func (d *doc) extractLinks() {
 			if l.Place == archive.PlacePagination && l.URL != "" && !containsString(p.Pagination, l.URL) {
 				p.Pagination = append(p.Pagination, l.URL)
 			}
+			// href="", "#" or "javascript:…" with the real target in
+			// onclick: the target exists only in the handler.
+			if has && onclick != "" && placeholderHref(href) {
+				d.onclickLink(n, onclick)
+			}
 		case atom.Link:
 			if href, has := getAttr(n, "href"); has {
 				l := archive.Link{Tag: "link", Attr: "href", Rel: strings.ToLower(attr(n, "rel")), Place: archive.PlaceHead}
@@ -118,16 +123,11 @@ func (d *doc) extractLinks() {
 				return false
 			}
 		default:
-			// onclick navigation on other elements: <div onclick="location.href='…'">.
-			if oc := attr(n, "onclick"); oc != "" && strings.Contains(oc, "location") {
-				if m := reOnclickURL.FindStringSubmatch(oc); m != nil {
-					l := archive.Link{Tag: n.Data, Attr: "onclick", Issue: IssueOnclick, Raw: truncateBytes(oc, maxHrefBytes)}
-					d.fillLink(&l, m[1])
-					l.Issue = IssueOnclick
-					l.Text = truncateRunes(textOf(n), 200)
-					l.Place = d.placeOf(n)
-					p.Links = append(p.Links, l)
-				}
+			// A target that exists only in the onclick handler of another
+			// element: <span onclick="window.location='…'">, <div
+			// onclick="return get_page('…','inner','1')">.
+			if oc := attr(n, "onclick"); oc != "" {
+				d.onclickLink(n, oc)
 			}
 		}
 		return true
@@ -278,4 +278,135 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// reOnclickNav finds a navigation in a script: an assignment to a
+// location, location.assign/replace, window.open.
+var reOnclickNav = regexp.MustCompile(`(?i)(?:\blocation(?:\.href)?\s*=|\blocation\.(?:assign|replace)\s*\(|\b(?:window\.)?open\s*\(|\bnavigate\s*\()`)
+
+// reOnclickCall finds a function call and its arguments (without nested
+// parentheses): get_page('/en/all_news/page/2/','inner','1').
+var reOnclickCall = regexp.MustCompile(`([A-Za-z_$][\w$.]*)\s*\(([^()]*)\)`)
+
+// navigationWords are the words of the names of functions that navigate
+// or load a page (get_page, goToPage, loadContent, openPopup, showCatalog):
+// a URL among their arguments is a link. Other calls (trackClick,
+// copyToClipboard, captcha_refresh, ga) are not.
+var navigationWords = map[string]bool{
+	"get": true, "go": true, "goto": true, "load": true, "open": true, "show": true, "page": true, "nav": true,
+	"navigate": true, "redirect": true, "url": true, "link": true, "visit": true, "popup": true, "popitup": true,
+	"href": true, "follow": true, "jump": true, "view": true, "fetch": true,
+	"ajax": true, "more": true, "next": true, "prev": true, "previous": true,
+}
+
+// trackingWords are the words of the names of functions that report or
+// copy a URL rather than open it (trackOutboundLink, logClick,
+// copyLinkToClipboard): they win over navigationWords.
+var trackingWords = map[string]bool{
+	"track": true, "tracking": true, "tracker": true, "log": true, "ga": true, "gtag": true, "analytics": true,
+	"event": true, "stat": true, "stats": true, "metric": true, "metrics": true, "pixel": true, "beacon": true,
+	"copy": true, "clipboard": true, "save": true, "refresh": true, "captcha": true, "prompt": true, "alert": true,
+	"confirm": true, "print": true,
+}
+
+// navigationCall reports whether a function name (get_page, window.open,
+// goToSearchPage) says it navigates, from its words (the dot- and
+// underscore-separated parts and the words of camelCase): one of
+// navigationWords and none of trackingWords.
+func navigationCall(name string) bool {
+	nav := false
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		sep := i < len(name) && (name[i] == '.' || name[i] == '_' || name[i] == '$')
+		camel := i < len(name) && i > start && name[i] >= 'A' && name[i] <= 'Z' && name[i-1] >= 'a' && name[i-1] <= 'z'
+		if i == len(name) || sep || camel {
+			if i > start {
+				w := strings.ToLower(name[start:i])
+				if trackingWords[w] {
+					return false
+				}
+				nav = nav || navigationWords[w]
+			}
+			start = i
+			if sep {
+				start = i + 1
+			}
+		}
+	}
+	return nav
+}
+
+// elementText is the text inside n, even where n itself is an element
+// whose text is not content (a <button>), else its title, aria-label or
+// value.
+func elementText(n *html.Node) string {
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		appendText(&b, c, nil)
+	}
+	if t := collapse(b.String()); t != "" {
+		return truncateRunes(t, 200)
+	}
+	for _, k := range []string{"title", "aria-label", "value"} {
+		if v := collapse(attr(n, k)); v != "" {
+			return truncateRunes(v, 200)
+		}
+	}
+	return ""
+}
+
+// onclickTarget returns the URL an onclick handler navigates to: the first
+// URL-like string quoted after a location assignment or window.open, or
+// among the arguments of a function call whose name says it navigates.
+func onclickTarget(js string) (string, bool) {
+	if loc := reOnclickNav.FindStringIndex(js); loc != nil {
+		if m := reOnclickURL.FindStringSubmatch(js[loc[0]:]); m != nil {
+			return m[1], true
+		}
+	}
+	for _, c := range reOnclickCall.FindAllStringSubmatch(js, 8) {
+		if !navigationCall(c[1]) {
+			continue
+		}
+		if m := reOnclickURL.FindStringSubmatch(c[2]); m != nil {
+			return m[1], true
+		}
+	}
+	return "", false
+}
+
+// placeholderHref reports whether an href leads nowhere by itself: "",
+// "#" or a javascript: URL.
+func placeholderHref(href string) bool {
+	h := strings.ToLower(strings.TrimSpace(href))
+	return h == "" || h == "#" || strings.HasPrefix(h, "javascript:")
+}
+
+// onclickLink records the target of an onclick handler as a link of its
+// own (Attr "onclick", Issue IssueOnclick, Raw the handler), unless the
+// element stands inside a real link: the page's link checker reports it as
+// a target that exists only in JavaScript.
+func (d *doc) onclickLink(n *html.Node, oc string) {
+	target, ok := onclickTarget(oc)
+	if !ok {
+		return
+	}
+	if n.DataAtom != atom.A && n.DataAtom != atom.Area && hasAncestor(n, func(a *html.Node) bool {
+		return (a.DataAtom == atom.A || a.DataAtom == atom.Area) && !placeholderHref(attr(a, "href")) && hasAttr(a, "href")
+	}) {
+		return
+	}
+	l := archive.Link{Tag: n.Data, Attr: "onclick", Raw: truncateBytes(oc, maxHrefBytes)}
+	d.fillLink(&l, target)
+	l.Issue = IssueOnclick
+	if n.DataAtom == atom.A || n.DataAtom == atom.Area {
+		l.Text = linkText(n)
+	} else {
+		l.Text = elementText(n)
+	}
+	l.Place = d.placeOf(n)
+	d.page.Links = append(d.page.Links, l)
+	if l.Place == archive.PlacePagination && l.URL != "" && !containsString(d.page.Pagination, l.URL) {
+		d.page.Pagination = append(d.page.Pagination, l.URL)
+	}
 }

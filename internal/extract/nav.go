@@ -17,6 +17,7 @@ var (
 	reCrumbLabel = regexp.MustCompile(`(?i)breadcrumb|you are here|навигационная цепочка|хлебные крошки|навігацыйны ланцужок|вы здесь|вы тут`)
 	reMenuClass  = regexp.MustCompile(`(^|[\s_-])(menu|menus|nav|navbar|navigation|mainmenu|main-menu|topmenu|top-menu|main-nav|mainnav|primary-nav|site-nav|megamenu|submenu|sidebar-menu)([\s_-]|$)`)
 	reFootClass  = regexp.MustCompile(`(^|[\s_-])(footer|site-footer|page-footer|foot|bottom|copyright)([\s_-]|$)`)
+	reLoadMore   = regexp.MustCompile(`load[_-]?more`)
 	rePagerClass = regexp.MustCompile(`pagination|pager|paginator|page-numbers|pagenav|page-nav|(^|[\s_-])(pages|paging|wp-pagenavi|nav-links)([\s_-]|$)`)
 	reCalClass   = regexp.MustCompile(`calendar|calend|(^|[\s_-])(cal|datepicker)([\s_-]|$)`)
 	reHomeWord   = regexp.MustCompile(`(?i)^(home|home page|homepage|main|main page|start|startseite|accueil|inicio|главная|главная страница|галоўная|галоўная старонка|головна)$`)
@@ -28,7 +29,7 @@ var (
 
 // regionHints is a cheap filter: a class or id without any of these
 // fragments cannot match the region expressions.
-var regionHints = []string{"crumb", "path", "trail", "chain", "here", "location", "menu", "nav", "foot", "bottom", "copyright", "pag", "cal", "date"}
+var regionHints = []string{"crumb", "path", "trail", "chain", "here", "location", "menu", "nav", "foot", "bottom", "copyright", "pag", "cal", "date", "load"}
 
 // containsAny reports whether s contains one of subs.
 func containsAny(s string, subs []string) bool {
@@ -89,7 +90,10 @@ func (d *doc) findRegions() {
 		case n.DataAtom == atom.Table && d.calNode == nil && isCalendarTable(n):
 			d.calNode = calendarContainer(n)
 			return false
-		case (ci != "" && rePagerClass.MatchString(ci) && !strings.Contains(ci, "pages_header")) || role == "pagination" || strings.Contains(strings.ToLower(label), "pagination"):
+		case (ci != "" && rePagerClass.MatchString(ci) && !strings.Contains(ci, "pages_header")) || role == "pagination" || strings.Contains(strings.ToLower(label), "pagination") ||
+			(ci != "" && reLoadMore.MatchString(ci) && len(findAll(n, func(c *html.Node) bool { return c.DataAtom == atom.A })) <= 1):
+			// A "load more" button (with at most one link of its own, not
+			// a list of teasers) is pagination too.
 			d.pageNodes[n] = true
 			return false
 		case n.DataAtom == atom.Footer || role == "contentinfo" || (ci != "" && reFootClass.MatchString(ci) && (n.DataAtom == atom.Div || n.DataAtom == atom.Section)):
