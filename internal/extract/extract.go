@@ -35,7 +35,7 @@ import (
 
 // Version identifies the extractor's logic. Pages stored with another
 // version are re-derived by `archiver extract --rebuild` and at check time.
-const Version = "extract/1.2"
+const Version = "extract/1.3"
 
 // LinksVersion identifies pages made by a links-level extraction
 // (Options.LinksOnly). It differs from Version, so a store that asks for
