@@ -281,7 +281,8 @@ func (p *Portal) routeArticle(q req, path, sess string, m []string) response {
 }
 
 // lastModified is the Last-Modified time of article i: its publication,
-// or its latest silent edit or correction.
+// its latest silent edit or correction, or the latest day that changed
+// what the page shows around it (see pageChanged), whichever is latest.
 func (p *Portal) lastModified(lang, i int) time.Time {
 	t := p.articleDate(i)
 	f := p.fates[fateKey(lang, i)]
@@ -295,7 +296,46 @@ func (p *Portal) lastModified(lang, i int) time.Time {
 			t = c
 		}
 	}
+	if day := p.pageChanged(lang, i); day > 0 {
+		d := dayDate(day)
+		if c := time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, minsk); c.After(t) {
+			t = c
+		}
+	}
 	return t.UTC()
+}
+
+// pageChanged returns the latest day up to Day that changed the page of
+// article i without touching the article: a removal or headline edit of an
+// article its related block may show, or news appearing on or vanishing
+// from a day of the month its calendar widget shows; 0 if none did. The
+// page's validators follow it, so a conditional request never keeps a copy
+// whose links the portal no longer shows.
+func (p *Portal) pageChanged(lang, i int) int {
+	latest := 0
+	for j := max(0, i-6); j <= i-2; j++ {
+		f := p.fates[fateKey(lang, j)]
+		latest = max(latest, f.removedDay)
+		if f.editWhat == "headline" {
+			latest = max(latest, f.editDay)
+		}
+	}
+	y, m, _ := p.articleDate(i).Date()
+	sameMonth := func(t time.Time) bool { ty, tm, _ := t.Date(); return ty == y && tm == m }
+	for key, f := range p.fates {
+		if int(key>>32) != lang || f.removedDay == 0 && f.orphanDay == 0 {
+			continue
+		}
+		if sameMonth(p.articleDate(int(key & 0xffffffff))) {
+			latest = max(latest, f.removedDay, f.orphanDay)
+		}
+	}
+	for d := 1; d <= p.cfg.Day; d++ {
+		if sameMonth(dayDate(d)) {
+			latest = max(latest, d) // that day's new articles
+		}
+	}
+	return latest
 }
 
 // parseArticleTarget returns the article a root-relative article URL names.

@@ -180,7 +180,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 }
 
 func TestConditionalRequests(t *testing.T) {
-	p0, _ := served(t, portal.Config{Seed: 6})
+	p0, s0 := served(t, portal.Config{Seed: 6})
 	pn, sn := served(t, portal.Config{Seed: 6, Day: 3})
 	m0 := p0.Manifest()
 	condGet := func(u, since string) int {
@@ -207,8 +207,13 @@ func TestConditionalRequests(t *testing.T) {
 			continue
 		}
 		got := condGet(pg.URL, pg.LastModified)
+		if touched[pg.URL] && after.LastModified == pg.LastModified {
+			t.Errorf("%s was edited on a later day but keeps its day-0 Last-Modified", pg.URL)
+		}
+		// A page whose article or surroundings (related block, calendar
+		// widget) changed has a later Last-Modified.
 		switch {
-		case touched[pg.URL]:
+		case after.LastModified != pg.LastModified:
 			refetched++
 			if got != 200 {
 				t.Errorf("%s changed on a later day but answered %d to the day-0 Last-Modified", pg.URL, got)
@@ -217,6 +222,12 @@ func TestConditionalRequests(t *testing.T) {
 			revisits++
 			if got != http.StatusNotModified {
 				t.Errorf("%s unchanged but answered %d to its Last-Modified", pg.URL, got)
+			}
+			// Not modified means the same page, its volatile parts aside.
+			a := bytes.ReplaceAll(stripVolatile(t, m0, get(t, noRedirect(), s0.URL, pg.URL).raw), []byte(strings.TrimPrefix(s0.URL, "http://")), []byte("HOST"))
+			b := bytes.ReplaceAll(stripVolatile(t, m0, get(t, noRedirect(), sn.URL, pg.URL).raw), []byte(strings.TrimPrefix(sn.URL, "http://")), []byte("HOST"))
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s answers 304 to its day-0 Last-Modified but its page changed", pg.URL)
 			}
 		}
 	}
