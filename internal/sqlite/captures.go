@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/hex"
@@ -23,14 +24,22 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`
 	sqlInsertCapture = `INSERT INTO crawl_captures (
 			run_id, canonical_id, url_id, final_id, redirects, method, request_set, request_own,
-			status, proto, header_set, header_own, content_type, remote_addr, fetched_at, duration_ns,
+			status, peer_id, header_set, header_own, content_type, fetched_at, duration_ns,
 			content_length, size, truncated, body, depth, from_id,
 			verdict, revisit_of, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`
 	sqlEndClaim = `UPDATE crawl_frontier SET state = 'done', reason = ?
 		WHERE run_id = ? AND url_id = ? AND state = 'claimed'`
+	// sqlRevisitedBody reads the body column of the capture a revisit
+	// revisits: a revisit refers to it only if it holds the SHA-256 itself
+	// (bodyColumn resolves one reference, not a chain).
+	sqlRevisitedBody = `SELECT body FROM crawl_captures WHERE id = ?`
 )
+
+// bodyColumn is the SHA-256 of a capture c's body (32 bytes, NULL for no
+// body): an empty blob refers to the body of the capture it revisits, rb.
+const bodyColumn = `CASE WHEN length(c.body) = 0 THEN rb.body ELSE c.body END`
 
 // emptySHA256 is the SHA-256 of no bytes.
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -149,7 +158,7 @@ func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []ar
 		}
 		bodyArg = b
 	}
-	reqHeader, header := prepareHeader(c.RequestHeader), prepareHeader(c.Header)
+	reqHeader, header := prepareHeader(c.RequestHeader, nil), prepareHeader(c.Header, c.RequestHeader)
 	in := &interned{}
 	var (
 		id      int64
@@ -214,9 +223,31 @@ func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []ar
 		if err != nil {
 			return err
 		}
+		peer, err := s.peerID(ctx, tx, in, c.Proto, c.RemoteAddr)
+		if err != nil {
+			return err
+		}
 		var revisitOf any
+		bodyRef := bodyArg
 		if c.RevisitOf != 0 {
 			revisitOf = c.RevisitOf
+			if bodyRef != nil {
+				// A revisit that repeats the body of the capture it
+				// revisits refers to it (an empty blob) instead of
+				// storing the SHA-256 again.
+				st, err := s.txStmt(ctx, tx, sqlRevisitedBody)
+				if err != nil {
+					return err
+				}
+				var base []byte
+				err = st.QueryRowContext(ctx, c.RevisitOf).Scan(&base)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+				if bytes.Equal(base, bodyArg.([]byte)) {
+					bodyRef = []byte{}
+				}
+			}
 		}
 		st, err := s.txStmt(ctx, tx, sqlInsertCapture)
 		if err != nil {
@@ -224,8 +255,8 @@ func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []ar
 		}
 		err = st.QueryRowContext(ctx,
 			c.RunID, canonical, requested, final, redirects, method, reqSet, reqOwn,
-			c.Status, c.Proto, set, own, c.ContentType(), c.RemoteAddr, timeValue(c.FetchedAt), int64(c.Duration),
-			c.ContentLength, size, c.Truncated, bodyArg, c.Depth, from,
+			c.Status, peer, set, own, c.ContentType(), timeValue(c.FetchedAt), int64(c.Duration),
+			c.ContentLength, size, c.Truncated, bodyRef, c.Depth, from,
 			string(c.Verdict), revisitOf, errText).Scan(&id)
 		if err != nil {
 			return err
@@ -302,9 +333,9 @@ func (s *Store) bodyExists(ctx context.Context, sum string) (bool, error) {
 // joined as in captureFrom; bodyColumns adds the body's codec, size and
 // data (joined by bodyJoin).
 const captureColumns = `c.id, c.run_id, cu.url, u.url, f.url, c.redirects, c.method,
-	c.request_set, rs.data, c.request_own, c.status, c.proto, c.header_set, hs.data, c.header_own,
-	c.remote_addr, c.fetched_at, c.duration_ns, c.content_length, c.size, c.truncated, c.body,
-	c.depth, d.url, c.verdict, coalesce(c.revisit_of, 0), c.error`
+	c.request_set, rs.data, c.request_own, c.status, coalesce(p.proto, ''), c.header_set, hs.data, c.header_own,
+	coalesce(p.remote_addr, ''), c.fetched_at, c.duration_ns, c.content_length, c.size, c.truncated,
+	` + bodyColumn + `, c.depth, d.url, c.verdict, coalesce(c.revisit_of, 0), c.error`
 
 const bodyColumns = `, coalesce(b.codec, ''), coalesce(b.size, 0), b.data`
 
@@ -314,9 +345,11 @@ const captureFrom = ` FROM crawl_captures c
 	LEFT JOIN urls f ON f.id = c.final_id
 	LEFT JOIN urls d ON d.id = c.from_id
 	LEFT JOIN header_sets rs ON rs.id = c.request_set
-	LEFT JOIN header_sets hs ON hs.id = c.header_set `
+	LEFT JOIN header_sets hs ON hs.id = c.header_set
+	LEFT JOIN peers p ON p.id = c.peer_id
+	LEFT JOIN crawl_captures rb ON rb.id = c.revisit_of `
 
-const bodyJoin = ` LEFT JOIN bodies b ON b.sha256 = lower(hex(c.body)) `
+const bodyJoin = ` LEFT JOIN bodies b ON b.sha256 = lower(hex(` + bodyColumn + `)) `
 
 // captureQuery is a SELECT of captures, with their bodies if withBody, and
 // the rest of the statement (WHERE …).
@@ -385,10 +418,10 @@ func (s *Store) scanCapture(row interface{ Scan(...any) error }, withBody bool) 
 			return nil, nil, fmt.Errorf("capture %d redirects: %w", c.ID, err)
 		}
 	}
-	if c.RequestHeader, err = s.loadHeader(reqSet, reqSetData, reqOwn); err != nil {
+	if c.RequestHeader, err = s.loadHeader(reqSet, reqSetData, reqOwn, nil); err != nil {
 		return nil, nil, fmt.Errorf("capture %d request headers: %w", c.ID, err)
 	}
-	if c.Header, err = s.loadHeader(set, setData, own); err != nil {
+	if c.Header, err = s.loadHeader(set, setData, own, c.RequestHeader); err != nil {
 		return nil, nil, fmt.Errorf("capture %d headers: %w", c.ID, err)
 	}
 	if !withBody || c.BodySHA256 == "" {
@@ -400,8 +433,9 @@ func (s *Store) scanCapture(row interface{ Scan(...any) error }, withBody bool) 
 
 // loadHeader rebuilds a header from its stored columns (see migration
 // 0006): a header set and the inline fields, or the JSON text of a row
-// migrated from version 5, or nothing for a nil header.
-func (s *Store) loadHeader(set sql.NullInt64, setData []byte, own any) (http.Header, error) {
+// migrated from version 5, or nothing for a nil header. ref is the
+// request header, for a response header's inline values that repeat it.
+func (s *Store) loadHeader(set sql.NullInt64, setData []byte, own any, ref http.Header) (http.Header, error) {
 	if j, ok := own.(string); ok && !set.Valid {
 		var h http.Header
 		if err := json.Unmarshal([]byte(j), &h); err != nil {
@@ -425,7 +459,7 @@ func (s *Store) loadHeader(set sql.NullInt64, setData []byte, own any) (http.Hea
 	switch o := own.(type) {
 	case nil:
 	case []byte:
-		if err := decodeOwnFields(o, h); err != nil {
+		if err := decodeOwnFields(o, h, ref); err != nil {
 			return nil, err
 		}
 	default:

@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -497,4 +499,88 @@ func TestAliases(t *testing.T) {
 	if err != nil || len(byAlias) != 1 || byAlias[0].Canonical != canon {
 		t.Errorf("aliases of an alias: %+v, %v", byAlias, err)
 	}
+}
+
+// TestRevisitChainsReadBack stores revisits of revisits, and a capture
+// naming as revisited one whose body differs, and reads each back with its
+// own body through every path that reads captures (a revisit that repeats
+// the body of the capture it revisits refers to it instead of storing the
+// SHA-256 again).
+func TestRevisitChainsReadBack(t *testing.T) {
+	s, _ := mustOpen(t)
+	ctx := context.Background()
+	bodyA, bodyB := []byte("<p>version A</p>"), []byte("<p>version B</p>")
+	var all []*archive.Capture
+	put := func(c *archive.Capture) *archive.Capture {
+		t.Helper()
+		mustPut(t, s, c)
+		all = append(all, c)
+		return c
+	}
+	revisit := func(run int64, of *archive.Capture, sha string) *archive.Capture {
+		c := capture(run, "https://portal.example/a", nil)
+		c.Status, c.Verdict, c.BodySHA256, c.RevisitOf = 304, archive.VerdictRevisit, sha, of.ID
+		c.Header = http.Header{"Etag": {`"a"`}, "Date": {"Fri, 27 Nov 2026 10:26:47 GMT"}}
+		c.RequestHeader = http.Header{"If-None-Match": {`"a"`}, "User-Agent": {"archiver-test"}}
+		return c
+	}
+	run1 := mustRun(t, s)
+	first := put(capture(run1, "https://portal.example/a", bodyA))
+	other := put(capture(run1, "https://portal.example/b", bodyB))
+	run2 := mustRun(t, s)
+	r1 := put(revisit(run2, first, first.BodySHA256))
+	run3 := mustRun(t, s)
+	r2 := put(revisit(run3, r1, first.BodySHA256)) // a revisit of a revisit
+	put(revisit(run3, r2, first.BodySHA256))       // and of that one
+	put(revisit(run3, other, first.BodySHA256))    // names a capture with another body
+	put(revisit(run3, first, other.BodySHA256))    // and the other way round
+	for _, w := range all {
+		want := *w
+		if want.BodySHA256 == first.BodySHA256 {
+			want.Body = bodyA
+		} else {
+			want.Body = bodyB
+		}
+		got, err := s.Capture(ctx, w.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, &want) {
+			t.Errorf("capture %d (revisit of %d):\n got %+v\nwant %+v", w.ID, w.RevisitOf, got, &want)
+		}
+	}
+	seen := 0
+	err := s.EachCapture(ctx, sqlite.CaptureQuery{Body: true}, func(c *archive.Capture) error {
+		seen++
+		if want := sha256Of(c.Body); c.BodySHA256 != want {
+			t.Errorf("EachCapture: capture %d names body %s, holds %s", c.ID, c.BodySHA256, want)
+		}
+		return nil
+	})
+	if err != nil || seen != len(all) {
+		t.Errorf("EachCapture saw %d of %d captures: %v", seen, len(all), err)
+	}
+	for _, run := range []int64{run2, run3} {
+		counts, err := s.LiveCounts(ctx, run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts.Captured != 0 {
+			t.Errorf("run %d: %d captures counted as new bodies, want 0 (%+v)", run, counts.Captured, counts)
+		}
+	}
+	h, err := s.History(ctx, "https://portal.example/a")
+	if err != nil || len(h) != len(all)-1 {
+		t.Fatalf("history: %d captures, %v", len(h), err)
+	}
+	for _, c := range h {
+		if c.BodySHA256 == "" {
+			t.Errorf("history: capture %d lost its body's SHA-256", c.ID)
+		}
+	}
+}
+
+func sha256Of(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,10 +17,6 @@ import (
 // crawlWriters is how many goroutines write at once in
 // BenchmarkPutCaptureAndEnqueue, as the crawler's default workers do.
 const crawlWriters = 8
-
-// crawlLinks is how many links each page of BenchmarkPutCaptureAndEnqueue
-// carries (a portal page's menu, listings and calendar).
-const crawlLinks = 40
 
 // portalURL is the URL of page i of the benchmark's portal: about as long
 // as the demo portal's article URLs.
@@ -38,15 +35,15 @@ func portalPage(i int) []byte {
 	return []byte(b.String())
 }
 
-// linksOf returns the links found on page i: mostly pages already known
-// (menus and listings), and two new ones.
+// linksOf returns the links of page i that the crawler queues: the pages
+// it is the first to link to. The crawler queues a URL once per run (it
+// remembers the URLs it has seen), so the portal is a tree in which page i
+// discovers pages 3i+1 to 3i+3.
 func linksOf(i, pages int) []archive.FrontierEntry {
-	links := make([]archive.FrontierEntry, crawlLinks)
-	for k := range links {
-		links[k] = archive.FrontierEntry{URL: portalURL((i*7 + k*13) % pages), Depth: 2, DiscoveredFrom: portalURL(i)}
+	var links []archive.FrontierEntry
+	for k := 3*i + 1; k <= 3*i+3 && k < pages; k++ {
+		links = append(links, archive.FrontierEntry{URL: portalURL(k), Depth: 2, DiscoveredFrom: portalURL(i)})
 	}
-	links[0].URL = portalURL(pages + 2*i)
-	links[1].URL = portalURL(pages + 2*i + 1)
 	return links
 }
 
@@ -64,45 +61,42 @@ func requestHeader(etag, lastModified string) http.Header {
 	return h
 }
 
-// crawlPass is one crawl of the benchmark's portal: pages URLs queued, then
-// claimed four at a time by crawlWriters goroutines, each stored with
-// PutCaptureAndEnqueue and its links. store builds the capture of page i.
+// crawlPass is one crawl of the benchmark's portal from page 0, as the
+// crawler does it: crawlWriters goroutines claim four URLs at a time and
+// store each page with PutCaptureAndEnqueue and the links it discovers.
+// capture builds the capture of page i.
 func crawlPass(b *testing.B, s *sqlite.Store, pages int, capture func(run int64, i int, e archive.FrontierEntry) *archive.Capture) int64 {
 	ctx := context.Background()
 	run := mustRun(b, s)
-	seeds := make([]archive.FrontierEntry, pages)
-	for i := range seeds {
-		seeds[i] = archive.FrontierEntry{URL: portalURL(i), Depth: 1, DiscoveredFrom: "https://www.portal.example/sitemap.xml"}
-	}
-	if _, err := s.Enqueue(ctx, run, seeds); err != nil {
+	if _, err := s.Enqueue(ctx, run, []archive.FrontierEntry{{URL: portalURL(0), Depth: 0}}); err != nil {
 		b.Fatal(err)
 	}
 	index := make(map[string]int, pages)
 	for i := range pages {
 		index[portalURL(i)] = i
 	}
+	var stored atomic.Int64
 	b.StartTimer()
 	var wg sync.WaitGroup
 	for range crawlWriters {
 		wg.Go(func() {
-			for {
+			for stored.Load() < int64(pages) {
 				got, err := s.Claim(ctx, run, 4, t0.Add(time.Hour))
 				if err != nil {
 					b.Error(err)
 					return
 				}
 				if len(got) == 0 {
-					return
+					time.Sleep(100 * time.Microsecond) // pages in flight will queue more
+					continue
 				}
 				for _, e := range got {
-					i, ok := index[e.URL]
-					if !ok {
-						continue // the new links are not fetched
-					}
+					i := index[e.URL]
 					if _, _, _, err := s.PutCaptureAndEnqueue(ctx, capture(run, i, e), linksOf(i, pages)); err != nil {
 						b.Error(err)
 						return
 					}
+					stored.Add(1)
 				}
 			}
 		})
@@ -113,8 +107,9 @@ func crawlPass(b *testing.B, s *sqlite.Store, pages int, capture func(run int64,
 }
 
 // BenchmarkPutCaptureAndEnqueue measures the crawl's write path: b.N pages
-// of 6 KB, each stored with the 40 links found on it by eight concurrent
-// writers claiming four URLs at a time, as the crawler does. "first"
+// of 6 KB, each stored with the links it discovers by eight concurrent
+// writers claiming four URLs at a time, as the crawler does (see
+// crawlPass). "first"
 // stores new bodies; "revisit" recrawls the same portal, unchanged (every
 // page a 304 revisit with the validators of the first crawl), and reports
 // what the recrawl added to the archive per page (B/revisit: the growth

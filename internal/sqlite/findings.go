@@ -357,7 +357,7 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 	links := map[int64][]archive.Link{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.run_id, cu.url, u.url, f.url, c.status,
-			c.fetched_at, c.body, c.content_type, c.verdict, c.size, c.truncated,
+			c.fetched_at, `+bodyColumn+`, c.content_type, c.verdict, c.size, c.truncated,
 			p.extractor_version, p.page, coalesce(c.revisit_of, 0), coalesce(r.status, 0), coalesce(r.content_type, '')
 			FROM crawl_captures c
 			JOIN urls cu ON cu.id = c.canonical_id
@@ -365,6 +365,7 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 			LEFT JOIN urls f ON f.id = c.final_id
 			LEFT JOIN pages p ON p.capture_id = c.id
 			LEFT JOIN crawl_captures r ON r.id = c.revisit_of AND c.verdict = 'revisit'
+			LEFT JOIN crawl_captures rb ON rb.id = c.revisit_of
 			WHERE c.run_id = ? AND c.id > ? AND c.status <> 0
 			ORDER BY c.id LIMIT ?`, q.RunID, after, pageBatch)
 		if err != nil {

@@ -95,10 +95,21 @@ func encodeHeaderSet(h http.Header) []byte {
 	return b
 }
 
-// appendOwnValue appends one inline value: uvarint 1 and the Unix seconds
-// (as a varint) for an HTTP date that formats back to the same text, else
+// appendOwnValue appends one inline value: uvarint 3, the code and the
+// index of an equal value among ref's inline fields (a 304's ETag repeats
+// the request's If-None-Match); else uvarint 1 and the Unix seconds (as a
+// varint) for an HTTP date that formats back to the same text; else
 // uvarint 2×len and the bytes.
-func appendOwnValue(b []byte, v string) []byte {
+func appendOwnValue(b []byte, v string, ref http.Header) []byte {
+	for i, n := range ownFieldNames {
+		for j, rv := range ref[n] {
+			if rv == v {
+				b = binary.AppendUvarint(b, 3)
+				b = binary.AppendUvarint(b, uint64(i+1))
+				return binary.AppendUvarint(b, uint64(j))
+			}
+		}
+	}
 	if len(v) == len(http.TimeFormat) {
 		if t, err := time.Parse(http.TimeFormat, v); err == nil && t.Format(http.TimeFormat) == v {
 			b = binary.AppendUvarint(b, 1)
@@ -111,8 +122,9 @@ func appendOwnValue(b []byte, v string) []byte {
 
 // encodeOwnFields encodes the inline fields of a header (keys from
 // ownFieldNames only), in the order of their codes: each key as its code,
-// then its values. It returns nil for no field.
-func encodeOwnFields(h http.Header) []byte {
+// then its values. Values may refer to ref, the request of a response
+// (nil for a request). It returns nil for no field.
+func encodeOwnFields(h, ref http.Header) []byte {
 	if len(h) == 0 {
 		return nil
 	}
@@ -121,10 +133,11 @@ func encodeOwnFields(h http.Header) []byte {
 		codes = append(codes, ownFieldCode(k))
 	}
 	slices.Sort(codes)
+	value := func(b []byte, v string) []byte { return appendOwnValue(b, v, ref) }
 	var b []byte
 	for _, c := range codes {
 		b = binary.AppendUvarint(b, uint64(c))
-		b = appendValues(b, h[ownFieldNames[c-1]], appendOwnValue)
+		b = appendValues(b, h[ownFieldNames[c-1]], value)
 	}
 	return b
 }
@@ -220,8 +233,9 @@ func decodeHeaderSet(b []byte, h http.Header) error {
 	return nil
 }
 
-// decodeOwnFields decodes encodeOwnFields's bytes into h.
-func decodeOwnFields(b []byte, h http.Header) error {
+// decodeOwnFields decodes encodeOwnFields's bytes into h; ref is the
+// header the values may refer to (the request of a response).
+func decodeOwnFields(b []byte, h, ref http.Header) error {
 	r := headerReader{b: b}
 	value := func() string {
 		tag := r.uvarint()
@@ -230,6 +244,15 @@ func decodeOwnFields(b []byte, h http.Header) error {
 			return ""
 		case tag == 1:
 			return time.Unix(r.varint(), 0).UTC().Format(http.TimeFormat)
+		case tag == 3:
+			code, i := r.uvarint(), r.uvarint()
+			if r.err == nil && code >= 1 && code <= uint64(len(ownFieldNames)) {
+				if vs := ref[ownFieldNames[code-1]]; i < uint64(len(vs)) {
+					return vs[i]
+				}
+			}
+			r.err = errHeaderEncoding
+			return ""
 		case tag%2 == 0:
 			return r.bytes(tag / 2)
 		}

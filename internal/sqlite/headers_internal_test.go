@@ -8,10 +8,11 @@ import (
 	"testing"
 )
 
-// storeHeader encodes h as a capture row does and decodes it back.
-func storeHeader(t testing.TB, h http.Header) http.Header {
+// storeHeader encodes h as a capture row does and decodes it back; ref is
+// the request of a response header, nil for a request header.
+func storeHeader(t testing.TB, h, ref http.Header) http.Header {
 	t.Helper()
-	st := prepareHeader(h)
+	st := prepareHeader(h, ref)
 	if st.nil_ {
 		return nil
 	}
@@ -20,7 +21,7 @@ func storeHeader(t testing.TB, h http.Header) http.Header {
 		t.Fatalf("decode set of %#v: %v", h, err)
 	}
 	if st.own != nil {
-		if err := decodeOwnFields(st.own, got); err != nil {
+		if err := decodeOwnFields(st.own, got, ref); err != nil {
 			t.Fatalf("decode inline fields of %#v: %v", h, err)
 		}
 	}
@@ -46,8 +47,14 @@ func TestHeaderEncodingRoundTrip(t *testing.T) {
 		"binary": {"X-Bin\x00": {"\xff\xfe\x00", "é"}, "Last-Modified": {"\x00"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if got := storeHeader(t, h); !reflect.DeepEqual(got, h) {
+			if got := storeHeader(t, h, nil); !reflect.DeepEqual(got, h) {
 				t.Errorf("round trip: got %#v, want %#v", got, h)
+			}
+			// The same header as the response to a request whose
+			// inline fields it repeats.
+			ref := http.Header{"If-None-Match": {"x", `"6294f77d23a38f47"`}, "Etag": {"Fri, 27 Nov 2026 10:26:47 GMT"}, "Date": nil}
+			if got := storeHeader(t, h, ref); !reflect.DeepEqual(got, h) {
+				t.Errorf("round trip with a request: got %#v, want %#v", got, h)
 			}
 		})
 	}
@@ -57,19 +64,25 @@ func TestHeaderEncodingRoundTrip(t *testing.T) {
 // requests and responses that differ only in their dates and validators
 // share one header set, and a valid HTTP date takes a few bytes.
 func TestHeaderSetSharedAcrossValidators(t *testing.T) {
-	a := prepareHeader(http.Header{"User-Agent": {"ua"}, "If-None-Match": {`"a"`}, "If-Modified-Since": {"Fri, 25 Nov 2022 11:58:00 GMT"}})
-	b := prepareHeader(http.Header{"User-Agent": {"ua"}, "If-None-Match": {`"b"`}, "If-Modified-Since": {"Sat, 26 Nov 2022 11:58:00 GMT"}})
+	req := http.Header{"User-Agent": {"ua"}, "If-None-Match": {`"a"`}, "If-Modified-Since": {"Fri, 25 Nov 2022 11:58:00 GMT"}}
+	a := prepareHeader(req, nil)
+	b := prepareHeader(http.Header{"User-Agent": {"ua"}, "If-None-Match": {`"b"`}, "If-Modified-Since": {"Sat, 26 Nov 2022 11:58:00 GMT"}}, nil)
 	if !bytes.Equal(a.set, b.set) {
 		t.Errorf("header sets differ: %q and %q", a.set, b.set)
 	}
-	d := prepareHeader(http.Header{"Date": {"Fri, 27 Nov 2026 10:26:47 GMT"}})
+	d := prepareHeader(http.Header{"Date": {"Fri, 27 Nov 2026 10:26:47 GMT"}}, nil)
 	if len(d.own) > 8 {
 		t.Errorf("a Date field takes %d bytes inline, want at most 8", len(d.own))
+	}
+	// A 304 repeats the request's validators: a reference of 3 bytes each.
+	nm := prepareHeader(http.Header{"Etag": {`"a"`}, "Last-Modified": {"Fri, 25 Nov 2022 11:58:00 GMT"}}, req)
+	if len(nm.own) > 2*(2+3) {
+		t.Errorf("a 304's ETag and Last-Modified take %d bytes inline (%x), want at most 10", len(nm.own), nm.own)
 	}
 }
 
 func TestHeaderDecodingRejectsMalformed(t *testing.T) {
-	valid := prepareHeader(http.Header{"A": {"b"}, "Date": {"x"}})
+	valid := prepareHeader(http.Header{"A": {"b"}, "Date": {"x"}}, nil)
 	for name, b := range map[string][]byte{
 		"truncated set":    valid.set[:len(valid.set)-1],
 		"trailing bytes":   append(append([]byte{}, valid.set...), 0),
@@ -87,8 +100,11 @@ func TestHeaderDecodingRejectsMalformed(t *testing.T) {
 		"unknown code": {byte(len(ownFieldNames) + 1), 1},
 		"odd tag":      {1, 2, 3},
 		"bad date":     {1, 2, 1},
+		"bad ref code": {1, 2, 3, 0, 0},
+		"ref past end": {1, 2, 3, 1, 1},
+		"ref missing":  {1, 2, 3, 2, 0},
 	} {
-		if err := decodeOwnFields(b, http.Header{}); err == nil {
+		if err := decodeOwnFields(b, http.Header{}, http.Header{"Date": {"x"}}); err == nil {
 			t.Errorf("inline %s (%q): no error", name, b)
 		}
 	}
@@ -114,11 +130,14 @@ func FuzzHeaderRoundTrip(f *testing.F) {
 		default:
 			h[ownFieldNames[int(shape)%len(ownFieldNames)]] = []string{v2}
 		}
-		if got := storeHeader(t, h); !reflect.DeepEqual(got, h) {
-			t.Fatalf("round trip: got %#v, want %#v", got, h)
+		ref := http.Header{"If-None-Match": {v2}, ownFieldNames[int(shape)%len(ownFieldNames)]: {v1, v2}}
+		for _, r := range []http.Header{nil, ref} {
+			if got := storeHeader(t, h, r); !reflect.DeepEqual(got, h) {
+				t.Fatalf("round trip (request %#v): got %#v, want %#v", r, got, h)
+			}
 		}
 		raw := []byte(k1 + v1 + k2 + v2)
 		_ = decodeHeaderSet(raw, http.Header{})
-		_ = decodeOwnFields(raw, http.Header{})
+		_ = decodeOwnFields(raw, http.Header{}, ref)
 	})
 }

@@ -15,6 +15,8 @@ const (
 	sqlInsertURL    = `INSERT INTO urls (url) VALUES (?) RETURNING id`
 	sqlHeaderSetID  = `SELECT id FROM header_sets WHERE data = ?`
 	sqlInsertHeader = `INSERT INTO header_sets (data) VALUES (?) RETURNING id`
+	sqlPeerID       = `SELECT id FROM peers WHERE proto = ? AND remote_addr = ?`
+	sqlInsertPeer   = `INSERT INTO peers (proto, remote_addr) VALUES (?, ?) RETURNING id`
 )
 
 // maxCachedURLs bounds the URL ids a Store remembers (about 150 bytes
@@ -30,11 +32,12 @@ type internCache struct {
 	mu      sync.Mutex
 	urls    map[string]int64
 	sets    map[string]int64 // encodeHeaderSet bytes → id
+	peers   map[string]int64 // proto + "\x00" + remote address → id
 	decoded map[int64]http.Header
 }
 
 func newInternCache() *internCache {
-	return &internCache{urls: map[string]int64{}, sets: map[string]int64{}, decoded: map[int64]http.Header{}}
+	return &internCache{urls: map[string]int64{}, sets: map[string]int64{}, peers: map[string]int64{}, decoded: map[int64]http.Header{}}
 }
 
 func (c *internCache) url(u string) (int64, bool) {
@@ -51,9 +54,16 @@ func (c *internCache) set(data []byte) (int64, bool) {
 	return id, ok
 }
 
+func (c *internCache) peer(key string) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.peers[key]
+	return id, ok
+}
+
 // add remembers the ids a write transaction used, once it has committed.
 func (c *internCache) add(in *interned) {
-	if in == nil || len(in.urls)+len(in.sets) == 0 {
+	if in == nil || len(in.urls)+len(in.sets)+len(in.peers) == 0 {
 		return
 	}
 	c.mu.Lock()
@@ -62,7 +72,11 @@ func (c *internCache) add(in *interned) {
 		clear(c.urls)
 	}
 	maps.Copy(c.urls, in.urls)
+	if len(c.peers)+len(in.peers) > maxCachedURLs {
+		clear(c.peers)
+	}
 	maps.Copy(c.sets, in.sets)
+	maps.Copy(c.peers, in.peers)
 }
 
 // headerSet returns a copy of the decoded header set id, decoding data the
@@ -95,13 +109,15 @@ func (c *internCache) headerSet(id int64, data []byte) (http.Header, error) {
 // interned collects the ids one write transaction looked up or created;
 // the caller hands them to the cache after the transaction committed.
 type interned struct {
-	urls map[string]int64
-	sets map[string]int64
+	urls  map[string]int64
+	sets  map[string]int64
+	peers map[string]int64
 }
 
 func (in *interned) reset() {
 	clear(in.urls)
 	clear(in.sets)
+	clear(in.peers)
 }
 
 // urlID returns the id of u in urls, adding it if it is new, inside the
@@ -192,6 +208,42 @@ func (s *Store) headerSetID(ctx context.Context, tx *sql.Tx, in *interned, data 
 	return id, nil
 }
 
+// peerID returns the id of a response's protocol and remote address in
+// peers, adding them if they are new, inside the write transaction tx; nil
+// (SQL NULL) when both are empty (no response).
+func (s *Store) peerID(ctx context.Context, tx *sql.Tx, in *interned, proto, addr string) (any, error) {
+	if proto == "" && addr == "" {
+		return nil, nil
+	}
+	key := proto + "\x00" + addr
+	if id, ok := s.cache.peer(key); ok {
+		return id, nil
+	}
+	if id, ok := in.peers[key]; ok {
+		return id, nil
+	}
+	st, err := s.txStmt(ctx, tx, sqlPeerID)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = st.QueryRowContext(ctx, proto, addr).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		if st, err = s.txStmt(ctx, tx, sqlInsertPeer); err != nil {
+			return nil, err
+		}
+		err = st.QueryRowContext(ctx, proto, addr).Scan(&id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if in.peers == nil {
+		in.peers = map[string]int64{}
+	}
+	in.peers[key] = id
+	return id, nil
+}
+
 // storedHeader is a header prepared for storage: the id of its header set
 // is looked up in the write transaction.
 type storedHeader struct {
@@ -200,12 +252,14 @@ type storedHeader struct {
 	own  []byte // encodeOwnFields of the inline fields, nil if none
 }
 
-func prepareHeader(h http.Header) storedHeader {
+// prepareHeader prepares h for storage; its inline values may refer to
+// ref, the request of a response (nil for a request).
+func prepareHeader(h, ref http.Header) storedHeader {
 	if h == nil {
 		return storedHeader{nil_: true}
 	}
 	shared, own := splitHeader(h)
-	return storedHeader{set: encodeHeaderSet(shared), own: encodeOwnFields(own)}
+	return storedHeader{set: encodeHeaderSet(shared), own: encodeOwnFields(own, ref)}
 }
 
 // headerArgs returns the values of a header's set and own columns,

@@ -182,7 +182,8 @@ func (s *Store) LiveCounts(ctx context.Context, runID int64) (archive.RunCounts,
 				coalesce(sum(c.verdict = 'refused'), 0),
 				coalesce(sum(c.verdict = 'error'), 0),
 				coalesce(sum(CASE WHEN c.verdict = 'revisit' THEN 0 ELSE c.size END), 0)
-			FROM crawl_captures c LEFT JOIN bodies b ON b.sha256 = lower(hex(c.body))
+			FROM crawl_captures c LEFT JOIN crawl_captures rb ON rb.id = c.revisit_of
+			LEFT JOIN bodies b ON b.sha256 = lower(hex(`+bodyColumn+`))
 			WHERE c.run_id = ?`, runID).Scan(&c.Captured, &c.Revisits, &c.Refused, &c.Errors, &c.Bytes)
 		if err != nil {
 			return err

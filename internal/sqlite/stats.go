@@ -125,9 +125,9 @@ func (s *Store) RunStats(ctx context.Context, runID int64) (RunStats, error) {
 		// here (Stats counts the whole file).
 		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(
 				coalesce(length(redirects), 0) + coalesce(length(method), 0) +
-				coalesce(length(request_own), 0) + length(proto) + coalesce(length(header_own), 0) +
-				length(content_type) + length(remote_addr) + coalesce(length(body), 0) +
-				length(verdict) + coalesce(length(error), 0) + 4*14), 0)
+				coalesce(length(request_own), 0) + coalesce(length(header_own), 0) +
+				length(content_type) + coalesce(length(body), 0) +
+				length(verdict) + coalesce(length(error), 0) + 4*15), 0)
 			FROM crawl_captures WHERE run_id = ?`, runID).Scan(&rs.Captures, &rs.MetadataBytes); err != nil {
 			return err
 		}

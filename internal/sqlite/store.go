@@ -436,7 +436,7 @@ func runFn(r *writeReq, tx *sql.Tx) (err error) {
 // PutCapture, so Open prepares them once on the writer connection.
 func hotWrites() []string {
 	return []string{sqlInsertBody, sqlBodySize, sqlInsertCapture, sqlEndClaim, sqlClaim, sqlFinish, sqlEnqueue,
-		sqlURLID, sqlInsertURL, sqlHeaderSetID, sqlInsertHeader, sqlClaimedURL}
+		sqlURLID, sqlInsertURL, sqlHeaderSetID, sqlInsertHeader, sqlClaimedURL, sqlPeerID, sqlInsertPeer, sqlRevisitedBody}
 }
 
 // hotReads are the frequent reader statements, prepared at Open.

@@ -15,8 +15,11 @@
 --     Last-Modified, If-None-Match, Content-Length, …), compactly encoded
 --     (headers.go). Rows migrated from version 5 keep their JSON text.
 --   * The body is referenced by its raw 32-byte SHA-256 and not indexed
---     (no query looks captures up by body); fetch times are integer
---     nanoseconds since 1970 UTC.
+--     (no query looks captures up by body); a revisit whose body is the
+--     body of the capture it revisits stores an empty blob instead.
+--   * The protocol and remote address of a response are stored once per
+--     pair in peers and referenced by id.
+--   * Fetch times are integer nanoseconds since 1970 UTC.
 --   * NULL stands for the common value of a column: no redirects, GET, no
 --     error, not discovered from a page.
 --
@@ -37,6 +40,13 @@ CREATE TABLE header_sets (
     data BLOB NOT NULL UNIQUE            -- encodeHeaderSet (headers.go)
 );
 
+CREATE TABLE peers (
+    id          INTEGER PRIMARY KEY,
+    proto       TEXT NOT NULL,
+    remote_addr TEXT NOT NULL,
+    UNIQUE (proto, remote_addr)
+);
+
 CREATE TABLE crawl_captures (
     id              INTEGER PRIMARY KEY,
     run_id          INTEGER NOT NULL REFERENCES runs (id),
@@ -48,17 +58,16 @@ CREATE TABLE crawl_captures (
     request_set     INTEGER,             -- header_sets (id); NULL with request_own NULL: no headers (nil)
     request_own     BLOB,                -- the varying fields (encodeOwnFields); TEXT: the whole header as JSON (rows of version 5)
     status          INTEGER NOT NULL DEFAULT 0,
-    proto           TEXT NOT NULL DEFAULT '',
+    peer_id         INTEGER,             -- peers (id): protocol and remote address; NULL: both ""
     header_set      INTEGER,             -- as request_set, for the response
     header_own      BLOB,                -- as request_own, for the response
     content_type    TEXT NOT NULL DEFAULT '',
-    remote_addr     TEXT NOT NULL DEFAULT '',
     fetched_at      INTEGER NOT NULL,    -- nanoseconds since 1970 UTC; TEXT as in 0001 outside 1678–2261
     duration_ns     INTEGER NOT NULL DEFAULT 0,
     content_length  INTEGER NOT NULL DEFAULT -1,
     size            INTEGER NOT NULL DEFAULT 0,
     truncated       INTEGER NOT NULL DEFAULT 0 CHECK (truncated IN (0, 1)),
-    body            BLOB,                -- SHA-256 of the body (bodies.sha256 as 32 bytes); NULL: no body
+    body            BLOB,                -- SHA-256 of the body (bodies.sha256 as 32 bytes); empty: the body of revisit_of; NULL: no body
     depth           INTEGER NOT NULL DEFAULT 0,
     from_id         INTEGER,             -- urls (id) of discovered_from; NULL: ""
     verdict         TEXT NOT NULL CHECK (verdict IN ('ok', 'revisit', 'refused', 'error')),
@@ -98,9 +107,12 @@ INSERT OR IGNORE INTO urls (url)
     UNION SELECT alias FROM aliases
     UNION SELECT canonical FROM aliases;
 
+INSERT OR IGNORE INTO peers (proto, remote_addr)
+    SELECT DISTINCT proto, remote_addr FROM captures WHERE proto <> '' OR remote_addr <> '';
+
 INSERT INTO crawl_captures (id, run_id, canonical_id, url_id, final_id, redirects, method,
-        request_set, request_own, status, proto, header_set, header_own, content_type,
-        remote_addr, fetched_at, duration_ns, content_length, size, truncated, body, depth,
+        request_set, request_own, status, peer_id, header_set, header_own, content_type,
+        fetched_at, duration_ns, content_length, size, truncated, body, depth,
         from_id, verdict, revisit_of, error)
     SELECT c.id, c.run_id,
         (SELECT id FROM urls WHERE url = c.canonical_url),
@@ -108,13 +120,17 @@ INSERT INTO crawl_captures (id, run_id, canonical_id, url_id, final_id, redirect
         CASE WHEN c.final_url = c.url THEN NULL ELSE (SELECT id FROM urls WHERE url = c.final_url) END,
         nullif(c.redirects, 'null'), nullif(c.method, 'GET'),
         NULL, nullif(c.request_headers, 'null'),
-        c.status, c.proto,
+        c.status,
+        (SELECT id FROM peers p WHERE p.proto = c.proto AND p.remote_addr = c.remote_addr),
         NULL, nullif(c.headers, 'null'),
-        c.content_type, c.remote_addr,
+        c.content_type,
         CASE WHEN length(c.fetched_at) = 30 AND substr(c.fetched_at, 1, 4) BETWEEN '1678' AND '2261'
             THEN unixepoch(substr(c.fetched_at, 1, 19)) * 1000000000 + CAST(substr(c.fetched_at, 21, 9) AS INTEGER)
             ELSE c.fetched_at END,
-        c.duration_ns, c.content_length, c.size, c.truncated, unhex(c.body_sha256), c.depth,
+        c.duration_ns, c.content_length, c.size, c.truncated,
+        CASE WHEN c.revisit_of IS NOT NULL AND c.body_sha256 = (SELECT r.body_sha256 FROM captures r WHERE r.id = c.revisit_of)
+            THEN x'' ELSE unhex(c.body_sha256) END,
+        c.depth,
         CASE WHEN c.discovered_from = '' THEN NULL ELSE (SELECT id FROM urls WHERE url = c.discovered_from) END,
         c.verdict, c.revisit_of, nullif(c.error, '')
     FROM captures c ORDER BY c.id;
@@ -143,8 +159,13 @@ CREATE INDEX crawl_captures_run ON crawl_captures (run_id);
 CREATE INDEX crawl_captures_url ON crawl_captures (url_id) WHERE url_id IS NOT NULL;
 CREATE INDEX crawl_captures_final ON crawl_captures (final_id) WHERE final_id IS NOT NULL;
 -- Claiming: the queued entries of a run, shallowest first, then in order of
--- discovery (the index ends with seq).
-CREATE INDEX crawl_frontier_claim ON crawl_frontier (run_id, state, depth);
+-- discovery (the index ends with seq); releasing the claimed ones. Only
+-- entries in these two states are indexed: an entry leaves the indexes
+-- when it is done or skipped, so that they stay a few pages that every
+-- write transaction of a crawl touches, and a finished run leaves nothing
+-- in them. (Counting a run's entries by state or reason reads its rows.)
+CREATE INDEX crawl_frontier_queued ON crawl_frontier (run_id, depth) WHERE state = 'queued';
+CREATE INDEX crawl_frontier_claimed ON crawl_frontier (run_id) WHERE state = 'claimed';
 CREATE INDEX crawl_aliases_canonical ON crawl_aliases (canonical_id);
 CREATE INDEX crawl_aliases_alias ON crawl_aliases (alias_id);
 
@@ -156,21 +177,25 @@ CREATE VIEW captures AS
         coalesce(f.url, u.url, cu.url) AS final_url,
         coalesce(c.redirects, 'null') AS redirects,
         coalesce(c.method, 'GET') AS method,
-        c.status AS status, c.proto AS proto, c.content_type AS content_type, c.remote_addr AS remote_addr,
+        c.status AS status, coalesce(p.proto, '') AS proto, c.content_type AS content_type,
+        coalesce(p.remote_addr, '') AS remote_addr,
         CASE typeof(c.fetched_at) WHEN 'integer' THEN
             strftime('%Y-%m-%dT%H:%M:%S', (c.fetched_at - ((c.fetched_at % 1000000000) + 1000000000) % 1000000000) / 1000000000, 'unixepoch')
             || printf('.%09dZ', ((c.fetched_at % 1000000000) + 1000000000) % 1000000000)
         ELSE c.fetched_at END AS fetched_at,
         c.duration_ns AS duration_ns, c.content_length AS content_length, c.size AS size,
         c.truncated AS truncated,
-        CASE WHEN c.body IS NULL THEN NULL ELSE lower(hex(c.body)) END AS body_sha256,
+        CASE WHEN c.body IS NULL THEN NULL WHEN length(c.body) = 0 THEN lower(hex(rb.body))
+            ELSE lower(hex(c.body)) END AS body_sha256,
         c.depth AS depth, coalesce(d.url, '') AS discovered_from,
         c.verdict AS verdict, c.revisit_of AS revisit_of, coalesce(c.error, '') AS error
     FROM crawl_captures c
     JOIN urls cu ON cu.id = c.canonical_id
     LEFT JOIN urls u ON u.id = c.url_id
     LEFT JOIN urls f ON f.id = c.final_id
-    LEFT JOIN urls d ON d.id = c.from_id;
+    LEFT JOIN urls d ON d.id = c.from_id
+    LEFT JOIN peers p ON p.id = c.peer_id
+    LEFT JOIN crawl_captures rb ON rb.id = c.revisit_of;
 
 CREATE VIEW frontier AS
     SELECT f.seq AS seq, f.run_id AS run_id, u.url AS url, f.state AS state, f.reason AS reason,
