@@ -453,8 +453,9 @@ func (p *Portal) manifestArticle(b *builder, lang, i int) {
 	pr.CharsetDecl = DeclBoth
 	b.add(pr)
 	art.Aliases = append(art.Aliases, art.Print)
+	au := ""
 	if alias := p.aliasSection(lang, i); alias >= 0 {
-		au := p.pathIn(lang, i, alias)
+		au = p.pathIn(lang, i, alias)
 		dup := pg
 		dup.URL, dup.DuplicateOf, dup.DuplicateWhy, dup.InSitemap, dup.InListing = au, u, "section-alias", false, false
 		dup.Article, dup.Quirks, dup.Defects = nil, nil, nil
@@ -462,6 +463,33 @@ func (p *Portal) manifestArticle(b *builder, lang, i int) {
 		art.Aliases = append(art.Aliases, au)
 	}
 	pg.Article = art
+
+	// The section alias serves the same bytes from another directory: its
+	// relative body links lead elsewhere, and its print link leads to the
+	// print version of another URL (the canonical one). Its other links
+	// are the canonical page's.
+	if au != "" {
+		for _, bl := range a.links {
+			if !strings.HasPrefix(bl.Href, "../") {
+				continue
+			}
+			t := resolveRel(au, bl.Href)
+			l := Link{From: au, Href: bl.Href, Target: t, Attr: bl.Attr, Text: bl.Text, Place: "body", Reason: LinkWrongSection, Broken: true, Status: 404}
+			if tl, j, ok := p.parseArticleTarget(t); ok && tl == lang && p.served(lang, j) {
+				switch {
+				case t == p.path(lang, j):
+					l.Reason, l.Broken, l.Status = LinkOK, false, 200
+				case p.aliasSection(lang, j) >= 0 && t == p.pathIn(lang, j, p.aliasSection(lang, j)):
+					l.Reason, l.Broken, l.Status = LinkDuplicate, false, 200
+				}
+			}
+			if l.Broken {
+				b.add(Page{URL: t, Kind: KindNotFound, Lang: l.From[1:3], Status: 404, ContentType: ctypeHTML})
+			}
+			m.Links = append(m.Links, l)
+		}
+		m.Links = append(m.Links, Link{From: au, Href: art.Print, Target: art.Print, Attr: "href", Text: ui[lang].Print, Place: "other", Reason: LinkDuplicate, Status: 200})
+	}
 
 	// Body links and the pages they lead to.
 	for _, bl := range a.links {
