@@ -34,8 +34,11 @@ manifest, then does the main job as a user would:
    archiver --db snapshots/demo.db report
 
 The portal stands on a later day for each crawl (new articles, silent edits,
-corrections, removals), so the report shows changes and removals. The demo's
-archive (snapshots/demo.db, or --db) is recreated on every run.
+corrections, removals), so the report shows changes and removals. The commands
+run on the portal's own calendar (its "today", in 2024, at the current time of
+day), as a scheduled job beside the portal would, so capture times in the report
+are the portal's days. The demo's archive (snapshots/demo.db, or --db) is
+recreated on every run.
 
 With --serve it only serves the portal until interrupted, for a person to browse.
 With --manifest FILE (or - for standard output) it only writes the manifest, the
