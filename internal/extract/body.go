@@ -2,11 +2,12 @@ package extract
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 
 	"github.com/archiver-dev/archiver/internal/archive"
-	trafilatura "github.com/markusmobius/go-trafilatura"
+	"github.com/archiver-dev/archiver/internal/extract/internal/trafilatura"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -197,29 +198,23 @@ func (d *doc) trafilaturaBody() (body string) {
 		}
 	}()
 	opts := trafilatura.Options{
-		ExcludeComments: true,
-		HtmlDateMode:    trafilatura.Disabled,
-		OriginalURL:     d.pageURL,
-		Focus:           trafilatura.Balanced,
+		OriginalURL: d.pageURL,
+		Focus:       trafilatura.Balanced,
 	}
-	res, err := trafilatura.ExtractDocument(d.root, opts)
-	body = ""
-	if err == nil && res != nil {
-		body = strings.TrimSpace(res.ContentText)
+	if opts.OriginalURL == nil && d.page.CanonicalURL != "" {
+		opts.OriginalURL, _ = url.Parse(d.page.CanonicalURL)
 	}
 	// With the fallback, go-trafilatura compares its result with
 	// go-readability's and go-domdistiller's. It helps where its own result
 	// is short, or much shorter or longer than the main element's
-	// paragraphs, and costs
-	// as much again as the first pass, so it runs only there.
-	n, mainText := runeLen(body), d.mainTextLen()
-	if n < fallbackBelow || n*3 < mainText*2 || (mainText >= 200 && n > mainText*5/2) || d.chromeShare(body) > 0.2 {
-		opts.EnableFallback = true
-		if res, err := trafilatura.ExtractDocument(d.root, opts); err == nil && res != nil {
-			body = strings.TrimSpace(res.ContentText)
-		}
-	}
-	return body
+	// paragraphs, and costs as much again, so it runs only there.
+	mainText := d.mainTextLen()
+	text, _ := trafilatura.ExtractText(d.root, opts, func(text string) bool {
+		body := strings.TrimSpace(text)
+		n := runeLen(body)
+		return n < fallbackBelow || n*3 < mainText*2 || (mainText >= 200 && n > mainText*5/2) || d.chromeShare(body) > 0.2
+	})
+	return strings.TrimSpace(text)
 }
 
 // blockText renders the text of n with one line per block element.

@@ -8,9 +8,11 @@
 // and the element ids.
 //
 // Structured data comes first (JSON-LD, then <meta>, then <time>), then DOM
-// heuristics; the article body is taken from go-trafilatura, and dates that
-// no structured source gives come from go-htmldate unless the extractor runs
-// in high-precision mode. Optional site profiles (YAML, see LoadProfiles)
+// heuristics; the article body is taken from go-trafilatura (a trimmed copy
+// in internal/trafilatura that skips the passes archiver does not use), and
+// dates that no structured source gives come from go-htmldate unless the
+// extractor runs in high-precision mode. A links-level extraction
+// (Options.LinksOnly) reads only what the link checker needs. Optional site profiles (YAML, see LoadProfiles)
 // override the heuristics for hosts whose templates are known.
 //
 // Extraction never panics: a recovered panic becomes an error, and

@@ -1,0 +1,82 @@
+// This file is part of go-trafilatura, Go package for extracting readable
+// content, comments and metadata from a web page. Source available in
+// <https://github.com/markusmobius/go-trafilatura>.
+//
+// Copyright (C) 2021 Markus Mobius
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+// http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+// Code in this file is ported from <https://github.com/adbar/trafilatura>
+// which available under Apache 2.0 license.
+
+package trafilatura
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/archiver-dev/archiver/internal/extract/internal/trafilatura/internal/etree"
+	"github.com/archiver-dev/archiver/internal/extract/internal/trafilatura/internal/lru"
+	"github.com/archiver-dev/archiver/internal/extract/internal/trafilatura/internal/re2go"
+	"golang.org/x/net/html"
+)
+
+var (
+	rxHtmlLang = regexp.MustCompile(`(?i)[a-z]{2}`)
+)
+
+// textFilter filters out unwanted text
+func textFilter(n *html.Node) bool {
+	var testText string
+	text, tail := etree.Text(n), etree.Tail(n)
+	if text == "" {
+		testText = tail
+	} else {
+		testText = text
+	}
+
+	if !textCharsTest(testText) {
+		return true
+	}
+
+	for _, line := range strings.Split(testText, "\n") {
+		if re2go.IsTextFilter(line) {
+			return true
+		}
+	}
+
+	return false
+}
+
+// textCharsTest determine if a string is only composed of spaces and/or control characters.
+func textCharsTest(s string) bool {
+	s = trim(s)
+	return s != ""
+}
+
+// duplicateTest checks for duplicate text within cache
+func duplicateTest(element *html.Node, cache *lru.Cache, opts Options) bool {
+	var isDuplicate bool
+	testString := trim(etree.IterText(element, " "))
+
+	if utf8.RuneCountInString(testString) > opts.Config.MinDuplicateCheckSize {
+		cacheVal, _ := cache.Get(testString)
+		if cacheVal > opts.Config.MaxDuplicateCount {
+			isDuplicate = true
+		}
+		cache.Put(testString, cacheVal+1)
+	}
+
+	return isDuplicate
+}
