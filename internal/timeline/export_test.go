@@ -4,5 +4,7 @@ package timeline
 var (
 	DayOfURL    = dayOfURL
 	SitemapLocs = sitemapLocs
-	WithoutDate = withoutDate
+	WithoutDate  = withoutDate
+	TrimOutliers = trimOutliers
+	KeepsToDay   = keepsToDay
 )
