@@ -2,8 +2,8 @@ package timeline
 
 // Internal parsers, exported for the external tests.
 var (
-	DayOfURL    = dayOfURL
-	SitemapLocs = sitemapLocs
+	DayOfURL     = dayOfURL
+	SitemapLocs  = sitemapLocs
 	WithoutDate  = withoutDate
 	TrimOutliers = trimOutliers
 	KeepsToDay   = keepsToDay
