@@ -22,10 +22,18 @@ const (
 
 var (
 	// "Photo by X", "Photos by X", "Photo: X", "Фото: БЕЛТА", "Фото М. Гучека. БЕЛТА", "Video: X", "© X", "Credit: X".
-	reCredit      = regexp.MustCompile(`(?i)(?:^|[\s(\[|.,;])((?:(?:аўтар|автор|author)\s+)?(?:photos?|photographs?|photography|pictures?|images?|video|videos|footage|фот[оа]\p{L}*|фатаграфія|фотограф|видео|відэа|відео|bild|bilder|foto|fotos|zdjęcie|zdjęcia|fot\.)\s*(?:by|courtesy of|courtesy|credit|von|:|—|–|-|/)?\s*:?\s*([^\n|]{2,80}?)|(?:credits?|bildquelle|fotoquelle)\s*:\s*([^\n|]{2,80}?)|©\s*(?:\d{4}\s*)?([^\n|]{2,80}?)|\(c\)\s*([^\n|]{2,80}?))\s*[)\]]?\s*$`)
-	reCreditClass = regexp.MustCompile(`credit|copyright|photographer|photo-author|photo_author|image-source|img-source|caption-source|author-photo|photo-by|source`)
-	reSkipImage   = regexp.MustCompile(`(?i)logo|icon|sprite|avatar|pixel|spacer|blank\.gif|banner|badge|emoji|button|tracking|/ad[sx]?/|counter|gravatar|rating|flag`)
+	reCredit = regexp.MustCompile(`(?i)(?:^|[\s(\[|.,;])((?:(?:аўтар|автор|author)\s+)?(?:photos?|photographs?|photography|pictures?|images?|video|videos|footage|фот[оа]\p{L}*|фатаграфія|фотограф|видео|відэа|відео|bild|bilder|foto|fotos|zdjęcie|zdjęcia|fot\.)\s*(?:by|courtesy of|courtesy|credit|von|:|—|–|-|/)?\s*:?\s*([^\n|]{2,80}?)|(?:credits?|bildquelle|fotoquelle)\s*:\s*([^\n|]{2,80}?)|©\s*(?:\d{4}\s*)?([^\n|]{2,80}?)|\(c\)\s*([^\n|]{2,80}?))\s*[)\]]?\s*$`)
 )
+
+// creditClassSubs are the class and id words of a credit element.
+var creditClassSubs = []string{"credit", "copyright", "photographer", "photo-author", "photo_author", "image-source", "img-source", "caption-source", "author-photo", "photo-by", "source"}
+
+// creditClass reports whether a lower-cased class and id name a credit.
+func creditClass(ci string) bool { return containsAny(ci, creditClassSubs) }
+
+// skipImageSubs mark, in an image's URL or class (lower-cased), what is
+// not a content image: logos, icons, avatars, pixels, ads…
+var skipImageSubs = []string{"logo", "icon", "sprite", "avatar", "pixel", "spacer", "blank.gif", "banner", "badge", "emoji", "button", "tracking", "/ad/", "/ads/", "/adx/", "counter", "gravatar", "rating", "flag"}
 
 // creditOf parses a credit in text: it returns the credited name, the
 // credit as printed and the kind (photo or video).
@@ -117,7 +125,7 @@ func (d *doc) extractImages() {
 			return true
 		}
 		ci := classID(n)
-		if (ci != "" && reCreditClass.MatchString(ci)) || n.DataAtom == atom.Figcaption || n.DataAtom == atom.P || n.DataAtom == atom.Div || n.DataAtom == atom.Span || n.DataAtom == atom.Em {
+		if n.DataAtom == atom.Figcaption || n.DataAtom == atom.P || n.DataAtom == atom.Div || n.DataAtom == atom.Span || n.DataAtom == atom.Em || (ci != "" && creditClass(ci)) {
 			t := textOf(n)
 			if runeLen(t) <= 120 {
 				if name, printed, kind, ok := creditOf(t); ok && creditStartsLine(t, printed) && explicitCredit(printed) {
@@ -187,7 +195,7 @@ func imageSrc(img *html.Node) string {
 
 func skipImage(img *html.Node) bool {
 	src := imageSrc(img)
-	if src == "" || reSkipImage.MatchString(src) || reSkipImage.MatchString(classID(img)) {
+	if src == "" || containsAny(strings.ToLower(src), skipImageSubs) || containsAny(classID(img), skipImageSubs) {
 		return true
 	}
 	// An image driven by an inline script (onerror="this.remove()") is not
@@ -236,7 +244,7 @@ func (d *doc) captionOf(img *html.Node) string {
 // captionText is the text of a caption without its credit: credit-classed
 // elements are left out, and a credit at the end of the text is cut.
 func captionText(n *html.Node) string {
-	t := textOfSkipping(n, func(c *html.Node) bool { return reCreditClass.MatchString(classID(c)) })
+	t := textOfSkipping(n, func(c *html.Node) bool { return creditClass(classID(c)) })
 	if _, printed, _, ok := creditOf(t); ok {
 		if i := strings.LastIndex(t, printed); i > 0 && creditStartsLine(t, printed) {
 			t = strings.TrimRight(t[:i], " (|/–—-")
@@ -265,7 +273,7 @@ func (d *doc) creditFor(img *html.Node, used map[*html.Node]bool) (name string, 
 	// figcaption: a credit element inside it, or credit text at its end.
 	if fig := enclosing(img, atom.Figure, 4); fig != nil {
 		for _, c := range findAll(fig, func(n *html.Node) bool {
-			return n.DataAtom != atom.Img && (reCreditClass.MatchString(classID(n)) || n.DataAtom == atom.Figcaption)
+			return n.DataAtom != atom.Img && (creditClass(classID(n)) || n.DataAtom == atom.Figcaption)
 		}) {
 			if used[c] {
 				continue
@@ -275,7 +283,7 @@ func (d *doc) creditFor(img *html.Node, used map[*html.Node]bool) (name string, 
 				used[c] = true
 				return nm, printedCredit{pr, CreditFromFigcaption}, k, true
 			}
-			if reCreditClass.MatchString(classID(c)) && t != "" && runeLen(t) <= 80 {
+			if creditClass(classID(c)) && t != "" && runeLen(t) <= 80 {
 				used[c] = true
 				return strings.Trim(t, " ©()"), printedCredit{t, CreditFromFigcaption}, "photo", true
 			}
@@ -306,7 +314,7 @@ func (d *doc) creditFor(img *html.Node, used map[*html.Node]bool) (name string, 
 			}
 			return nm, printedCredit{pr, from}, k, true
 		}
-		if reCreditClass.MatchString(classID(sib)) && runeLen(t) <= 80 {
+		if creditClass(classID(sib)) && runeLen(t) <= 80 {
 			used[sib] = true
 			return strings.Trim(t, " ©()"), printedCredit{t, CreditFromNear}, "photo", true
 		}
@@ -375,7 +383,7 @@ func (d *doc) galleryCredits(used map[*html.Node]bool) {
 		return
 	}
 	cands := findAll(group, func(n *html.Node) bool {
-		return !used[n] && (reCreditClass.MatchString(classID(n)) || n.DataAtom == atom.P || n.DataAtom == atom.Div || n.DataAtom == atom.Span)
+		return !used[n] && (n.DataAtom == atom.P || n.DataAtom == atom.Div || n.DataAtom == atom.Span || creditClass(classID(n)))
 	})
 	cands = append(cands, followingElements(group, 2)...)
 	for _, c := range cands {

@@ -13,19 +13,64 @@ import (
 )
 
 var (
-	reCrumbClass = regexp.MustCompile(`breadcrumb|crumbs|bread-crumb|(^|[\s_-])(path|trail|navchain|nav-chain|navpath|you-are-here|location)([\s_-]|$)`)
 	reCrumbLabel = regexp.MustCompile(`(?i)breadcrumb|you are here|навигационная цепочка|хлебные крошки|навігацыйны ланцужок|вы здесь|вы тут`)
-	reMenuClass  = regexp.MustCompile(`(^|[\s_-])(menu|menus|nav|navbar|navigation|mainmenu|main-menu|topmenu|top-menu|main-nav|mainnav|primary-nav|site-nav|megamenu|submenu|sidebar-menu)([\s_-]|$)`)
-	reFootClass  = regexp.MustCompile(`(^|[\s_-])(footer|site-footer|page-footer|foot|bottom|copyright)([\s_-]|$)`)
-	reLoadMore   = regexp.MustCompile(`load[_-]?more`)
-	rePagerClass = regexp.MustCompile(`pagination|pager|paginator|page-numbers|pagenav|page-nav|(^|[\s_-])(pages|paging|wp-pagenavi|nav-links)([\s_-]|$)`)
-	reCalClass   = regexp.MustCompile(`calendar|calend|(^|[\s_-])(cal|datepicker)([\s_-]|$)`)
 	reHomeWord   = regexp.MustCompile(`(?i)^(home|home page|homepage|main|main page|start|startseite|accueil|inicio|главная|главная страница|галоўная|галоўная старонка|головна)$`)
 	rePageParam  = regexp.MustCompile(`(?i)([?&](page|p|start|pg|paged|offset|from)=\d+)|(/page/\d+)|(/p\d+/?$)`)
 	reNumber     = regexp.MustCompile(`^\d{1,5}$`)
 
 	reLetters = regexp.MustCompile(`\p{L}+`)
 )
+
+// The class and id patterns of the page's regions. Each is a set of
+// substrings and a set of words that must stand alone, between the start
+// or end of the class list and white space, "_" or "-" (the regular
+// expression (^|[\s_-])(word|…)([\s_-]|$)): matched by hand, they cost a
+// tenth of the regular expressions on every element of every page.
+var (
+	crumbSubs    = []string{"breadcrumb", "crumbs", "bread-crumb"}
+	crumbWords   = []string{"path", "trail", "navchain", "nav-chain", "navpath", "you-are-here", "location"}
+	menuWords    = []string{"menu", "menus", "nav", "navbar", "navigation", "mainmenu", "main-menu", "topmenu", "top-menu", "main-nav", "mainnav", "primary-nav", "site-nav", "megamenu", "submenu", "sidebar-menu"}
+	footWords    = []string{"footer", "site-footer", "page-footer", "foot", "bottom", "copyright"}
+	pagerSubs    = []string{"pagination", "pager", "paginator", "page-numbers", "pagenav", "page-nav"}
+	pagerWords   = []string{"pages", "paging", "wp-pagenavi", "nav-links"}
+	calSubs      = []string{"calendar", "calend"}
+	calWords     = []string{"cal", "datepicker"}
+	loadMoreSubs = []string{"loadmore", "load-more", "load_more"}
+)
+
+func crumbClass(ci string) bool { return containsAny(ci, crumbSubs) || hasWord(ci, crumbWords) }
+func menuClass(ci string) bool  { return hasWord(ci, menuWords) }
+func footClass(ci string) bool  { return hasWord(ci, footWords) }
+func pagerClass(ci string) bool { return containsAny(ci, pagerSubs) || hasWord(ci, pagerWords) }
+func calClass(ci string) bool   { return containsAny(ci, calSubs) || hasWord(ci, calWords) }
+
+// hasWord reports whether one of words occurs in s between the start or
+// end of s and white space, "_" or "-".
+func hasWord(s string, words []string) bool {
+	for _, w := range words {
+		for from := 0; from+len(w) <= len(s); {
+			i := strings.Index(s[from:], w)
+			if i < 0 {
+				break
+			}
+			i += from
+			if (i == 0 || wordSep(s[i-1])) && (i+len(w) == len(s) || wordSep(s[i+len(w)])) {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
+}
+
+// wordSep is [\s_-] of a regular expression.
+func wordSep(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\f', '\r', '_', '-':
+		return true
+	}
+	return false
+}
 
 // regionHints is a cheap filter: a class or id without any of these
 // fragments cannot match the region expressions.
@@ -84,23 +129,23 @@ func (d *doc) findRegions() {
 		role := strings.ToLower(attr(n, "role"))
 		itemtype := attr(n, "itemtype")
 		switch {
-		case strings.Contains(itemtype, "BreadcrumbList") || crumbLabel || (ci != "" && reCrumbClass.MatchString(ci) && n.DataAtom != atom.Body && n.DataAtom != atom.A):
+		case strings.Contains(itemtype, "BreadcrumbList") || crumbLabel || (ci != "" && crumbClass(ci) && n.DataAtom != atom.Body && n.DataAtom != atom.A):
 			d.crumbNodes[n] = true
 			return false
 		case n.DataAtom == atom.Table && d.calNode == nil && isCalendarTable(n):
 			d.calNode = calendarContainer(n)
 			return false
-		case (ci != "" && rePagerClass.MatchString(ci) && !strings.Contains(ci, "pages_header")) || role == "pagination" || strings.Contains(strings.ToLower(label), "pagination") ||
-			(ci != "" && reLoadMore.MatchString(ci) && len(findAll(n, func(c *html.Node) bool { return c.DataAtom == atom.A })) <= 1):
+		case (ci != "" && pagerClass(ci) && !strings.Contains(ci, "pages_header")) || role == "pagination" || strings.Contains(strings.ToLower(label), "pagination") ||
+			(ci != "" && containsAny(ci, loadMoreSubs) && len(findAll(n, func(c *html.Node) bool { return c.DataAtom == atom.A })) <= 1):
 			// A "load more" button (with at most one link of its own, not
 			// a list of teasers) is pagination too.
 			d.pageNodes[n] = true
 			return false
-		case n.DataAtom == atom.Footer || role == "contentinfo" || (ci != "" && reFootClass.MatchString(ci) && (n.DataAtom == atom.Div || n.DataAtom == atom.Section)):
+		case n.DataAtom == atom.Footer || role == "contentinfo" || (ci != "" && footClass(ci) && (n.DataAtom == atom.Div || n.DataAtom == atom.Section)):
 			d.footNodes[n] = true
 			return true
 		case n.DataAtom == atom.Nav || role == "navigation" || role == "menubar" || role == "menu" ||
-			(ci != "" && reMenuClass.MatchString(ci) && (n.DataAtom == atom.Ul || n.DataAtom == atom.Div || n.DataAtom == atom.Ol || n.DataAtom == atom.Section || n.DataAtom == atom.Header)):
+			(ci != "" && menuClass(ci) && (n.DataAtom == atom.Ul || n.DataAtom == atom.Div || n.DataAtom == atom.Ol || n.DataAtom == atom.Section || n.DataAtom == atom.Header)):
 			d.menuNodes[n] = true
 			return true
 		}
@@ -118,7 +163,7 @@ func (d *doc) findRegions() {
 	if d.calNode == nil {
 		for _, n := range findAll(d.body, func(n *html.Node) bool {
 			ci := classID(n)
-			return ci != "" && (strings.Contains(ci, "cal") || strings.Contains(ci, "date")) && reCalClass.MatchString(ci) && n.DataAtom != atom.A && n.DataAtom != atom.Td && n.DataAtom != atom.Span
+			return ci != "" && (strings.Contains(ci, "cal") || strings.Contains(ci, "date")) && calClass(ci) && n.DataAtom != atom.A && n.DataAtom != atom.Td && n.DataAtom != atom.Span
 		}) {
 			if weekdayCount(n) >= 7 {
 				d.calNode = n

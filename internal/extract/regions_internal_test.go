@@ -1,0 +1,83 @@
+package extract
+
+import (
+	"math/rand"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The regular expressions the region matchers replace: they are the
+// specification the hand-written matchers must agree with.
+var regionSpecs = []struct {
+	name  string
+	re    *regexp.Regexp
+	match func(string) bool
+}{
+	{"crumb", regexp.MustCompile(`breadcrumb|crumbs|bread-crumb|(^|[\s_-])(path|trail|navchain|nav-chain|navpath|you-are-here|location)([\s_-]|$)`), crumbClass},
+	{"menu", regexp.MustCompile(`(^|[\s_-])(menu|menus|nav|navbar|navigation|mainmenu|main-menu|topmenu|top-menu|main-nav|mainnav|primary-nav|site-nav|megamenu|submenu|sidebar-menu)([\s_-]|$)`), menuClass},
+	{"foot", regexp.MustCompile(`(^|[\s_-])(footer|site-footer|page-footer|foot|bottom|copyright)([\s_-]|$)`), footClass},
+	{"pager", regexp.MustCompile(`pagination|pager|paginator|page-numbers|pagenav|page-nav|(^|[\s_-])(pages|paging|wp-pagenavi|nav-links)([\s_-]|$)`), pagerClass},
+	{"cal", regexp.MustCompile(`calendar|calend|(^|[\s_-])(cal|datepicker)([\s_-]|$)`), calClass},
+	{"load-more", regexp.MustCompile(`load[_-]?more`), func(s string) bool { return containsAny(s, loadMoreSubs) }},
+	{"credit", regexp.MustCompile(`credit|copyright|photographer|photo-author|photo_author|image-source|img-source|caption-source|author-photo|photo-by|source`), creditClass},
+}
+
+// TestSkipImageWords compares the image filter with the case-insensitive
+// regular expression it replaces, on ASCII URLs and classes (the filter
+// lower-cases them; the expression also folds a few non-ASCII letters,
+// such as the Kelvin sign, which no URL or class of an image uses).
+func TestSkipImageWords(t *testing.T) {
+	re := regexp.MustCompile(`(?i)logo|icon|sprite|avatar|pixel|spacer|blank\.gif|banner|badge|emoji|button|tracking|/ad[sx]?/|counter|gravatar|rating|flag`)
+	for _, s := range []string{"/img/Logo.png", "/ADS/x.jpg", "/adx/", "/ad/", "/adz/", "/bad/x.jpg", "/blank.gif", "/blankXgif", "/news/photo.jpg",
+		"site-ICON", "Tracking-Pixel", "flagship.jpg", "/ratings/", "x counter", "/a/b/c.jpg", "EMOJI", "buttons", "gravatar.com/x", "spacer.gif"} {
+		if got, want := containsAny(strings.ToLower(s), skipImageSubs), re.MatchString(s); got != want {
+			t.Errorf("%q: skip %v, the regular expression says %v", s, got, want)
+		}
+	}
+}
+
+func checkRegionSpecs(t *testing.T, s string) {
+	t.Helper()
+	for _, sp := range regionSpecs {
+		if got, want := sp.match(s), sp.re.MatchString(s); got != want {
+			t.Errorf("%s(%q) = %v, the regular expression says %v", sp.name, s, got, want)
+		}
+	}
+}
+
+// TestRegionMatchersAgree compares the region matchers with their regular
+// expressions on class lists built from their own words, near misses and
+// every separator.
+func TestRegionMatchersAgree(t *testing.T) {
+	parts := []string{"", "x", "main", "nav", "navs", "menu", "menus", "site-nav", "nav-links", "foot", "footer", "footers", "bottom",
+		"path", "paths", "trail", "you-are-here", "location", "breadcrumb", "crumbs", "bread-crumb", "pages", "pages_header",
+		"pagination", "pager", "cal", "calendar", "calend", "datepicker", "load", "more", "loadmore", "load-more", "load_more",
+		"sidebar-menu", "wp-pagenavi", "copyright", "nav-chain", "mainmenu", "top-menu", "megamenu", "submenu", "navbar",
+		"credit", "photo-by", "source", "sources", "photo_author"}
+	seps := []string{" ", "-", "_", "\t", "\n", "\f", "\r", "\v", ".", "", "a"}
+	r := rand.New(rand.NewSource(1))
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		for k := r.Intn(4); k >= 0; k-- {
+			b.WriteString(seps[r.Intn(len(seps))])
+			b.WriteString(parts[r.Intn(len(parts))])
+		}
+		b.WriteString(seps[r.Intn(len(seps))])
+		checkRegionSpecs(t, b.String())
+	}
+	for _, p := range parts {
+		checkRegionSpecs(t, p)
+	}
+}
+
+// FuzzRegionMatchers compares the region matchers with their regular
+// expressions on arbitrary strings.
+func FuzzRegionMatchers(f *testing.F) {
+	for _, s := range []string{"site-nav main", "x-navbar", "footer_x", "nav-links", "load-more", "you-are-here", "calendar"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkRegionSpecs(t, s)
+	})
+}
