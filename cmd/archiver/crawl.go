@@ -159,16 +159,11 @@ func applyCrawlFlags(c *cli.Context, cfg *crawl.Config, onlySet bool) error {
 	dur("max-duration", &cfg.MaxDuration)
 	num("workers", &cfg.Workers)
 	if use("delay") {
-		v := strings.TrimSpace(c.String("delay"))
-		if strings.EqualFold(v, "auto") {
-			cfg.Delay = crawl.AutoDelay
-		} else {
-			d, err := time.ParseDuration(v)
-			if err != nil || d < 0 {
-				return usageErrorf("--delay: want auto or a duration such as 1s, got %q", v)
-			}
-			cfg.Delay = d
+		d, err := crawl.ParseDelay(c.String("delay"))
+		if err != nil {
+			return usageErrorf("--delay: want auto or a duration such as 1s, got %q", c.String("delay"))
 		}
+		cfg.Delay = d
 	}
 	dur("min-delay", &cfg.Adaptive.MinDelay)
 	dur("max-delay", &cfg.Adaptive.MaxDelay)

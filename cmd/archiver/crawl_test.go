@@ -97,10 +97,57 @@ func TestCrawlCommandUsage(t *testing.T) {
 		{"crawl", "--resolve", "nonsense", "http://127.0.0.1:1/"},
 		{"crawl", "--calendar-from", "yesterday", "http://127.0.0.1:1/"},
 		{"crawl", "--resume"},
+		{"crawl", "--delay", "soon", "http://127.0.0.1:1/"},
+		{"crawl", "--delay", "-1s", "http://127.0.0.1:1/"},
+		{"crawl", "--max-delay", "1ms", "--min-delay", "1s", "http://127.0.0.1:1/"},
 	} {
 		_, errOut, code := appRun(t, append([]string{"--db", db}, args...)...)
 		if code != exitError {
 			t.Errorf("%v: exit %d, want %d\n%s", args, code, exitError, errOut)
 		}
+	}
+}
+
+// TestCrawlCommandDefaults crawls with the default, adaptive politeness,
+// then again with --no-revisit after the site dropped its links: the
+// summary names the host's politeness, and only the default run fetches
+// the pages nothing links to any more.
+func TestCrawlCommandDefaults(t *testing.T) {
+	var linked atomic.Bool
+	linked.Store(true)
+	var hits atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", http.NotFound)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			hits.Add(1)
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprintf(w, "<p>%s</p>", r.URL.Path)
+		if r.URL.Path == "/" && linked.Load() {
+			for i := range 5 {
+				fmt.Fprintf(w, `<a href="/p/%d">p</a>`, i)
+			}
+		}
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	db := filepath.Join(t.TempDir(), "a.db")
+	host := strings.TrimPrefix(srv.URL, "http://")
+	out, errOut, code := appRun(t, "--db", db, "crawl", srv.URL+"/")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "host "+host+": 7 requests") || hits.Load() != 5 {
+		t.Errorf("first run: %d page requests, summary:\n%s", hits.Load(), out)
+	}
+	linked.Store(false)
+	out, errOut, code = appRun(t, "--db", db, "crawl", "--fresh", srv.URL+"/")
+	if code != exitOK || !strings.Contains(out, "revisited 5 URLs") || hits.Load() != 10 {
+		t.Errorf("second run: exit %d, %d page requests in all, summary:\n%s\n%s", code, hits.Load(), out, errOut)
+	}
+	out, errOut, code = appRun(t, "--db", db, "crawl", "--fresh", "--no-revisit", "--delay", "10ms", srv.URL+"/")
+	if code != exitOK || strings.Contains(out, "revisited") || hits.Load() != 10 {
+		t.Errorf("run with --no-revisit: exit %d, %d page requests in all, summary:\n%s\n%s", code, hits.Load(), out, errOut)
 	}
 }

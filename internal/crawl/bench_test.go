@@ -129,6 +129,11 @@ func BenchmarkCrawlPortal(b *testing.B) {
 		b.ReportMetric(float64(max(first.maxRSS, second.maxRSS))/(1<<20), "peak-RSS-MB")
 		b.ReportMetric(float64(size1)/pages1, "archive-bytes/page")
 		b.ReportMetric(float64(size2-size1)/float64(rs2.Captures), "recrawl-bytes/page")
+		// What an unchanged page costs: the archive's growth without the
+		// new bodies (of the pages that did change), per revisit.
+		if rev := second.sum.Counts.Revisits; rev > 0 {
+			b.ReportMetric(float64(size2-size1-rs2.NewStoredBytes)/float64(rev), "recrawl-bytes/unchanged-page")
+		}
 		b.ReportMetric(float64(second.sum.Counts.Captured), "recrawl-new-bodies")
 		b.Logf("first crawl: %d captures in %v (%d requests); recrawl: %d captures, %d revisits, %d new bodies in %v; archive %d → %d bytes",
 			rs1.Captures, first.elapsed.Round(time.Millisecond), first.sum.Fetches, rs2.Captures, second.sum.Counts.Revisits,

@@ -121,6 +121,20 @@ type Config struct {
 // politeness (the default).
 const AutoDelay time.Duration = -1
 
+// ParseDelay reads a delay as given on a command line: "auto" is
+// AutoDelay, anything else a duration that is not negative ("1s", "0").
+func ParseDelay(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if strings.EqualFold(s, "auto") {
+		return AutoDelay, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%w: delay %q: want auto or a duration such as 1s", ErrConfig, s)
+	}
+	return d, nil
+}
+
 // AdaptiveOptions tune adaptive politeness (Config.Delay == AutoDelay),
 // modelled on Heritrix's delay factor and Scrapy's AutoThrottle. For each
 // host (host:port):

@@ -228,6 +228,7 @@ type crawler struct {
 
 	seenMu  sync.Mutex
 	seen    map[string]bool   // canonical URLs enqueued or skipped by this process
+	hrefs   map[string]int8   // hrefs handled by this process, by hrefKey (see markHref)
 	aliases map[string]int    // aliases recorded per canonical URL
 	bodies  map[string]string // body SHA-256 → the first canonical URL it came from
 
@@ -256,7 +257,7 @@ type forbidStreak struct {
 func newCrawler(cfg Config, store Store) (*crawler, error) {
 	c := &crawler{
 		cfg: cfg, store: store, log: cfg.Logger, startedAt: time.Now(),
-		seen: map[string]bool{}, aliases: map[string]int{}, bodies: map[string]string{},
+		seen: map[string]bool{}, hrefs: map[string]int8{}, aliases: map[string]int{}, bodies: map[string]string{},
 		skipped: map[string]int{}, forbidden: map[string]*forbidStreak{},
 	}
 	var sites []*url.URL

@@ -57,21 +57,51 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 	default:
 		return nil, nil
 	}
-	if !isCalendar(u) {
-		// A calendar or day archive linked from a page that is not itself
-		// one (a widget that links the days with news, an article linking
-		// its day) is evidence of content on that date.
-		for _, h := range hrefs {
-			if t, err := base.Parse(strings.TrimSpace(h)); err == nil && c.canon.SameSite(t) {
-				if d, ok, valid := calendarDate(t); ok && valid {
-					c.traps.learnDate(d)
-				}
+	// Most links of a page were met on earlier pages (menus, calendars,
+	// listings): an href already handled under the same origin is passed
+	// over without parsing it again. Its first meeting queued or skipped
+	// it, and a canonical URL is decided once per process anyway (see
+	// resolve); only the dates a calendar link teaches are learned when it
+	// is first met on a page that is not itself a calendar.
+	learn := !isCalendar(u)
+	want := hrefResolved
+	if learn {
+		want = hrefLearned
+	}
+	type pending struct {
+		href string
+		t    *url.URL
+		err  error
+	}
+	todo := make([]pending, 0, len(hrefs))
+	for _, raw := range hrefs {
+		h := strings.TrimSpace(raw)
+		if h == "" || h[0] == '#' {
+			continue
+		}
+		had := hrefNew
+		if key := hrefKey(base, h); key != "" {
+			if had = c.markHref(key, want); had >= want {
+				continue
 			}
+		}
+		t, err := base.Parse(h)
+		if learn && err == nil && c.canon.SameSite(t) {
+			// A calendar or day archive linked from a page that is not
+			// itself one (a widget that links the days with news, an
+			// article linking its day) is evidence of content on that
+			// date.
+			if d, ok, valid := calendarDate(t); ok && valid {
+				c.traps.learnDate(d)
+			}
+		}
+		if had == hrefNew {
+			todo = append(todo, pending{h, t, err})
 		}
 	}
 	var queue []archive.FrontierEntry
-	for _, h := range hrefs {
-		ent, err := c.resolve(ctx, e, base, h)
+	for _, p := range todo {
+		ent, err := c.resolveParsed(ctx, e, p.href, p.t, p.err)
 		if err != nil {
 			return nil, err
 		}
@@ -80,6 +110,38 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 		}
 	}
 	return queue, nil
+}
+
+// What the crawler did with an href (see markHref).
+const (
+	hrefNew      int8 = iota // not met yet
+	hrefResolved             // resolved, met only on calendar pages so far
+	hrefLearned              // resolved, and its calendar date learned
+)
+
+// hrefKey is the key under which an href is remembered: the href itself
+// when it is an absolute http(s) URL, the base's origin and the href when
+// it is root-relative; "" for the others, which depend on the base's path.
+func hrefKey(base *url.URL, h string) string {
+	switch {
+	case strings.HasPrefix(h, "http://") || strings.HasPrefix(h, "https://"):
+		return h
+	case len(h) > 1 && h[0] == '/' && h[1] != '/' || h == "/":
+		return base.Scheme + "://" + base.Host + h
+	}
+	return ""
+}
+
+// markHref records that an href (by hrefKey) reached state want and
+// returns the state it had.
+func (c *crawler) markHref(key string, want int8) int8 {
+	c.seenMu.Lock()
+	defer c.seenMu.Unlock()
+	had := c.hrefs[key]
+	if want > had {
+		c.hrefs[key] = want
+	}
+	return had
 }
 
 // discoverURL records one URL found outside a page (a redirect out of
@@ -101,8 +163,14 @@ func (c *crawler) resolve(ctx context.Context, e archive.FrontierEntry, base *ur
 	if href == "" || strings.HasPrefix(href, "#") {
 		return nil, nil
 	}
-	depth := e.Depth + 1
 	t, err := base.Parse(href)
+	return c.resolveParsed(ctx, e, href, t, err)
+}
+
+// resolveParsed is resolve with the href already parsed against the base
+// (t, or the parse error).
+func (c *crawler) resolveParsed(ctx context.Context, e archive.FrontierEntry, href string, t *url.URL, err error) (*archive.FrontierEntry, error) {
+	depth := e.Depth + 1
 	if err != nil {
 		return nil, c.skipURL(ctx, e, depth, "invalid:"+href, SkipInvalid)
 	}

@@ -12,8 +12,11 @@
 //   - COLLY_* environment variables: the collector is initialised with
 //     Collector.Init, which never reads them, and every field they could set
 //     is assigned after it.
-//   - LimitRule: not used. Politeness is a per-host scheduler in the
-//     transport (one delay and one concurrency limit per host:port).
+//   - LimitRule: not used. Politeness is a per-host scheduler (one delay
+//     and one concurrency limit per host:port), adaptive by default: the
+//     delay follows each host's response time and its concurrency grows
+//     while it answers fast and healthy, and is halved on refusals,
+//     failures and slowdowns (see AdaptiveOptions).
 //   - Async and the queue package: not used. A synchronous collector is
 //     driven by a bounded pool of workers that claim URLs from the frontier
 //     kept in the archive, so depth is ours and nothing claimed is lost.
@@ -27,6 +30,10 @@
 //   - MaxBodySize and charset conversion: colly's limit is off and the raw
 //     bytes are teed in the transport, after gzip removal and before any
 //     charset conversion; a body cut at the limit is flagged Truncated.
+//
+// A scheduled crawl also revisits, once per run, the URLs earlier runs of
+// the archive fetched that nothing links to any more (Config.Revisit), so
+// that removed and orphaned pages are seen to vanish.
 //
 // Run is the entry point; DefaultConfig documents the polite defaults.
 package crawl

@@ -94,11 +94,15 @@ func (c *crawler) process(ctx context.Context, e archive.FrontierEntry) error {
 		return c.storeCapture(ctx, e, f, prev, archive.VerdictError)
 	case c.isRefusal(host, ex):
 		c.refused.Add(1)
-		if ex.Status == http.StatusForbidden && ex.Header.Get("Retry-After") == "" {
-			c.hosts.backoff(host) // the others backed off in fetchOne
-		}
 		wait := c.retryAfter(ex, now, e.Attempts)
-		c.hosts.pause(host, time.Now().Add(wait))
+		if ex.Status == http.StatusForbidden && ex.Header.Get("Retry-After") == "" {
+			// A 403 blocks a URL or an area, often for good: the URL is
+			// tried again later, and the host slows down (adaptive mode),
+			// but its other pages are not held up.
+			c.hosts.backoff(host) // the other refusals backed off in fetchOne
+		} else {
+			c.hosts.pause(host, time.Now().Add(wait))
+		}
 		c.log.Info("refused", "url", e.URL, "status", ex.Status, "retry_in", wait)
 		if e.Attempts < c.cfg.Retries {
 			return c.retry(ctx, e, now.Add(wait), "refused: "+strconv.Itoa(ex.Status))
@@ -549,8 +553,8 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 	// other URLs are its aliases. A redirect chain is always captured: the
 	// chain is what is new.
 	if ok && ex.Status != http.StatusNotModified && !ex.Truncated {
-		key := c.traps.collapseKey(ex.Body)
-		tkey := "trap " + c.traps.trapKey(ex.Body)
+		key, tkey := c.traps.keys(ex.Body)
+		tkey = "trap " + tkey
 		owner := e.URL
 		if len(f.redirects) > 0 {
 			// The content belongs to the chain's final URL, which may

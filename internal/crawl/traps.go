@@ -39,20 +39,25 @@ func newTraps(opts TrapOptions, now func() time.Time) *traps {
 	return t
 }
 
-// collapseKey is the key under which bodies collapse into one capture:
-// the SHA-256 of the body with the configured volatile parts masked, or of
-// the body itself when none is configured.
-func (t *traps) collapseKey(body []byte) string {
+// keys returns the two keys of a body, masking its volatile parts once
+// for both. collapse is the key under which bodies collapse into one
+// capture: the SHA-256 of the body with the configured volatile parts
+// masked, or of the body itself when none is configured. trap is the
+// looser key of the same-content trap: the volatile parts and runs of 16
+// or more hex digits (session ids, CSRF tokens) masked.
+func (t *traps) keys(body []byte) (collapse, trap string) {
+	b := t.mask(body)
 	if len(t.volatile) == 0 {
-		return sha256Hex(body)
+		collapse = sha256Hex(body)
+	} else {
+		collapse = "masked:" + sha256Hex(b)
 	}
-	return "masked:" + sha256Hex(t.mask(body))
+	return collapse, hexMaskedSHA256(b)
 }
 
-// trapKey is the looser key of the same-content trap: the volatile parts
-// and runs of 16 or more hex digits (session ids, CSRF tokens) masked.
-func (t *traps) trapKey(body []byte) string {
-	b := t.mask(body)
+// hexMaskedSHA256 is the SHA-256 of b with every run of 16 or more hex
+// digits replaced by "x".
+func hexMaskedSHA256(b []byte) string {
 	h := sha256.New()
 	start := 0 // of the bytes not yet hashed
 	for i := 0; i < len(b); {

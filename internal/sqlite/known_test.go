@@ -3,7 +3,9 @@ package sqlite_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/archiver-dev/archiver/internal/archive"
@@ -115,4 +117,45 @@ func known(s *sqlite.Store, runID int64) ([]knownURL, error) {
 		return nil
 	})
 	return out, err
+}
+
+// BenchmarkKnownURLs lists the URLs known before a fourth run of an
+// archive holding three runs of 10,000 captures each (the revisit query
+// a scheduled crawl makes once per run, when its links are exhausted).
+//
+//	go test -run '^$' -bench KnownURLs -benchtime 3x ./internal/sqlite/
+func BenchmarkKnownURLs(b *testing.B) {
+	s, _ := mustOpen(b)
+	ctx := context.Background()
+	const pages = 10_000
+	for range 3 {
+		run := mustRun(b, s)
+		var wg sync.WaitGroup
+		for w := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < pages; i += 8 {
+					c := capture(run, fmt.Sprintf("https://portal.example/en/news/article-%05d.html", i), []byte("same body"))
+					if _, _, err := s.PutCapture(ctx, c); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	cur := mustRun(b, s)
+	b.ResetTimer()
+	for range b.N {
+		n := 0
+		if err := s.KnownURLs(ctx, cur, func(string, int64, int) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if n != pages {
+			b.Fatalf("%d known URLs, want %d", n, pages)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/query")
 }
