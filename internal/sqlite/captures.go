@@ -31,6 +31,8 @@ const (
 		RETURNING id`
 	sqlEndClaim = `UPDATE crawl_frontier SET state = 'done', reason = ?
 		WHERE run_id = ? AND url_id = ? AND state = 'claimed'`
+	sqlAddAlias = `INSERT INTO crawl_aliases (run_id, alias_id, canonical_id, reason)
+		VALUES (?, ?, ?, ?) ON CONFLICT (run_id, alias_id) DO NOTHING`
 	// sqlRevisitedBody reads the body column of the capture a revisit
 	// revisits: a revisit refers to it only if it holds the SHA-256 itself
 	// (bodyColumn resolves one reference, not a chain).
@@ -481,8 +483,24 @@ func (s *Store) fillBody(c *archive.Capture, b *storedBody) error {
 	return nil
 }
 
+// The conditions of the frequent capture reads, whose statements are
+// prepared at Open (see hotReads): with eight joins, parsing and planning
+// them again costs more than running them.
+const (
+	whereCaptureID = `WHERE c.id = ?`
+	whereLatest    = `WHERE c.canonical_id = (SELECT id FROM urls WHERE url = ?) AND c.status <> 0
+			AND c.verdict IN ('ok', 'revisit') AND (? = 0 OR c.run_id < ?) ORDER BY c.id DESC LIMIT 1`
+)
+
 func (s *Store) queryCapture(ctx context.Context, withBody bool, where string, args ...any) (*archive.Capture, error) {
-	c, b, err := s.scanCapture(s.rdb.QueryRowContext(ctx, captureQuery(withBody, where), args...), withBody)
+	q := captureQuery(withBody, where)
+	var row *sql.Row
+	if st, ok := s.rstmts[q]; ok {
+		row = st.QueryRowContext(ctx, args...)
+	} else {
+		row = s.rdb.QueryRowContext(ctx, q, args...)
+	}
+	c, b, err := s.scanCapture(row, withBody)
 	if err != nil {
 		return nil, notFound(classify(err))
 	}
@@ -496,7 +514,7 @@ func (s *Store) queryCapture(ctx context.Context, withBody bool, where string, a
 // returns archive.ErrNotFound for an unknown id and an error wrapping
 // ErrCorrupt if the stored body does not match its SHA-256.
 func (s *Store) Capture(ctx context.Context, id int64, body bool) (*archive.Capture, error) {
-	c, err := s.queryCapture(ctx, body, `WHERE c.id = ?`, id)
+	c, err := s.queryCapture(ctx, body, whereCaptureID, id)
 	if err != nil {
 		return nil, fmt.Errorf("capture %d: %w", id, err)
 	}
@@ -509,10 +527,7 @@ func (s *Store) Capture(ctx context.Context, id int64, body bool) (*archive.Capt
 // (429, 503) is not a version of the page, so its headers must not feed a
 // conditional request nor its body a revisit.
 func (s *Store) LatestCapture(ctx context.Context, canonicalURL string, beforeRun int64) (*archive.Capture, error) {
-	c, err := s.queryCapture(ctx, false,
-		`WHERE c.canonical_id = (SELECT id FROM urls WHERE url = ?) AND c.status <> 0 AND c.verdict IN ('ok', 'revisit')
-			AND (? = 0 OR c.run_id < ?) ORDER BY c.id DESC LIMIT 1`,
-		canonicalURL, beforeRun, beforeRun)
+	c, err := s.queryCapture(ctx, false, whereLatest, canonicalURL, beforeRun, beforeRun)
 	if err != nil {
 		return nil, fmt.Errorf("latest capture of %s: %w", canonicalURL, err)
 	}
@@ -682,8 +697,11 @@ func (s *Store) AddAlias(ctx context.Context, runID int64, alias, canonical, rea
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO crawl_aliases (run_id, alias_id, canonical_id, reason)
-			VALUES (?, ?, ?, ?) ON CONFLICT (run_id, alias_id) DO NOTHING`, runID, aliasID, canonicalID, reason)
+		st, err := s.txStmt(ctx, tx, sqlAddAlias)
+		if err != nil {
+			return err
+		}
+		_, err = st.ExecContext(ctx, runID, aliasID, canonicalID, reason)
 		return err
 	})
 	if err == nil {

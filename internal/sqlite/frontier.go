@@ -28,6 +28,12 @@ const (
 	sqlClaimedURL = `SELECT url FROM urls WHERE id = ?`
 	sqlFinish     = `UPDATE crawl_frontier SET state = ?, reason = ?
 		WHERE run_id = ? AND url_id = (SELECT id FROM urls WHERE url = ?)`
+	sqlRetry = `UPDATE crawl_frontier
+		SET state = 'queued', not_before = ?, reason = ?, attempts = attempts + 1
+		WHERE run_id = ? AND url_id = (SELECT id FROM urls WHERE url = ?)`
+	sqlSkip = `INSERT INTO crawl_frontier
+		(run_id, url_id, state, reason, depth, from_id, attempts, not_before)
+		VALUES (?, ?, 'skipped', ?, ?, ?, ?, ?) ON CONFLICT (run_id, url_id) DO NOTHING`
 )
 
 // Enqueue adds entries in state queued; URLs already in the run's frontier
@@ -199,10 +205,11 @@ func (s *Store) Finish(ctx context.Context, runID int64, url string, state archi
 // archive.ErrNotFound if the URL is not in the run's frontier.
 func (s *Store) Retry(ctx context.Context, runID int64, url string, notBefore time.Time, reason string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE crawl_frontier
-			SET state = 'queued', not_before = ?, reason = ?, attempts = attempts + 1
-			WHERE run_id = ? AND url_id = (SELECT id FROM urls WHERE url = ?)`,
-			timeText(notBefore), reason, runID, url)
+		st, err := s.txStmt(ctx, tx, sqlRetry)
+		if err != nil {
+			return err
+		}
+		res, err := st.ExecContext(ctx, timeText(notBefore), reason, runID, url)
 		if err != nil {
 			return err
 		}
@@ -280,10 +287,11 @@ func (s *Store) Skip(ctx context.Context, runID int64, e archive.FrontierEntry) 
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO crawl_frontier
-			(run_id, url_id, state, reason, depth, from_id, attempts, not_before)
-			VALUES (?, ?, 'skipped', ?, ?, ?, ?, ?) ON CONFLICT (run_id, url_id) DO NOTHING`,
-			runID, id, e.Reason, e.Depth, from, e.Attempts, timeText(e.NotBefore))
+		st, err := s.txStmt(ctx, tx, sqlSkip)
+		if err != nil {
+			return err
+		}
+		_, err = st.ExecContext(ctx, runID, id, e.Reason, e.Depth, from, e.Attempts, timeText(e.NotBefore))
 		return err
 	})
 	if err != nil {

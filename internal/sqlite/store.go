@@ -436,12 +436,14 @@ func runFn(r *writeReq, tx *sql.Tx) (err error) {
 // PutCapture, so Open prepares them once on the writer connection.
 func hotWrites() []string {
 	return []string{sqlInsertBody, sqlBodySize, sqlInsertCapture, sqlEndClaim, sqlClaim, sqlFinish, sqlEnqueue,
-		sqlURLID, sqlInsertURL, sqlHeaderSetID, sqlInsertHeader, sqlClaimedURL, sqlPeerID, sqlInsertPeer, sqlRevisitedBody}
+		sqlURLID, sqlInsertURL, sqlHeaderSetID, sqlInsertHeader, sqlClaimedURL, sqlPeerID, sqlInsertPeer, sqlRevisitedBody,
+		sqlRetry, sqlSkip, sqlAddAlias}
 }
 
 // hotReads are the frequent reader statements, prepared at Open.
 func hotReads() []string {
-	return []string{sqlBodyExists}
+	return []string{sqlBodyExists, captureQuery(false, whereCaptureID), captureQuery(true, whereCaptureID),
+		captureQuery(false, whereLatest)}
 }
 
 // prepare prepares hotWrites on the writer (unless read-only) and hotReads
