@@ -336,7 +336,7 @@ func (d *doc) sourceFromText(setSource func(string, string)) {
 			return false
 		}
 		if n.Type == html.ElementNode && (n.DataAtom == atom.P || n.DataAtom == atom.Div || n.DataAtom == atom.Span || n.DataAtom == atom.Em || n.DataAtom == atom.I) {
-			if t := textOf(n); runeLen(t) <= 90 {
+			if t, short := shortText(n, 90); short {
 				if m := reSourceLine.FindStringSubmatch(t); m != nil {
 					src := strings.Trim(m[1], " .")
 					if a := agencyName(src); a != "" {

@@ -90,6 +90,60 @@ func textOf(n *html.Node) string {
 	return collapse(b.String())
 }
 
+// shortText returns textOf(n) and true when that text has at most limit
+// runes, else "" and false. It stops reading as soon as the text is sure
+// to be longer, so that testing every element of a page for a short text
+// does not read each subtree again and again.
+func shortText(n *html.Node, limit int) (string, bool) {
+	var b strings.Builder
+	visible := 0
+	if !appendTextUpTo(&b, n, &visible, limit) {
+		return "", false
+	}
+	t := collapse(b.String())
+	if runeLen(t) > limit {
+		return "", false
+	}
+	return t, true
+}
+
+// appendTextUpTo is appendText without skip, which gives up (returns
+// false) once more than limit runes that collapse keeps (other than white
+// space) have been written.
+func appendTextUpTo(b *strings.Builder, n *html.Node, visible *int, limit int) bool {
+	if n.Type == html.TextNode {
+		b.WriteString(n.Data)
+		for _, r := range n.Data {
+			switch r {
+			case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00A0', '\u202F', '\u2007':
+				continue
+			}
+			if !unicode.IsSpace(r) {
+				if *visible++; *visible > limit {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if skipText(n) {
+		return true
+	}
+	block := isBlock(n)
+	if block {
+		b.WriteByte(' ')
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !appendTextUpTo(b, c, visible, limit) {
+			return false
+		}
+	}
+	if block {
+		b.WriteByte(' ')
+	}
+	return true
+}
+
 // textOfSkipping is textOf, leaving out the subtrees for which skip is true.
 func textOfSkipping(n *html.Node, skip func(*html.Node) bool) string {
 	var b strings.Builder
@@ -152,11 +206,31 @@ func rawString(s string) string {
 // collapse trims s and collapses runs of white space (including no-break
 // spaces) into one space; soft hyphens and zero-width characters are removed.
 func collapse(s string) string {
+	if collapsedASCII(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
 	started := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			switch c {
+			case ' ', '\t', '\n', '\v', '\f', '\r':
+				space = true
+				continue
+			}
+			if space && started {
+				b.WriteByte(' ')
+			}
+			space = false
+			started = true
+			b.WriteByte(c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		switch r {
 		case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF':
 			continue
@@ -173,6 +247,25 @@ func collapse(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// collapsedASCII reports whether s is ASCII and already collapsed: no
+// white space but single spaces between other characters. collapse
+// returns such a string as it is, without copying it.
+func collapsedASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return false
+		case c == ' ':
+			if i == 0 || i == len(s)-1 || s[i-1] == ' ' {
+				return false
+			}
+		case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			return false
+		}
+	}
+	return true
 }
 
 // truncateRunes cuts s to at most n runes.

@@ -48,8 +48,8 @@ func (d *doc) findEmptyByline() {
 		if !marked && !labelled {
 			return true
 		}
-		t := textOf(n)
-		if runeLen(t) > 40 {
+		t, short := shortText(n, 40)
+		if !short {
 			return true
 		}
 		if t == "" || collapse(attr(n, "title")) != "" || collapse(attr(n, "content")) != "" {

@@ -1,0 +1,95 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// collapseReference is collapse as first written, rune by rune: the
+// specification of the faster collapse.
+func collapseReference(s string) string {
+	var b strings.Builder
+	space := false
+	started := false
+	for _, r := range s {
+		switch r {
+		case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF':
+			continue
+		}
+		if unicode.IsSpace(r) || r == '\u00A0' || r == '\u202F' || r == '\u2007' {
+			space = true
+			continue
+		}
+		if space && started {
+			b.WriteByte(' ')
+		}
+		space = false
+		started = true
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func TestCollapse(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " a ", "a  b", "a b", "a\tb", "a\u00a0b", "\u00ad", "so\u00adft", "x\u200by", "\u2007a\u202f",
+		"caf\xe9 \xff", "a\x85b", "a\u2028b", "\x00 \x01", "Minsk, 3 April (BelTA)", "  lead\n\n  trail  ", "МИНСК, 3 апреля", "\v\f\r"} {
+		if got, want := collapse(s), collapseReference(s); got != want {
+			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzCollapse(f *testing.F) {
+	for _, s := range []string{"a  b", " x\u00a0y ", "caf\xe9", "so\u00adft"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := collapse(s), collapseReference(s); got != want {
+			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// checkShortText compares shortText with textOf on every node of a page
+// for a few limits.
+func checkShortText(t *testing.T, page string) {
+	t.Helper()
+	root, _ := parseBounded(page)
+	if root == nil {
+		return
+	}
+	walk(root, func(n *html.Node) bool {
+		full := textOf(n)
+		for _, limit := range []int{0, 1, 5, 40, 90} {
+			got, short := shortText(n, limit)
+			if wantShort := runeLen(full) <= limit; short != wantShort || (short && got != full) {
+				t.Errorf("shortText(<%s>, %d) = %q, %v; textOf gives %q", n.Data, limit, got, short, full)
+			}
+		}
+		return true
+	})
+}
+
+func TestShortText(t *testing.T) {
+	checkShortText(t, `<html><body><div class="byline"><p>Written by:</p> <span>\u00a0\u00ad</span></div>
+<div>Author: <b>Jane   Doe</b><script>var x = "long long long long long long long long long long";</script></div>
+<p>`+strings.Repeat("word ", 30)+`</p><ul><li>a</li><li>b\u200b</li></ul><!-- comment --><p hidden>hidden text</p></body></html>`)
+}
+
+// FuzzShortText feeds valid UTF-8 only: the extractor parses decoded
+// text, which Decode guarantees to be valid (two invalid halves in two
+// text nodes would make one valid rune in textOf).
+func FuzzShortText(f *testing.F) {
+	f.Add(`<div><p>Written by:</p><span> x </span></div>`)
+	f.Add("<p>café\u00a0\u00ad  end</p><br><td>1</td>")
+	f.Fuzz(func(t *testing.T, page string) {
+		if !utf8.ValidString(page) {
+			return
+		}
+		checkShortText(t, page)
+	})
+}
