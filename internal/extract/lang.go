@@ -17,6 +17,18 @@ var stopwords = map[string][]string{
 	"pt": {"o", "os", "as", "e", "do", "da", "em", "que", "não", "para", "com", "uma", "dos", "das", "mais"},
 }
 
+// stopwordLangs maps each stop word to the languages that use it (built
+// once from stopwords; read only).
+var stopwordLangs = func() map[string][]string {
+	index := map[string][]string{}
+	for lang, ws := range stopwords {
+		for _, w := range ws {
+			index[w] = append(index[w], lang)
+		}
+	}
+	return index
+}()
+
 // detectLanguage guesses the language of text: Cyrillic texts are told
 // apart by letters only one language uses (ў for Belarusian, ї є ґ for
 // Ukrainian, ы э ъ for Russian), Latin ones by their commonest words. It
@@ -71,14 +83,8 @@ func detectLanguage(text string) string {
 	if len(words) > 3000 {
 		words = words[:3000]
 	}
-	index := map[string][]string{}
-	for lang, ws := range stopwords {
-		for _, w := range ws {
-			index[w] = append(index[w], lang)
-		}
-	}
 	for _, w := range words {
-		for _, lang := range index[w] {
+		for _, lang := range stopwordLangs[w] {
 			counts[lang]++
 		}
 	}
