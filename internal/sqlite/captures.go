@@ -632,7 +632,13 @@ const eachBatch = 128
 // fn may call other Store methods. EachCapture stops at and returns the
 // first error of fn.
 func (s *Store) EachCapture(ctx context.Context, q CaptureQuery, fn func(c *archive.Capture) error) error {
-	sel := captureQuery(q.Body, `WHERE c.id > ? AND (? = 0 OR c.run_id = ?)
+	// One run's captures are read through the run index; "? = 0 OR
+	// c.run_id = ?" would make SQLite scan every run's.
+	inRun := `(? = 0 OR c.run_id = ?)`
+	if q.RunID != 0 {
+		inRun = `c.run_id = ? AND c.run_id = ?`
+	}
+	sel := captureQuery(q.Body, `WHERE c.id > ? AND `+inRun+`
 		AND (? = '' OR lower(substr(c.content_type, 1, ?)) = lower(?))
 		AND (? = 0 OR c.status <> 0)
 		ORDER BY c.id LIMIT ?`)

@@ -19,14 +19,19 @@ import (
 
 // ownFieldNames are the header keys stored inline with each capture: the
 // fields whose values change from one response to the next (dates,
-// validators, lengths, per-request ids), which would make every header set
-// unique. The position in this list (plus one) is the field's code in
+// validators, lengths, per-request ids and nonces, per-page links), which
+// would make every header set unique. (A varying field missing here costs
+// only space: each of its values makes a new header set.) The position in this list (plus one) is the field's code in
 // encodeOwnFields: append new names, never reorder or remove one.
 var ownFieldNames = [...]string{
 	"Date", "Last-Modified", "Etag", "If-None-Match", "If-Modified-Since",
 	"Content-Length", "Expires", "Age", "Set-Cookie", "X-Request-Id",
 	"Cf-Ray", "X-Amz-Cf-Id", "X-Amz-Request-Id", "X-Served-By", "X-Timer",
 	"Content-Md5", "Content-Range", "Retry-After", "Location", "Cache-Control",
+	"X-Varnish", "X-Runtime", "X-Response-Time", "Server-Timing", "X-Trace-Id",
+	"Traceparent", "X-B3-Traceid", "X-Correlation-Id", "Request-Id", "X-Akamai-Request-Id",
+	"Content-Security-Policy", "Content-Security-Policy-Report-Only", "Link",
+	"Content-Disposition", "Content-Location", "Last-Event-Id", "X-Cache-Hits",
 }
 
 // ownFieldCode returns the code of an inline field, 0 if key is not one.

@@ -23,6 +23,11 @@ const (
 // each); past it the cache starts over.
 const maxCachedURLs = 1 << 19
 
+// maxCachedSets bounds the header sets and peers a Store remembers: there
+// are few of them, unless a server sends a varying header that
+// ownFieldNames does not know.
+const maxCachedSets = 1 << 14
+
 // internCache remembers the ids of URLs and header sets that are committed
 // to the archive (rows of urls and header_sets are never deleted or
 // changed, so a committed id stays right), and the decoded header sets, so
@@ -72,8 +77,11 @@ func (c *internCache) add(in *interned) {
 		clear(c.urls)
 	}
 	maps.Copy(c.urls, in.urls)
-	if len(c.peers)+len(in.peers) > maxCachedURLs {
+	if len(c.peers)+len(in.peers) > maxCachedSets {
 		clear(c.peers)
+	}
+	if len(c.sets)+len(in.sets) > maxCachedSets {
+		clear(c.sets)
 	}
 	maps.Copy(c.sets, in.sets)
 	maps.Copy(c.peers, in.peers)
@@ -91,7 +99,7 @@ func (c *internCache) headerSet(id int64, data []byte) (http.Header, error) {
 			return nil, err
 		}
 		c.mu.Lock()
-		if len(c.decoded) < 4096 {
+		if len(c.decoded) < maxCachedSets {
 			c.decoded[id] = h
 		}
 		c.mu.Unlock()
