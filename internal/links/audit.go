@@ -106,6 +106,16 @@ type pageInfo struct {
 	ids       map[string]bool
 	canonical string // <link rel=canonical>, resolved
 	noNews    bool
+	ok        bool // a 2xx page: how its links are written is judged
+}
+
+// resolvedURL is a link URL parsed and canonicalized (read only: shared by
+// every link to it).
+type resolvedURL struct {
+	u        *url.URL
+	key      string   // canonical, without fragment
+	reasons  []string // why key differs from the URL (tracking-param, session-id, …)
+	internal bool     // on one of the crawled sites
 }
 
 type capInfo struct {
@@ -214,6 +224,31 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		h.Occurrences = append(h.Occurrences, o)
 	}
 	private := map[string]bool{} // target → every linking page is private
+	// resolve parses and canonicalizes a link's URL once per distinct URL:
+	// a site's menus and footers repeat the same links on every page.
+	resolved := map[string]*resolvedURL{}
+	resolve := func(raw string) *resolvedURL {
+		if r, ok := resolved[raw]; ok {
+			return r
+		}
+		var r *resolvedURL
+		if u, err := url.Parse(raw); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			key, reasons := canon(u)
+			internal := hosts[strings.ToLower(u.Host)]
+			if !internal {
+				// A host variant of a crawled site (http/https, www) is internal.
+				if cu, err := url.Parse(key); err == nil && hosts[strings.ToLower(cu.Host)] {
+					internal = true
+				}
+			}
+			if len(reasons) == 0 {
+				reasons = duplicateReasons(u)
+			}
+			r = &resolvedURL{u: u, key: key, reasons: reasons, internal: internal}
+		}
+		resolved[raw] = r
+		return r
+	}
 	err = a.EachPage(ctx, run.ID, func(c *archive.Capture, p *archive.Page) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -233,6 +268,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			}
 		}
 		info.noNews = p.WordCount < 400 && reNoNews.MatchString(p.Body)
+		info.ok = c.Status >= 200 && c.Status < 300
 		pages[c.ID] = info
 		if c.Status >= 200 && c.Status < 300 {
 			if u, err := url.Parse(src); err == nil {
@@ -241,61 +277,69 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 				}
 			}
 		}
+		if redirectedToCapture(c, caps, canon) {
+			// A redirect to a page captured on its own: its links are
+			// that page's, counted once, where they stand.
+			return nil
+		}
 		srcURL, _ := url.Parse(firstNonEmpty(c.FinalURL, src))
 		https := srcURL != nil && srcURL.Scheme == "https"
 		fromPrivate := remotePrivate(c.RemoteAddr) || (srcURL != nil && remotePrivate(srcURL.Hostname()))
+		// The links stand on the page the capture ended at: the home page
+		// /en/ a bare / redirected to.
+		onPage := src
+		if srcURL != nil && c.FinalURL != "" && c.FinalURL != c.URL {
+			onPage, _ = canon(srcURL)
+		}
+		// How links are written is judged on the site's pages, not on its
+		// error pages (a 404 page's "load more" handler is not a page's).
+		flag := func(problem, href, target, detail string, o Occurrence) {
+			if info.ok {
+				addHygiene(problem, href, target, detail, o)
+			}
+		}
 		for _, l := range p.Links {
 			rep.Links++
-			o := Occurrence{Page: src, CaptureID: c.ID, Text: l.Text, Place: l.Place, Href: l.Href}
+			o := Occurrence{Page: onPage, CaptureID: c.ID, Text: l.Text, Place: l.Place, Href: l.Href}
 			if problem := hygieneIssue(l); problem != "" {
 				href := l.Href
 				if problem == "onclick-only" && l.Raw != "" {
 					href = l.Raw
 				}
-				addHygiene(problem, href, "", "", o)
+				flag(problem, href, "", "", o)
 			}
 			low := strings.ToLower(strings.TrimSpace(l.Href))
 			switch {
 			case strings.HasPrefix(low, "mailto:"):
 				if d := mailtoProblem(strings.TrimSpace(l.Href)); d != "" {
-					addHygiene("mailto-syntax", l.Href, "", d, o)
+					flag("mailto-syntax", l.Href, "", d, o)
 				}
 				continue
 			case strings.HasPrefix(low, "tel:"):
 				if d := telProblem(strings.TrimSpace(l.Href)); d != "" {
-					addHygiene("tel-syntax", l.Href, "", d, o)
+					flag("tel-syntax", l.Href, "", d, o)
 				}
 				continue
 			}
 			if l.URL == "" || skipRel(l.Rel) {
 				continue
 			}
-			u, err := url.Parse(l.URL)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r := resolve(l.URL)
+			if r == nil {
 				continue
 			}
+			u, key, reasons, internal := r.u, r.key, r.reasons, r.internal
 			o.Fragment = u.Fragment
-			key, reasons := canon(u)
-			internal := hosts[strings.ToLower(u.Host)]
-			if !internal {
-				// A host variant of a crawled site (http/https, www) is internal.
-				if cu, err := url.Parse(key); err == nil && hosts[strings.ToLower(cu.Host)] {
-					internal = true
-				}
-			}
 			if https && u.Scheme == "http" && (l.Tag == "a" || l.Tag == "area" || l.Tag == "") {
-				addHygiene("insecure", l.Href, key, "an http:// link on an https page", o)
+				flag("insecure", l.Href, key, "an http:// link on an https page", o)
 			} else if https && u.Scheme == "http" {
-				addHygiene("insecure", l.Href, key, "an http:// resource on an https page (mixed content)", o)
+				flag("insecure", l.Href, key, "an http:// resource on an https page (mixed content)", o)
 			} else if internal && u.Scheme == "http" && strings.HasPrefix(key, "https://") {
-				addHygiene("insecure", l.Href, key, "an http:// link to a site served over https", o)
-			}
-			if len(reasons) == 0 {
-				reasons = duplicateReasons(u)
+				flag("insecure", l.Href, key, "an http:// link to a site served over https", o)
 			}
 			for _, r := range reasons {
 				if r == "tracking-param" || r == "session-id" {
-					addHygiene("duplicate-url", l.Href, key, "the URL carries a "+strings.ReplaceAll(r, "-", " ")+"; link to the canonical URL", o)
+					flag("duplicate-url", l.Href, key, "the URL carries a "+strings.ReplaceAll(r, "-", " ")+"; link to the canonical URL", o)
 					break
 				}
 			}
@@ -361,9 +405,10 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		}
 		for i, r := range results {
 			t := liveTargets[i]
-			if t.Judged && r.Verdict == Refused {
-				// The live re-check of a refused capture was refused too:
-				// keep the archive's evidence.
+			if t.Judged && (r.Verdict == Refused || t.Result.Verdict == Refused && (r.Status == http.StatusForbidden || r.Status == http.StatusTooManyRequests)) {
+				// The live re-check of a refused capture was refused too
+				// (a 403 again is the block going on, whatever the host
+				// serves elsewhere): keep the archive's evidence.
 				continue
 			}
 			if r.Verdict == OK && r.HasIDs {
@@ -399,6 +444,26 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			t.CrossLanguage, t.CrossEvidence = crossLanguage(t, lastSeg)
 		}
 	}
+	// Links to a page that names another page as its canonical URL (a
+	// print version, an alias under another section): duplicates, like
+	// links with tracking parameters or session ids.
+	for _, t := range targets {
+		if !t.Judged || t.Result.Verdict != OK || t.Result.From != FromArchive || !t.Internal {
+			continue
+		}
+		if canonical, ok := duplicateOf(caps[t.URL], pages); ok {
+			for _, o := range t.Occurrences {
+				if pathQuery(o.Page) == pathQuery(canonical) {
+					continue // a page's link to its own print version
+				}
+				if src := pages[o.CaptureID]; src == nil || !src.ok {
+					continue // an error page
+				}
+				addHygiene("duplicate-url", o.Href, canonical, "the target names "+canonical+" as its canonical URL (<link rel=canonical>); link to the canonical URL", o)
+			}
+		}
+	}
+
 	// Same-page fragments of pages that are never linked from elsewhere
 	// still count: they are judged already, as targets with only
 	// MissingFragments.
@@ -708,4 +773,62 @@ func duplicateReasons(u *url.URL) []string {
 		}
 	}
 	return out
+}
+
+// duplicateOf reports whether a captured target is a duplicate: its page
+// names, with <link rel=canonical>, a canonical URL that is none of the
+// URLs it was fetched under (requested, canonical, final). Path and query
+// are compared, not scheme and host, so that a site crawled under another
+// origin than its canonical tags name (a staging host, loopback) is not
+// taken for a set of duplicates.
+func duplicateOf(ci capInfo, pages map[int64]*pageInfo) (string, bool) {
+	if ci.capt == nil {
+		return "", false
+	}
+	p := pages[ci.capt.ID]
+	if p == nil || p.canonical == "" {
+		return "", false
+	}
+	want := pathQuery(p.canonical)
+	if want == "" {
+		return "", false
+	}
+	for _, u := range []string{ci.capt.URL, ci.capt.CanonicalURL, ci.capt.FinalURL} {
+		if u != "" && pathQuery(u) == want {
+			return "", false
+		}
+	}
+	return p.canonical, true
+}
+
+// redirectedToCapture reports whether a capture was redirected to a URL
+// that has a capture of its own in the run.
+func redirectedToCapture(c *archive.Capture, caps map[string]capInfo, canon Canonicalizer) bool {
+	if c.FinalURL == "" || c.FinalURL == c.URL || c.FinalURL == c.CanonicalURL {
+		return false
+	}
+	u, err := url.Parse(c.FinalURL)
+	if err != nil {
+		return false
+	}
+	k, _ := canon(u)
+	ci, ok := caps[k]
+	return ok && !ci.viaFinal && ci.capt.ID != c.ID
+}
+
+// pathQuery returns the path and query of an absolute URL ("" if it does
+// not parse).
+func pathQuery(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	p := u.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	if u.RawQuery != "" {
+		p += "?" + u.RawQuery
+	}
+	return p
 }

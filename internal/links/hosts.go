@@ -14,7 +14,7 @@ import (
 // from a forbidden page.
 type hosts struct {
 	perHost int
-	delay   time.Duration
+	delay   time.Duration // the fixed gap, or AutoDelay
 
 	mu sync.Mutex
 	m  map[string]*hostState
@@ -24,10 +24,32 @@ type hostState struct {
 	sem chan struct{}
 
 	mu        sync.Mutex
-	next      time.Time // earliest start of the next request
-	lastOK    time.Time // last 2xx answer
-	forbidden int       // 403 answers so far
-	refuseTil time.Time // the host asked for a longer wait than we grant
+	next      time.Time     // earliest start of the next request
+	lastOK    time.Time     // last 2xx answer
+	forbidden int           // 403 answers so far
+	refuseTil time.Time     // the host asked for a longer wait than we grant
+	rtt       time.Duration // smoothed response time (AutoDelay), 0 before the first answer
+}
+
+// The adaptive gap of AutoDelay: autoFactor times the host's smoothed
+// response time, autoStart before its first answer, never more than
+// autoMax.
+const (
+	autoFactor = 2
+	autoStart  = 100 * time.Millisecond
+	autoMax    = 10 * time.Second
+)
+
+// gap returns the least time between two request starts to the host.
+// Called with s.mu held.
+func (h *hosts) gap(s *hostState) time.Duration {
+	if h.delay != AutoDelay {
+		return h.delay
+	}
+	if s.rtt == 0 {
+		return autoStart
+	}
+	return min(autoFactor*s.rtt, autoMax)
 }
 
 // hostRefusingError is returned by acquire for a host that asked us to
@@ -77,7 +99,7 @@ func (h *hosts) acquire(ctx context.Context, host string) (func(), error) {
 	if s.next.After(start) {
 		start = s.next
 	}
-	s.next = start.Add(h.delay)
+	s.next = start.Add(h.gap(s))
 	s.mu.Unlock()
 	if err := sleep(ctx, start.Sub(now)); err != nil {
 		release()
@@ -102,10 +124,18 @@ func (h *hosts) pause(host string, until time.Time, maxWait time.Duration) {
 	s.mu.Unlock()
 }
 
-// answered records a response status from the host.
-func (h *hosts) answered(host string, status int) {
+// answered records a response status from the host and how long the
+// exchange took.
+func (h *hosts) answered(host string, status int, took time.Duration) {
 	s := h.get(host)
 	s.mu.Lock()
+	if took > 0 {
+		if s.rtt == 0 {
+			s.rtt = took
+		} else {
+			s.rtt = (7*s.rtt + 3*took) / 10
+		}
+	}
 	switch {
 	case status >= 200 && status < 300:
 		s.lastOK = time.Now()

@@ -190,15 +190,21 @@ func TestAuditFindings(t *testing.T) {
 		<a href="/en/day/?d=1">1 May</a>, <a href="/en/old/loop">loop</a>, <a href="/en/go/3">three hops</a>,
 		<a href="/en/removed.html">removed</a>, <a href="/en/missing.html">missing</a>, <a href="/en/news/sluzhba_i_7.html">again</a>,
 		<a href="` + live.URL + `/deep/page.html#x">deep</a>, <a href="` + live.URL + `/deep/page.html#y">deep y</a>,
-		<a href="` + live.URL + `/limited">busy</a>, <a href="#top">top</a>, <a href="#nowhere">nowhere</a></p>`
+		<a href="` + live.URL + `/limited">busy</a>, <a href="#top">top</a>, <a href="#nowhere">nowhere</a>, <a href="/en/print/1">print this page</a></p>`
 	b.add(t, archive.Capture{URL: base + "/en/"}, doc("Home", `<nav class="menu"><a href="/en/missing.html">Missing</a></nav>`+
-		`<p><a href="/en/news/story-1_i_1.html">one</a> <a href="/en/news/story-2_i_2.html">two</a></p>`))
+		`<p><a href="/en/news/story-1_i_1.html">one</a> <a href="/en/news/story-2_i_2.html">two</a> <a href="/en/print/1">print one</a></p>`))
 	b.add(t, archive.Capture{URL: art(1)}, doc("Story one", body))
 	b.add(t, archive.Capture{URL: art(2)}, doc("Story two", `<h2 id="photos">Photos</h2><a href="/en/missing.html">Missing again</a>`))
+	// A print version names the story as its canonical URL: a link to it
+	// is a link to a duplicate.
+	b.add(t, archive.Capture{URL: base + "/en/print/1"}, strings.Replace(doc("Story one", "<p>Text.</p>"), "</title>",
+		`</title><link rel="canonical" href="/en/news/story-1_i_1.html">`, 1))
 	b.add(t, archive.Capture{URL: base + "/en/news/gone_i_9.html", Status: 410}, doc("Gone", "<p>Removed</p>"))
 	b.add(t, archive.Capture{URL: base + "/en/news/sluzhba_i_7.html", Status: 404}, doc("Page not found", "<p>No</p>"))
 	b.add(t, archive.Capture{URL: base + "/ru/news/sluzhba_i_7.html"}, doc("Служба", "<p>Текст статьи.</p>"))
-	b.add(t, archive.Capture{URL: base + "/en/missing.html", Status: 404}, doc("Page not found", "<p>No</p>"))
+	// An error page's links are not the site's: its empty href is not
+	// reported.
+	b.add(t, archive.Capture{URL: base + "/en/missing.html", Status: 404}, doc("Page not found", `<p>No. <a href="">Retry</a></p>`))
 	b.add(t, archive.Capture{URL: base + "/en/day/?d=1"}, doc("Archive: 1 May", `<p class="no_news">There is no news for this day.</p>`))
 	b.add(t, archive.Capture{URL: base + "/en/old/loop", Status: 302, FinalURL: base + "/en/old/loop", Verdict: archive.VerdictOK,
 		Redirects: []archive.Redirect{{URL: base + "/en/old/loop", Status: 302, Location: base + "/en/old/loop2"}, {URL: base + "/en/old/loop2", Status: 302, Location: base + "/en/old/loop"}},
@@ -208,7 +214,7 @@ func TestAuditFindings(t *testing.T) {
 		doc("Story two", `<h2 id="photos">Photos</h2>`))
 	b.add(t, archive.Capture{URL: base + "/en/removed.html", FinalURL: base + "/en/",
 		Redirects: []archive.Redirect{{URL: base + "/en/removed.html", Status: 301, Location: base + "/en/"}}},
-		doc("Home", `<p>Welcome</p>`))
+		doc("Home", `<nav class="menu"><a href="/en/missing.html">Missing</a></nav><p>Welcome</p>`))
 
 	fr := frontier{
 		{RunID: 1, URL: live.URL + "/deep/page.html", State: archive.FrontierSkipped, Reason: "max-depth"},
@@ -245,6 +251,7 @@ func TestAuditFindings(t *testing.T) {
 		"links/soft-404 " + base + "/en/day/?d=1",
 		"links/soft-404 " + base + "/en/removed.html",
 		"links/unverified " + live.URL + "/limited",
+		"links/duplicate-url " + base + "/en/",
 		// The live server is plain http, linked from an https page.
 		"links/insecure " + art(1), "links/insecure " + art(1), "links/insecure " + art(1),
 	}
@@ -254,7 +261,9 @@ func TestAuditFindings(t *testing.T) {
 	}
 
 	// One broken target linked from three places is one finding with
-	// three occurrences, each with its page, anchor text and place.
+	// three occurrences, each with its page, anchor text and place (the
+	// home page's menu counted once, not again under the URL that
+	// redirects to it).
 	m := got["links/broken "+base+"/en/missing.html"]
 	if len(m.Occurrences) != 3 || m.Status != 404 || m.CaptureID == 0 || m.CapturedAt.IsZero() {
 		t.Fatalf("missing.html finding: %+v", m)
@@ -278,7 +287,45 @@ func TestAuditFindings(t *testing.T) {
 	if c := got["links/missing-fragment "+live.URL+"/deep/page.html#y"]; !strings.Contains(c.Evidence, "checked live") || !strings.Contains(c.Evidence, "not crawled: max-depth") {
 		t.Errorf("live fragment evidence %q", c.Evidence)
 	}
+	if c := got["links/duplicate-url "+base+"/en/"]; !strings.Contains(c.Message+c.Evidence, "/en/news/story-1_i_1.html") || len(c.Occurrences) != 1 {
+		t.Errorf("duplicate-url finding %+v: want the canonical URL named and one occurrence", c)
+	}
 	if c := got["links/unverified "+live.URL+"/limited"]; c.Severity != archive.SeverityNote || c.Status != 429 {
 		t.Errorf("refused target: %+v, want a note with status 429", c)
+	}
+}
+
+// countingArchive counts the passes over the pages of an archive.
+type countingArchive struct {
+	*check.MemoryArchive
+	passes *int
+}
+
+func (a countingArchive) EachPage(ctx context.Context, runID int64, fn func(*archive.Capture, *archive.Page) error) error {
+	*a.passes++
+	return a.MemoryArchive.EachPage(ctx, runID, fn)
+}
+
+// TestOneAuditPerRun checks that the rules of the pack share one audit of
+// a run: the pages are read once, however many links rules there are.
+func TestOneAuditPerRun(t *testing.T) {
+	base := "https://www.portal.example"
+	b := newSiteBuilder(t, base+"/en/")
+	b.add(t, archive.Capture{URL: base + "/en/"}, doc("Home", `<p><a href="/en/missing.html">missing</a> <a href="">empty</a></p>`))
+	// An error page's links are not the site's: its empty href is not
+	// reported.
+	b.add(t, archive.Capture{URL: base + "/en/missing.html", Status: 404}, doc("Page not found", `<p>No. <a href="">Retry</a></p>`))
+	eng, set := newEngine(t, links.Options{})
+	if len(set.Rules()) < 10 {
+		t.Fatalf("%d links rules, want the whole pack", len(set.Rules()))
+	}
+	passes := 0
+	var found []archive.Finding
+	_, err := eng.Evaluate(context.Background(), countingArchive{b.mem, &passes}, b.run, set, t1, func(f archive.Finding) { found = append(found, f) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if passes != 1 || len(found) != 2 {
+		t.Errorf("%d passes over the pages and %d findings, want one pass and 2 findings (broken, empty-href)", passes, len(found))
 	}
 }

@@ -20,7 +20,7 @@ import (
 type Config struct {
 	PerHost       int           // concurrent requests to one host
 	Workers       int           // concurrent checks in CheckAll
-	Delay         time.Duration // minimum gap between request starts to one host
+	Delay         time.Duration // minimum gap between request starts to one host, or AutoDelay
 	Timeout       time.Duration // for one request, body included
 	Retries       int           // further attempts after a transient failure
 	Backoff       time.Duration // first wait before a retry; doubles each time
@@ -37,15 +37,23 @@ type Config struct {
 	TLSConfig     *tls.Config       // nil: the system's roots
 }
 
+// AutoDelay, as Config.Delay, spaces the requests to each host by twice
+// its recent response time (a smoothed average), as the crawler's adaptive
+// politeness does: a fast host is checked fast, a host that slows down
+// gets more room, up to 10 s between requests. Before a host has answered,
+// its requests are 100 ms apart. Refusals (429, 503, 403) pause the host
+// whatever the delay.
+const AutoDelay time.Duration = -1
+
 // DefaultConfig returns the settings used unless told otherwise: polite to
-// each host (2 connections, 100 ms between requests), patient with rate
-// limits (Retry-After up to a minute is honoured), and caching verdicts for
-// a day (an hour for transient ones).
+// each host (2 connections, requests spaced by twice the host's response
+// time: AutoDelay), patient with rate limits (Retry-After up to a minute is
+// honoured), and caching verdicts for a day (an hour for transient ones).
 func DefaultConfig() Config {
 	return Config{
 		PerHost:       2,
 		Workers:       16,
-		Delay:         100 * time.Millisecond,
+		Delay:         AutoDelay,
 		Timeout:       15 * time.Second,
 		Retries:       2,
 		Backoff:       500 * time.Millisecond,
@@ -94,6 +102,9 @@ func NewChecker(cfg Config) *Checker {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = def.Timeout
+	}
+	if cfg.Delay < 0 {
+		cfg.Delay = AutoDelay
 	}
 	if cfg.MaxRedirects < 1 {
 		cfg.MaxRedirects = def.MaxRedirects
@@ -182,14 +193,23 @@ func (c *Checker) Check(ctx context.Context, req Request) Result {
 // returns the results in the order of reqs. A 403 answer counts as bot
 // blocking (refused) unless the same host went on serving other pages after
 // it and a second request gets the 403 again: then the page really is
-// forbidden and the verdict is broken.
+// forbidden and the verdict is broken. A 403 that other pages of the same
+// directory also got is an area the server blocks (as some portals block
+// their speeches section after a few requests), not a forbidden page: it
+// stays refused.
 func (c *Checker) CheckAll(ctx context.Context, reqs []Request) []Result {
 	out := make([]Result, len(reqs))
 	c.run(ctx, reqs, out, func(int) bool { return true })
 	// Second pass over the 403s, now that the host's later answers are known.
+	forbidden := map[string]int{} // host and directory → 403s
+	for _, r := range out {
+		if r.Verdict == Refused && r.Status == http.StatusForbidden && r.From == FromLive {
+			forbidden[directoryOf(r.URL)]++
+		}
+	}
 	var again []int
 	for i, r := range out {
-		if r.Verdict == Refused && r.Status == http.StatusForbidden && r.From == FromLive {
+		if r.Verdict == Refused && r.Status == http.StatusForbidden && r.From == FromLive && forbidden[directoryOf(r.URL)] == 1 {
 			if u, err := url.Parse(r.URL); err == nil && c.hosts.servingSince(u.Host, r.observed) {
 				again = append(again, i)
 			}
@@ -411,6 +431,7 @@ func (c *Checker) fetch(ctx context.Context, client *http.Client, u *url.URL, wa
 		return answer{err: err}
 	}
 	defer release()
+	start := time.Now()
 	if !wantIDs {
 		a := c.do(ctx, client, http.MethodHead, u, false)
 		// Many servers refuse or mishandle HEAD (405, 501, 403, even 404 or
@@ -418,13 +439,13 @@ func (c *Checker) fetch(ctx context.Context, client *http.Client, u *url.URL, wa
 		// believed. Rate limits are not: a GET would only add to the load.
 		if a.err != nil || a.status < 400 || a.status == http.StatusTooManyRequests ||
 			(a.status == http.StatusServiceUnavailable && a.header.Get("Retry-After") != "") {
-			c.hosts.answered(u.Host, a.status)
+			c.hosts.answered(u.Host, a.status, time.Since(start))
 			return a
 		}
 	}
 	a := c.do(ctx, client, http.MethodGet, u, wantIDs)
 	if a.err == nil {
-		c.hosts.answered(u.Host, a.status)
+		c.hosts.answered(u.Host, a.status, time.Since(start))
 	}
 	return a
 }
@@ -522,4 +543,18 @@ func fromStored(v archive.LinkVerdict) Result {
 		RetryAfter: v.RetryAfter, Title: v.Title, IDs: v.IDs, HasIDs: v.HasIDs,
 		CheckedAt: v.CheckedAt,
 	}
+}
+
+// directoryOf returns the host and the directory of a URL's path (up to
+// its last slash), lower-cased host: the area a server's block may cover.
+func directoryOf(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return s
+	}
+	p := u.Path
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		p = p[:i+1]
+	}
+	return strings.ToLower(u.Host) + p
 }

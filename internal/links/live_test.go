@@ -323,6 +323,42 @@ func TestForbiddenPageOnServingHostIsBroken(t *testing.T) {
 	}
 }
 
+func TestBlockedAreaIsNeverBroken(t *testing.T) {
+	// A server that blocks one area after a few requests there and keeps
+	// serving the rest of the site: the area's 403s are refused, not
+	// broken, although the host went on serving other pages.
+	var n atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/speeches/", func(w http.ResponseWriter, _ *http.Request) {
+		if n.Add(1) > 3 {
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
+		w.WriteHeader(200)
+	})
+	mux.Handle("/", status(200))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	var reqs []links.Request
+	for i := range 10 {
+		reqs = append(reqs, links.Request{URL: fmt.Sprintf("%s/speeches/%d.html", srv.URL, i)}, links.Request{URL: fmt.Sprintf("%s/news/%d.html", srv.URL, i)})
+	}
+	cfg := testConfig()
+	cfg.Workers = 1 // in order: the area is blocked while the host serves the news
+	refused := 0
+	for _, r := range links.NewChecker(cfg).CheckAll(context.Background(), reqs) {
+		if r.Verdict.Problem() {
+			t.Errorf("%s: %s (%s), want ok or refused", r.URL, r.Verdict, r.Detail)
+		}
+		if r.Verdict == links.Refused {
+			refused++
+		}
+	}
+	if refused < 5 {
+		t.Errorf("%d refused, want the blocked area's pages refused", refused)
+	}
+}
+
 func TestPerHostConcurrency(t *testing.T) {
 	var cur, peak atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -352,6 +388,48 @@ func TestPerHostConcurrency(t *testing.T) {
 	}
 	if p := peak.Load(); p > 2 || p < 1 {
 		t.Fatalf("peak concurrency %d on one host, want at most 2", p)
+	}
+}
+
+func TestAutoDelayFollowsResponseTime(t *testing.T) {
+	// A host that takes 30 ms to answer: with AutoDelay the requests to it
+	// are spaced by twice that once it has answered (asserted with a
+	// margin: at least one and a half times), and the first two start
+	// 100 ms apart.
+	const took = 30 * time.Millisecond
+	var mu sync.Mutex
+	var starts []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		starts = append(starts, time.Now())
+		mu.Unlock()
+		time.Sleep(took)
+		w.WriteHeader(200)
+	}))
+	defer srv.Close()
+	var reqs []links.Request
+	for i := range 12 {
+		reqs = append(reqs, links.Request{URL: fmt.Sprintf("%s/%d", srv.URL, i)})
+	}
+	cfg := testConfig()
+	cfg.Delay = links.AutoDelay
+	cfg.PerHost = 2
+	for _, r := range links.NewChecker(cfg).CheckAll(context.Background(), reqs) {
+		if r.Verdict != links.OK {
+			t.Fatalf("%s: %s", r.URL, r.Verdict)
+		}
+	}
+	if len(starts) != len(reqs) {
+		t.Fatalf("%d requests, want %d (one HEAD each)", len(starts), len(reqs))
+	}
+	if gap := starts[1].Sub(starts[0]); gap < 90*time.Millisecond {
+		t.Errorf("second request %s after the first, before any answer: want the 100 ms start gap", gap)
+	}
+	// The mean gap from the third request on (single gaps jitter with the
+	// scheduling of arrivals; their mean does not).
+	n := len(starts) - 3
+	if mean := starts[len(starts)-1].Sub(starts[2]) / time.Duration(n); mean < 3*took/2 {
+		t.Errorf("requests started %s apart on average, want about twice the %s response time", mean, took)
 	}
 }
 

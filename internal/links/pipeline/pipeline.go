@@ -27,10 +27,28 @@ import (
 
 // Archive adapts the SQLite store to check.Archive and
 // links.FrontierReader; pages missing or made by an older extractor are
-// extracted again (and stored).
+// extracted again on GOMAXPROCS goroutines (and stored), as `archiver
+// check` does.
 type Archive struct {
 	Store     *sqlite.Store
 	Extractor *extract.Extractor
+	// Version is the version of the pages Extractor makes; "" means
+	// extract.Version (a full extraction).
+	Version string
+	// Accept is a further version whose stored pages serve as they are
+	// ("" for none). (Archive stays comparable: the links kinds share one
+	// audit per archive and run, and tell archives apart by ==.)
+	Accept string
+}
+
+// LinksArchive returns the adapter a links-only check uses, as `archiver
+// check` does when every rule is a links rule: missing pages are derived
+// by a links-level extraction (extract.LinksVersion, a third of the cost
+// of a full one) and stored under that version, so a later full check
+// derives them again; stored full pages serve as they are.
+func LinksArchive(store *sqlite.Store) Archive {
+	return Archive{Store: store, Extractor: extract.New(extract.Options{LinksOnly: true}),
+		Version: extract.LinksVersion, Accept: extract.Version}
 }
 
 // Run returns one crawl run.
@@ -51,7 +69,16 @@ func (a Archive) EachCapture(ctx context.Context, runID int64, fn func(*archive.
 
 // EachPage streams the pages of a run with their links.
 func (a Archive) EachPage(ctx context.Context, runID int64, fn func(*archive.Capture, *archive.Page) error) error {
-	return a.Store.EachPage(ctx, sqlite.PageQuery{RunID: runID, Version: extract.Version, Derive: a.Extractor.Capture, Store: !a.Store.ReadOnly(), Links: true}, fn)
+	v := a.Version
+	if v == "" {
+		v = extract.Version
+	}
+	q := sqlite.PageQuery{RunID: runID, Version: v, Derive: a.Extractor.Capture, Store: !a.Store.ReadOnly(), Links: true}
+	var d sqlite.Derivation
+	if a.Accept != "" {
+		d.Accept = []string{a.Accept}
+	}
+	return a.Store.EachPageDerived(ctx, q, d, fn)
 }
 
 // FrontierEntries streams the frontier of a run.

@@ -5,7 +5,8 @@
 // against the portal's manifest.
 //
 //	linkbench serve -articles N            print the base URL, serve until killed
-//	linkbench archiver -db FILE [-rules DIR] BASE  crawl + check, write broken targets (one a line) to stdout
+//	linkbench archiver -db FILE [-rules DIR] [-exclude-traps] [-fixed-politeness] [-cpuprofile FILE] BASE
+//	                                        crawl + check at the defaults, write broken targets (one a line) to stdout
 //	linkbench traps -articles N             print a regexp of the portal's crawler traps
 //	linkbench score -articles N -tool T -in FILE BASE
 //	                                        score a tool's output (archiver, linkinator JSON, linkchecker CSV)
@@ -30,7 +31,6 @@ import (
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/crawl"
-	"github.com/archiver-dev/archiver/internal/extract"
 	"github.com/archiver-dev/archiver/internal/links"
 	"github.com/archiver-dev/archiver/internal/links/pipeline"
 	"github.com/archiver-dev/archiver/internal/portal"
@@ -56,6 +56,7 @@ func run(args []string, out io.Writer) error {
 	in := fs.String("in", "", "the tool's output")
 	rulesDir := fs.String("rules", "rules/links", "the links rule pack")
 	sameScope := fs.Bool("exclude-traps", false, "exclude the trap families the other tools are told to skip")
+	fixed := fs.Bool("fixed-politeness", false, "no delay and 8 connections instead of the adaptive default")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the archiver run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -80,7 +81,7 @@ func run(args []string, out io.Writer) error {
 			}
 			defer pprof.StopCPUProfile()
 		}
-		return archiverRun(ctx, *db, *rulesDir, *sameScope, fs.Arg(0), out)
+		return archiverRun(ctx, *db, *rulesDir, *sameScope, *fixed, fs.Arg(0), out)
 	case "traps":
 		return traps(*seed, *articles, out)
 	case "score":
@@ -125,18 +126,23 @@ func serve(ctx context.Context, seed int64, articles int, out io.Writer) error {
 }
 
 // archiverRun crawls and checks like `archiver crawl` + `archiver check`
-// with the links pack, with the politeness of a loopback site (no delay,
-// 8 connections) instead of the 1 request a second meant for real sites.
-func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope bool, base string, out io.Writer) error {
+// with the links pack, at archiver's default settings: adaptive politeness
+// for the crawl and the live checks (requests spaced by twice the host's
+// response time, concurrency grown while it stays healthy), a links-level
+// extraction of every page, stored. With fixed, the politeness is fixed
+// instead: no delay and 8 connections to the host.
+func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope, fixed bool, base string, out io.Writer) error {
 	store, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	cfg := crawl.DefaultConfig()
-	cfg.Delay = 0
-	cfg.HostConcurrency = 8
-	cfg.Workers = 8
+	lc := links.DefaultConfig()
+	if fixed {
+		cfg.Delay, cfg.HostConcurrency, cfg.Workers = 0, 8, 8
+		lc.Delay, lc.PerHost = 0, 8
+	}
 	if sameScope {
 		// The families of linkbench traps, as crawl globs over path and query.
 		cfg.Exclude = []string{"/*/calendar/?*", "/*/archive/?day=*", "/*/all_news/page/*", "/*/regions/news.html?*start=*start=*", "*;jsessionid=*"}
@@ -147,10 +153,7 @@ func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope bool, b
 		return err
 	}
 	crawled := time.Now()
-	lc := links.DefaultConfig()
-	lc.Delay = 0
-	lc.PerHost = 8
-	a := pipeline.Archive{Store: store, Extractor: extract.New(extract.Options{})}
+	a := pipeline.LinksArchive(store)
 	findings, err := pipeline.Check(ctx, a, sum.RunID, os.DirFS(rulesDir), links.Options{Checker: links.NewChecker(lc)}, time.Now().UTC())
 	if err != nil {
 		return err
