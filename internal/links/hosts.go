@@ -32,8 +32,10 @@ type hostState struct {
 }
 
 // The adaptive gap of AutoDelay: autoFactor times the host's smoothed
-// response time, autoStart before its first answer, never more than
-// autoMax.
+// response time, divided by the connections to it (as the crawler's
+// adaptive politeness: on average the host serves at most half a request
+// of ours per connection), autoStart before its first answer, never more
+// than autoMax.
 const (
 	autoFactor = 2
 	autoStart  = 100 * time.Millisecond
@@ -49,7 +51,7 @@ func (h *hosts) gap(s *hostState) time.Duration {
 	if s.rtt == 0 {
 		return autoStart
 	}
-	return min(autoFactor*s.rtt, autoMax)
+	return min(autoFactor*s.rtt/time.Duration(h.perHost), autoMax)
 }
 
 // hostRefusingError is returned by acquire for a host that asked us to

@@ -38,16 +38,16 @@ type Config struct {
 }
 
 // AutoDelay, as Config.Delay, spaces the requests to each host by twice
-// its recent response time (a smoothed average), as the crawler's adaptive
-// politeness does: a fast host is checked fast, a host that slows down
-// gets more room, up to 10 s between requests. Before a host has answered,
-// its requests are 100 ms apart. Refusals (429, 503, 403) pause the host
-// whatever the delay.
+// its recent response time (a smoothed average) divided by PerHost, as the
+// crawler's adaptive politeness does: a fast host is checked fast, a host
+// that slows down gets more room, up to 10 s between requests. Before a
+// host has answered, its requests are 100 ms apart. Refusals (429, 503,
+// 403) pause the host whatever the delay.
 const AutoDelay time.Duration = -1
 
 // DefaultConfig returns the settings used unless told otherwise: polite to
-// each host (2 connections, requests spaced by twice the host's response
-// time: AutoDelay), patient with rate limits (Retry-After up to a minute is
+// each host (2 connections, requests spaced by the host's response time:
+// AutoDelay), patient with rate limits (Retry-After up to a minute is
 // honoured), and caching verdicts for a day (an hour for transient ones).
 func DefaultConfig() Config {
 	return Config{

@@ -392,10 +392,10 @@ func TestPerHostConcurrency(t *testing.T) {
 }
 
 func TestAutoDelayFollowsResponseTime(t *testing.T) {
-	// A host that takes 30 ms to answer: with AutoDelay the requests to it
-	// are spaced by twice that once it has answered (asserted with a
-	// margin: at least one and a half times), and the first two start
-	// 100 ms apart.
+	// A host that takes 30 ms to answer, checked over one connection: with
+	// AutoDelay the requests to it are spaced by twice that once it has
+	// answered (asserted with a margin: at least one and a half times),
+	// and the first two start 100 ms apart.
 	const took = 30 * time.Millisecond
 	var mu sync.Mutex
 	var starts []time.Time
@@ -413,7 +413,7 @@ func TestAutoDelayFollowsResponseTime(t *testing.T) {
 	}
 	cfg := testConfig()
 	cfg.Delay = links.AutoDelay
-	cfg.PerHost = 2
+	cfg.PerHost = 1
 	for _, r := range links.NewChecker(cfg).CheckAll(context.Background(), reqs) {
 		if r.Verdict != links.OK {
 			t.Fatalf("%s: %s", r.URL, r.Verdict)

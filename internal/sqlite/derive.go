@@ -30,9 +30,9 @@ type Derivation struct {
 // versions in d.Accept taken as current. fn is still called from one
 // goroutine, in capture id order, with the same captures and pages
 // EachPage gives: while fn works on one batch, the next batches are read
-// and their pages derived (and, with q.Store, stored: concurrent writes
-// share transactions through the writer's group commit). At most four
-// batches are in memory. It stops at and returns the first error of fn or
+// and their pages derived (and, with q.Store, stored, a batch at a time:
+// its pages' concurrent writes share transactions through the writer's
+// group commit). At most five batches are in memory. It stops at and returns the first error of fn or
 // of storing a page; a page whose extraction fails is skipped, as in
 // EachPage.
 func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, fn func(*archive.Capture, *archive.Page) error) error {
@@ -49,6 +49,7 @@ func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, 
 
 	tasks := make(chan deriveTask, 2*workers)
 	ready := make(chan *derivedBatch, 2)
+	stored := make(chan *derivedBatch, 1)
 	errc := make(chan error, 1)
 	for range workers {
 		wg.Add(1)
@@ -82,7 +83,7 @@ func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, 
 				return
 			}
 			after = items[len(items)-1].c.ID
-			b := &derivedBatch{items: items, pages: make([]*archive.Page, len(items))}
+			b := &derivedBatch{items: items, pages: make([]*archive.Page, len(items)), derived: make([]bool, len(items))}
 			var todo []int
 			for i := range items {
 				it := &items[i]
@@ -118,16 +119,39 @@ func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, 
 		}
 	}()
 
-	for b := range ready {
-		b.pending.Wait()
+	// The derived pages of a batch are stored at once, each by its own
+	// goroutine, so that the writer's group commit puts them in one or a
+	// few transactions rather than one per page.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(stored)
+		for b := range ready {
+			b.pending.Wait()
+			if q.Store && b.err == nil && ctx.Err() == nil {
+				b.store(ctx, s)
+			}
+			select {
+			case stored <- b:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	for b := range stored {
 		if b.err != nil {
 			return b.err
 		}
 		for i, it := range b.items {
-			if b.pages[i] == nil {
+			p := b.pages[i]
+			if p == nil {
 				continue
 			}
-			if err := fn(it.c, b.pages[i]); err != nil {
+			if b.derived[i] && !q.Links {
+				p.Links = nil
+			}
+			if err := fn(it.c, p); err != nil {
 				return err
 			}
 		}
@@ -148,6 +172,7 @@ func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, 
 type derivedBatch struct {
 	items   []pageItem
 	pages   []*archive.Page
+	derived []bool // pages[i] was derived here (and is to be stored)
 	pending sync.WaitGroup
 	mu      sync.Mutex
 	err     error // the first error of reading or storing a page
@@ -159,8 +184,8 @@ type deriveTask struct {
 	i int
 }
 
-// derive extracts the page of item i from its capture's body and stores it
-// with q.Store, as EachPage does for a missing or stale page.
+// derive extracts the page of item i from its capture's body, as EachPage
+// does for a missing or stale page (store saves it).
 func (b *derivedBatch) derive(ctx context.Context, s *Store, q PageQuery, i int) {
 	c := b.items[i].c
 	if ct := c.ContentType(); ct != "" && !strings.Contains(strings.ToLower(ct), "html") {
@@ -179,16 +204,26 @@ func (b *derivedBatch) derive(ctx context.Context, s *Store, q PageQuery, i int)
 		return // extraction failed: nothing to check
 	}
 	p.CaptureID = c.ID
-	if q.Store {
-		if err := s.PutPage(ctx, p); err != nil {
-			b.fail(err)
-			return
+	b.pages[i], b.derived[i] = p, true
+}
+
+// store saves the batch's derived pages, concurrently: the writer's group
+// commit gathers them into few transactions.
+func (b *derivedBatch) store(ctx context.Context, s *Store) {
+	var wg sync.WaitGroup
+	for i, p := range b.pages {
+		if !b.derived[i] {
+			continue
 		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.PutPage(ctx, p); err != nil {
+				b.fail(err)
+			}
+		}()
 	}
-	if !q.Links {
-		p.Links = nil
-	}
-	b.pages[i] = p
+	wg.Wait()
 }
 
 func (b *derivedBatch) fail(err error) {
