@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/archiver-dev/archiver/internal/archive"
@@ -9,12 +8,20 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// reNoNewsAny matches every "no news" phrase that the page kind (reNoNews)
-// or the link checker's soft-404 test reads in a page's text. A
-// links-level extraction computes the body of a page whose visible text
-// matches it, so that those signals are the same as after a full
+// noNewsPhrases are, lower-cased, every "no news" phrase that the page
+// kind (reNoNews) or the link checker's soft-404 test reads in a page's
+// text. A links-level extraction computes the body of a page whose visible
+// text holds one, so that those signals are the same as after a full
 // extraction.
-var reNoNewsAny = regexp.MustCompile(`(?i)no news|no articles|nothing found|no results|нет новостей|новостей нет|новостей за этот день нет|няма навін|навін няма|навін за гэты дзень няма|ничего не найдено`)
+var noNewsPhrases = []string{"no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет",
+	"новостей за этот день нет", "няма навін", "навін няма", "навін за гэты дзень няма", "ничего не найдено"}
+
+// saysNoNews reports whether text holds one of noNewsPhrases, in any case
+// (a substring test on the lower-cased text: a regular expression over the
+// whole visible text cost more than the rest of the links level).
+func saysNoNews(text string) bool {
+	return containsAny(strings.ToLower(text), noNewsPhrases)
+}
 
 // runLinks finishes a links-level extraction (Options.LinksOnly), after the
 // head, JSON-LD, regions and main element have been read: navigation,
@@ -28,7 +35,7 @@ func (d *doc) runLinks() {
 	d.extractNavigation()
 	d.extractLinks()
 	d.extractIDs()
-	if reNoNewsAny.MatchString(d.visibleText()) {
+	if saysNoNews(d.visibleText()) {
 		d.needBody()
 	}
 	d.extractLanguage()

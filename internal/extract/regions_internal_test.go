@@ -81,3 +81,18 @@ func FuzzRegionMatchers(f *testing.F) {
 		checkRegionSpecs(t, s)
 	})
 }
+
+// TestSaysNoNews checks the links level's "no news" test against the
+// case-insensitive regular expressions of the page kind and of the link
+// checker: it must hold wherever either of them matches.
+func TestSaysNoNews(t *testing.T) {
+	checker := regexp.MustCompile(`(?i)(no news (for|on) this day|there is no news|no news found|новостей за этот день нет|нет новостей|навін за гэты дзень няма|няма навін)`)
+	for _, s := range []string{"No news for this day", "THERE IS NO NEWS", "no news found.", "Новостей за этот день нет", "НЕТ НОВОСТЕЙ",
+		"Навін за гэты дзень няма", "Няма навін", "Nothing found", "No results", "No articles", "Ничего не найдено", "Новостей нет",
+		"Навін няма", "All news", "Лента новостей", "Стужка навін", "no newsletter", "", "3 April 2024"} {
+		want := reNoNews.MatchString(s) || checker.MatchString(s)
+		if got := saysNoNews(s); got != want {
+			t.Errorf("saysNoNews(%q) = %v, the regular expressions say %v", s, got, want)
+		}
+	}
+}
