@@ -93,3 +93,14 @@ func FuzzShortText(f *testing.F) {
 		checkShortText(t, page)
 	})
 }
+
+// TestASCIILatin checks the ASCII shortcut of detectLanguage: the ASCII
+// letters, and only they, are Latin; no ASCII character is Cyrillic.
+func TestASCIILatin(t *testing.T) {
+	for r := rune(0); r < utf8.RuneSelf; r++ {
+		letter := 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+		if unicode.Is(unicode.Latin, r) != letter || unicode.Is(unicode.Cyrillic, r) {
+			t.Errorf("%q: Latin %v, Cyrillic %v", r, unicode.Is(unicode.Latin, r), unicode.Is(unicode.Cyrillic, r))
+		}
+	}
+}

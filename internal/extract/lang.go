@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // stopwords of the Latin-script languages the detector tells apart.
@@ -41,6 +42,11 @@ func detectLanguage(text string) string {
 	var be, uk, ru, i int
 	for _, r := range text {
 		switch {
+		case r < utf8.RuneSelf:
+			// ASCII: only its letters are Latin (and none Cyrillic).
+			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
+				latin++
+			}
 		case unicode.Is(unicode.Cyrillic, r):
 			cyr++
 			switch unicode.ToLower(r) {
