@@ -94,14 +94,14 @@ func (d *doc) needDates(guess bool) {
 }
 
 // mainWords counts the words of the page's running text: the visible text
-// outside links, menus, footers, breadcrumbs, calendars, pagination,
-// <nav>, <aside> and <footer>. It is the page kind's measure of length,
-// read from the DOM so that it does not wait for the extracted body.
+// outside links, <nav>, <aside>, <header>, <footer> and the calendar. It
+// is the page kind's measure of length, read from the DOM so that the kind
+// does not wait for the extracted body (and a links-level extraction,
+// which has none, classifies a page as a full one does).
 func (d *doc) mainWords() int {
 	if d.contentWords >= 0 {
 		return d.contentWords
 	}
-	n := 0
 	var b strings.Builder
 	walk(d.body, func(c *html.Node) bool {
 		if c.Type == html.TextNode {
@@ -117,9 +117,8 @@ func (d *doc) mainWords() int {
 		}
 		return true
 	})
-	n = wordCount(b.String())
-	d.contentWords = n
-	return n
+	d.contentWords = wordCount(b.String())
+	return d.contentWords
 }
 
 // headlineText is the headline, computed on demand.
