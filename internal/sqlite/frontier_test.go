@@ -320,3 +320,33 @@ func TestPendingOfEmptyRun(t *testing.T) {
 	}
 	var _ archive.Frontier = (*sqlite.Store)(nil)
 }
+
+// TestFailedWriteLeavesNoURLBehind makes a PutCaptureAndEnqueue fail after
+// it queued a new URL (the revisited body is not in the archive): the URL
+// id it created is rolled back with it, and must not be remembered, so that
+// queueing the URL again stores it and reads it back.
+func TestFailedWriteLeavesNoURLBehind(t *testing.T) {
+	s, _ := mustOpen(t)
+	ctx := context.Background()
+	run := mustRun(t, s)
+	link := archive.FrontierEntry{URL: "https://portal.example/only-linked-from-a-failed-page", Depth: 2, DiscoveredFrom: "https://portal.example/new-source"}
+	c := capture(run, "https://portal.example/a", nil)
+	c.BodySHA256 = "1111111111111111111111111111111111111111111111111111111111111111"
+	if _, _, _, err := s.PutCaptureAndEnqueue(ctx, c, []archive.FrontierEntry{link}); !errors.Is(err, archive.ErrNotFound) {
+		t.Fatalf("put with a missing body: %v, want ErrNotFound", err)
+	}
+	if n, err := s.Enqueue(ctx, run, []archive.FrontierEntry{link}); err != nil || n != 1 {
+		t.Fatalf("enqueue after the failed write: %d, %v; want 1 new entry", n, err)
+	}
+	var got []archive.FrontierEntry
+	if err := s.FrontierEntries(ctx, run, "", func(e archive.FrontierEntry) error { got = append(got, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].URL != link.URL || got[0].DiscoveredFrom != link.DiscoveredFrom {
+		t.Errorf("frontier after the failed write: %+v, want only %s", got, link.URL)
+	}
+	claimed, err := s.Claim(ctx, run, 5, t0)
+	if err != nil || len(claimed) != 1 || claimed[0].URL != link.URL || claimed[0].DiscoveredFrom != link.DiscoveredFrom {
+		t.Errorf("claim: %+v, %v", claimed, err)
+	}
+}
