@@ -91,7 +91,7 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 			// itself one (a widget that links the days with news, an
 			// article linking its day) is evidence of content on that
 			// date.
-			if d, ok, valid := calendarDate(t); ok && valid {
+			if d, ok := contentDate(t); ok {
 				c.traps.learnDate(d)
 			}
 		}
@@ -309,4 +309,16 @@ func (c *crawler) recordAlias(ctx context.Context, alias, canonical, reason stri
 		return c.storeErr(ctx, err)
 	}
 	return nil
+}
+
+// contentDate returns the day a calendar or day-archive link names, when it
+// is evidence of content on that day: a link to a whole month (a calendar
+// widget's previous and next month) is navigation, and learning its first
+// day would widen the archive's range by a month at each end.
+func contentDate(u *url.URL) (time.Time, bool) {
+	d, ok, valid := calendarDate(u)
+	if !ok || !valid || monthOnly(u) {
+		return time.Time{}, false
+	}
+	return d, true
 }

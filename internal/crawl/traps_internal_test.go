@@ -174,3 +174,50 @@ func FuzzScanSitemap(f *testing.F) {
 	f.Add([]byte{0x1f, 0x8b, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) { scanSitemap(b) })
 }
+
+// TestContentDate: only links that name a day teach the calendar range; a
+// month link (a calendar widget's « and ») names no day with content.
+func TestContentDate(t *testing.T) {
+	tests := []struct {
+		url  string
+		want string // "" when the link teaches no date
+	}{
+		{"https://p.example/en/calendar/?month=12&year=2023", ""},
+		{"https://p.example/en/calendar/?month=02&year=2024", ""},
+		{"https://p.example/calendar/2024/03/", ""},
+		{"https://p.example/en/archive/?day=12&month=01&year=24", "2024-01-12"},
+		{"https://p.example/en/news/by-date/12.01.2024", "2024-01-12"},
+		{"https://p.example/en/archive/?day=30&month=02&year=24", ""}, // no such day
+		{"https://p.example/en/news/a_i_1.html", ""},
+	}
+	for _, tc := range tests {
+		u, err := url.Parse(tc.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, ok := contentDate(u)
+		got := ""
+		if ok {
+			got = d.Format("2006-01-02")
+		}
+		if got != tc.want {
+			t.Errorf("contentDate(%s) = %q, want %q", tc.url, got, tc.want)
+		}
+	}
+	// Learning from a widget's links: the month links do not widen the
+	// range, so the calendar of the month before the oldest day's month is
+	// outside it (parked, and skipped if nothing widens the range).
+	now := func() time.Time { return time.Date(2024, 6, 15, 12, 0, 0, 0, time.UTC) }
+	tr := newTraps(DefaultConfig().Traps, now)
+	for _, l := range []string{"https://p.example/en/calendar/?month=12&year=2023", "https://p.example/en/calendar/?month=02&year=2024",
+		"https://p.example/en/archive/?day=12&month=01&year=24", "https://p.example/en/archive/?day=20&month=03&year=24"} {
+		u, _ := url.Parse(l)
+		if d, ok := contentDate(u); ok {
+			tr.learnDate(d)
+		}
+	}
+	u, _ := url.Parse("https://p.example/en/calendar/?month=11&year=2023")
+	if got := tr.check(u, u.String()); got != parkCalendar {
+		t.Errorf("November 2023, two months before the oldest day: %q, want %q", got, parkCalendar)
+	}
+}
