@@ -45,7 +45,10 @@ type Config struct {
 	MaxPages    int           `json:"max_pages"`
 	MaxDuration time.Duration `json:"max_duration"`
 
-	// Workers is the number of fetches in flight at once, over all hosts.
+	// Workers is the number of fetches in flight at once, over all hosts
+	// (each host has its own, lower limit: HostConcurrency). A worker
+	// spends much of its time waiting for the archive's group commit, and
+	// more workers make larger groups: 16 by default.
 	Workers int `json:"workers"`
 	// Delay is the least time between the starts of two requests to one
 	// host (host:port), or AutoDelay (the default) for adaptive
@@ -234,7 +237,7 @@ type TrapOptions struct {
 func DefaultConfig() Config {
 	return Config{
 		MaxDepth:        20,
-		Workers:         8,
+		Workers:         16,
 		Delay:           AutoDelay,
 		HostConcurrency: 4,
 		Adaptive:        AdaptiveOptions{Factor: 2, MaxDelay: time.Minute, StartConcurrency: 1},

@@ -240,25 +240,18 @@ type crawler struct {
 	skipMu                   sync.Mutex
 	skipped                  map[string]int
 	hostMu                   sync.Mutex
-	forbidden                map[string]*forbidStreak
+	served                   map[string]int // 2xx answers per host (see isRefusal)
 	startedAt                time.Time
 	history                  bool // the archive holds runs before this one, or this run is resumed
 	revisitDone              bool // queueKnown ran (used by the loop's goroutine only)
 	revisited                atomic.Int64
 }
 
-// forbidStreak tracks 403s on a host, to tell a rate limit (403s after the
-// host served pages) from a forbidden page.
-type forbidStreak struct {
-	ok     int // 2xx responses seen
-	streak int // consecutive 403s
-}
-
 func newCrawler(cfg Config, store Store) (*crawler, error) {
 	c := &crawler{
 		cfg: cfg, store: store, log: cfg.Logger, startedAt: time.Now(),
 		seen: map[string]bool{}, hrefs: map[string]int8{}, aliases: map[string]int{}, bodies: map[string]string{},
-		skipped: map[string]int{}, forbidden: map[string]*forbidStreak{},
+		skipped: map[string]int{}, served: map[string]int{},
 	}
 	var sites []*url.URL
 	for _, s := range cfg.Seeds {

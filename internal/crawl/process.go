@@ -156,24 +156,15 @@ func (c *crawler) retryAfter(ex *exchange, now time.Time, attempt int) time.Dura
 func (c *crawler) isRefusal(host string, ex *exchange) bool {
 	c.hostMu.Lock()
 	defer c.hostMu.Unlock()
-	fs := c.forbidden[host]
-	if fs == nil {
-		fs = &forbidStreak{}
-		c.forbidden[host] = fs
-	}
 	switch {
 	case ex.Status == http.StatusTooManyRequests:
 		return true
 	case ex.Status == http.StatusServiceUnavailable:
 		return ex.Header.Get("Retry-After") != ""
 	case ex.Status == http.StatusForbidden:
-		fs.streak++
-		return ex.Header.Get("Retry-After") != "" || fs.ok > 0
+		return ex.Header.Get("Retry-After") != "" || c.served[host] > 0
 	case ex.Status >= 200 && ex.Status < 300:
-		fs.ok++
-	}
-	if ex.Status != http.StatusForbidden && ex.Status != 0 {
-		fs.streak = 0
+		c.served[host]++
 	}
 	return false
 }

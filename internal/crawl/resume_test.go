@@ -25,7 +25,7 @@ import (
 const (
 	childDBEnv    = "ARCHIVER_CRAWL_TEST_CHILD_DB"
 	childSeedEnv  = "ARCHIVER_CRAWL_TEST_CHILD_SEED"
-	childBenchEnv = "ARCHIVER_CRAWL_TEST_CHILD_BENCH" // politeness off, 8 workers, summary as JSON on stdout
+	childBenchEnv = "ARCHIVER_CRAWL_TEST_CHILD_BENCH" // politeness off, the default workers, summary as JSON on stdout
 
 	childVolatileEnv = "ARCHIVER_CRAWL_TEST_CHILD_VOLATILE" // Traps.Volatile, one pattern a line
 	cpuProfileEnv    = "ARCHIVER_CRAWL_TEST_CPUPROFILE"     // the child writes its CPU profile here
@@ -54,7 +54,9 @@ func crawlChild(db, seed string) int {
 	}
 	cfg := testConfig(seed)
 	if os.Getenv(childBenchEnv) != "" {
-		cfg.Workers, cfg.HostConcurrency = 8, 8
+		// The default workers, all on the one host.
+		cfg.Workers = crawl.DefaultConfig().Workers
+		cfg.HostConcurrency = cfg.Workers
 	}
 	if vol := os.Getenv(childVolatileEnv); vol != "" {
 		cfg.Traps.Volatile = strings.Split(vol, "\n")
