@@ -72,11 +72,11 @@ without refetching what was done.`,
 			num("max-pages", d.MaxPages, "stop after this many URLs (0: no limit)"),
 			dur("max-duration", d.MaxDuration, "stop after this long (0: no limit)"),
 			num("workers", d.Workers, "fetches in flight at once, over all hosts"),
-			str("delay", "auto", "politeness per host: \"auto\" adapts to each host (the time between two request starts is "+
-				fmt.Sprint(d.Adaptive.Factor)+"× the host's recent response time ÷ its concurrency, which starts at 1 and grows up to "+
-				"--host-concurrency while the host answers fast and healthy; halved, with the delay doubled, on 429, 503, Retry-After, "+
-				"other 5xx, timeouts, transport errors, a 403 after pages were served, or answers twice as slow as usual), or a fixed `DURATION` "+
-				"between two request starts such as 1s (0: none); robots.txt Crawl-delay wins if larger, Retry-After pauses the host"),
+			str("delay", "auto", "politeness per host: \"auto\" adapts to each host: the time between two request starts is "+
+				fmt.Sprint(d.Adaptive.Factor)+"× the host's recent response time ÷ its concurrency; the concurrency starts at 1, grows up to "+
+				"--host-concurrency while the host answers fast and healthy, is halved when it answers twice as slow as usual (and 5 ms more), "+
+				"and halved with the delay doubled on 429, 503, Retry-After, other 5xx, timeouts, transport errors and a 403 after pages were served. "+
+				"Or a fixed `DURATION` between two request starts, such as 1s (0: none). robots.txt Crawl-delay wins if larger; Retry-After pauses the host"),
 			dur("min-delay", d.Adaptive.MinDelay, "with --delay auto, the least time between two request starts to one host"),
 			dur("max-delay", d.Adaptive.MaxDelay, "with --delay auto, the most time between two request starts to one host (robots.txt Crawl-delay may exceed it)"),
 			num("host-concurrency", d.HostConcurrency, "requests in flight to one host at once: the limit with a fixed --delay, the most it grows to with --delay auto"),
