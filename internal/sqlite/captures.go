@@ -27,8 +27,7 @@ const (
 			status, peer_id, header_set, header_own, content_type, fetched_at, duration_ns,
 			content_length, size, truncated, body, depth, from_id,
 			verdict, revisit_of, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		RETURNING id`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlEndClaim = `UPDATE crawl_frontier SET state = 'done', reason = ?
 		WHERE run_id = ? AND url_id = ? AND state = 'claimed'`
 	sqlAddAlias = `INSERT INTO crawl_aliases (run_id, alias_id, canonical_id, reason)
@@ -251,15 +250,11 @@ func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []ar
 				}
 			}
 		}
-		st, err := s.txStmt(ctx, tx, sqlInsertCapture)
-		if err != nil {
-			return err
-		}
-		err = st.QueryRowContext(ctx,
+		id, err = s.insertID(ctx, tx, sqlInsertCapture,
 			c.RunID, canonical, requested, final, redirects, method, reqSet, reqOwn,
 			c.Status, peer, set, own, c.ContentType(), timeValue(c.FetchedAt), int64(c.Duration),
 			c.ContentLength, size, c.Truncated, bodyRef, c.Depth, from,
-			string(c.Verdict), revisitOf, errText).Scan(&id)
+			string(c.Verdict), revisitOf, errText)
 		if err != nil {
 			return err
 		}
@@ -269,7 +264,8 @@ func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []ar
 		// The fetch of a claimed URL is over once its response is stored:
 		// ending the claim in the same transaction means a crash between
 		// PutCapture and Finish cannot make a resumed crawl fetch it again.
-		if st, err = s.txStmt(ctx, tx, sqlEndClaim); err != nil {
+		st, err := s.txStmt(ctx, tx, sqlEndClaim)
+		if err != nil {
 			return err
 		}
 		_, err = st.ExecContext(ctx, string(c.Verdict), c.RunID, canonical)

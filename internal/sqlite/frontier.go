@@ -22,11 +22,10 @@ const (
 			SELECT seq FROM crawl_frontier
 			WHERE run_id = ? AND state = 'queued' AND not_before <= ?
 			ORDER BY depth, seq LIMIT ?)
-		RETURNING seq, url_id, from_id, reason, depth, attempts, not_before`
-	// sqlClaimedURL reads the URLs of claimed entries (RETURNING cannot
-	// join).
-	sqlClaimedURL = `SELECT url FROM urls WHERE id = ?`
-	sqlFinish     = `UPDATE crawl_frontier SET state = ?, reason = ?
+		RETURNING seq, (SELECT u.url FROM urls u WHERE u.id = crawl_frontier.url_id),
+			coalesce((SELECT d.url FROM urls d WHERE d.id = crawl_frontier.from_id), ''),
+			reason, depth, attempts, not_before`
+	sqlFinish = `UPDATE crawl_frontier SET state = ?, reason = ?
 		WHERE run_id = ? AND url_id = (SELECT id FROM urls WHERE url = ?)`
 	sqlRetry = `UPDATE crawl_frontier
 		SET state = 'queued', not_before = ?, reason = ?, attempts = attempts + 1
@@ -119,47 +118,18 @@ func (s *Store) Claim(ctx context.Context, runID int64, n int, now time.Time) ([
 			return err
 		}
 		defer rows.Close()
-		var ids []int64
 		for rows.Next() {
 			c := claimed{e: archive.FrontierEntry{RunID: runID, State: archive.FrontierClaimed}}
 			var nb string
-			var urlID int64
-			var from sql.NullInt64
-			if err := rows.Scan(&c.seq, &urlID, &from, &c.e.Reason, &c.e.Depth, &c.e.Attempts, &nb); err != nil {
+			if err := rows.Scan(&c.seq, &c.e.URL, &c.e.DiscoveredFrom, &c.e.Reason, &c.e.Depth, &c.e.Attempts, &nb); err != nil {
 				return err
 			}
 			if c.e.NotBefore, err = parseTime(nb); err != nil {
 				return err
 			}
-			ids = append(ids, urlID, from.Int64)
 			got = append(got, c)
 		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
-		// The URLs of the claimed entries: discovered-from URLs repeat
-		// within a claim, so each id is read once.
-		urls := map[int64]string{0: ""}
-		q, err := s.txStmt(ctx, tx, sqlClaimedURL)
-		if err != nil {
-			return err
-		}
-		for i, id := range ids {
-			u, ok := urls[id]
-			if !ok {
-				if err := q.QueryRowContext(ctx, id).Scan(&u); err != nil {
-					return fmt.Errorf("url %d: %w", id, err)
-				}
-				urls[id] = u
-			}
-			if i%2 == 0 {
-				got[i/2].e.URL = u
-			} else {
-				got[i/2].e.DiscoveredFrom = u
-			}
-		}
-		return nil
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim from run %d: %w", runID, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"sync"
@@ -12,11 +13,11 @@ import (
 // The statements that intern URLs and header sets (see hotWrites).
 const (
 	sqlURLID        = `SELECT id FROM urls WHERE url = ?`
-	sqlInsertURL    = `INSERT INTO urls (url) VALUES (?) RETURNING id`
+	sqlInsertURL    = `INSERT INTO urls (url) VALUES (?) ON CONFLICT (url) DO NOTHING`
 	sqlHeaderSetID  = `SELECT id FROM header_sets WHERE data = ?`
-	sqlInsertHeader = `INSERT INTO header_sets (data) VALUES (?) RETURNING id`
+	sqlInsertHeader = `INSERT INTO header_sets (data) VALUES (?)`
 	sqlPeerID       = `SELECT id FROM peers WHERE proto = ? AND remote_addr = ?`
-	sqlInsertPeer   = `INSERT INTO peers (proto, remote_addr) VALUES (?, ?) RETURNING id`
+	sqlInsertPeer   = `INSERT INTO peers (proto, remote_addr) VALUES (?, ?)`
 )
 
 // maxCachedURLs bounds the URL ids a Store remembers (about 150 bytes
@@ -39,6 +40,29 @@ type internCache struct {
 	sets    map[string]int64 // encodeHeaderSet bytes → id
 	peers   map[string]int64 // proto + "\x00" + remote address → id
 	decoded map[int64]http.Header
+	// known weighs the last URL lookups that missed the cache: above 0,
+	// most found the URL already in the archive (see urlID).
+	known int
+}
+
+// expectKnown reports whether the next URL the cache does not know is
+// more likely in the archive already than new.
+func (c *internCache) expectKnown() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.known > 0
+}
+
+// sawURL records whether a URL missing from the cache was in the archive.
+func (c *internCache) sawURL(known bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case known && c.known < 16:
+		c.known++
+	case !known && c.known > -16:
+		c.known--
+	}
 }
 
 func newInternCache() *internCache {
@@ -137,18 +161,50 @@ func (s *Store) urlID(ctx context.Context, tx *sql.Tx, in *interned, u string) (
 	if id, ok := in.urls[u]; ok {
 		return id, nil
 	}
-	id, found, err := s.lookupURLID(ctx, tx, u)
-	if err != nil {
-		return 0, err
+	// A URL the cache does not know is new to the archive during a first
+	// crawl and known during a recrawl whose process has just started:
+	// urlID tries first what the last lookups found, so that it usually
+	// needs one statement (an insert, or a select), not two.
+	var id int64
+	found := false
+	if s.cache.expectKnown() {
+		var err error
+		if id, found, err = s.lookupURLID(ctx, tx, u); err != nil {
+			return 0, err
+		}
 	}
 	if !found {
 		st, err := s.txStmt(ctx, tx, sqlInsertURL)
 		if err != nil {
 			return 0, err
 		}
-		if err := st.QueryRowContext(ctx, u).Scan(&id); err != nil {
+		// Exec and LastInsertId, not RETURNING: SQLite gathers the rows
+		// a RETURNING clause returns in a temporary table, which costs
+		// more than the insert.
+		res, err := st.ExecContext(ctx, u)
+		if err != nil {
 			return 0, err
 		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		if n == 1 {
+			if id, err = res.LastInsertId(); err != nil {
+				return 0, err
+			}
+			s.cache.sawURL(false)
+		} else { // already there
+			if id, found, err = s.lookupURLID(ctx, tx, u); err != nil {
+				return 0, err
+			}
+			if !found {
+				return 0, fmt.Errorf("url %q: neither inserted nor found", u)
+			}
+			s.cache.sawURL(true)
+		}
+	} else {
+		s.cache.sawURL(true)
 	}
 	if in.urls == nil {
 		in.urls = map[string]int64{}
@@ -201,10 +257,7 @@ func (s *Store) headerSetID(ctx context.Context, tx *sql.Tx, in *interned, data 
 	var id int64
 	err = st.QueryRowContext(ctx, data).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		if st, err = s.txStmt(ctx, tx, sqlInsertHeader); err != nil {
-			return 0, err
-		}
-		err = st.QueryRowContext(ctx, data).Scan(&id)
+		id, err = s.insertID(ctx, tx, sqlInsertHeader, data)
 	}
 	if err != nil {
 		return 0, err
@@ -237,10 +290,7 @@ func (s *Store) peerID(ctx context.Context, tx *sql.Tx, in *interned, proto, add
 	var id int64
 	err = st.QueryRowContext(ctx, proto, addr).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		if st, err = s.txStmt(ctx, tx, sqlInsertPeer); err != nil {
-			return nil, err
-		}
-		err = st.QueryRowContext(ctx, proto, addr).Scan(&id)
+		id, err = s.insertID(ctx, tx, sqlInsertPeer, proto, addr)
 	}
 	if err != nil {
 		return nil, err
@@ -284,4 +334,18 @@ func (s *Store) headerArgs(ctx context.Context, tx *sql.Tx, in *interned, h stor
 		own = h.own
 	}
 	return id, own, nil
+}
+
+// insertID runs an INSERT of one row in the write transaction tx and
+// returns the new row's id (see urlID for why not RETURNING).
+func (s *Store) insertID(ctx context.Context, tx *sql.Tx, query string, args ...any) (int64, error) {
+	st, err := s.txStmt(ctx, tx, query)
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }

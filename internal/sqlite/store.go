@@ -436,7 +436,7 @@ func runFn(r *writeReq, tx *sql.Tx) (err error) {
 // PutCapture, so Open prepares them once on the writer connection.
 func hotWrites() []string {
 	return []string{sqlInsertBody, sqlBodySize, sqlInsertCapture, sqlEndClaim, sqlClaim, sqlFinish, sqlEnqueue,
-		sqlURLID, sqlInsertURL, sqlHeaderSetID, sqlInsertHeader, sqlClaimedURL, sqlPeerID, sqlInsertPeer, sqlRevisitedBody,
+		sqlURLID, sqlInsertURL, sqlHeaderSetID, sqlInsertHeader, sqlPeerID, sqlInsertPeer, sqlRevisitedBody,
 		sqlRetry, sqlSkip, sqlAddAlias}
 }
 
