@@ -59,6 +59,7 @@ type Occurrence struct {
 	Place     archive.LinkPlace
 	Href      string
 	Fragment  string // the #fragment of the link, "" if none
+	Tag       string // the element the link is on (a, img, link, span for an onclick, …)
 }
 
 // Target is one linked URL (without fragment) and its judgement.
@@ -224,6 +225,20 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		h.Occurrences = append(h.Occurrences, o)
 	}
 	private := map[string]bool{} // target → every linking page is private
+	// Targets the archive cannot judge are checked live while the pages
+	// are still being read.
+	var pre *prefetcher
+	if opts.Checker != nil {
+		pctx, stop := context.WithCancel(ctx)
+		defer stop()
+		pre = newPrefetcher(pctx, opts.Checker)
+		defer func() {
+			if pre != nil { // the pages were not all read: stop checking
+				stop()
+				pre.results()
+			}
+		}()
+	}
 	// resolve parses and canonicalizes a link's URL once per distinct URL:
 	// a site's menus and footers repeat the same links on every page.
 	resolved := map[string]*resolvedURL{}
@@ -300,7 +315,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		}
 		for _, l := range p.Links {
 			rep.Links++
-			o := Occurrence{Page: onPage, CaptureID: c.ID, Text: l.Text, Place: l.Place, Href: l.Href}
+			o := Occurrence{Page: onPage, CaptureID: c.ID, Text: l.Text, Place: l.Place, Href: l.Href, Tag: l.Tag}
 			if problem := hygieneIssue(l); problem != "" {
 				href := l.Href
 				if problem == "onclick-only" && l.Raw != "" {
@@ -351,6 +366,11 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			} else if !fromPrivate {
 				private[key] = false
 			}
+			if pre != nil && (internal || opts.External) && !sameDoc(u, srcURL) {
+				if _, captured := caps[key]; !captured || !internal {
+					pre.add(Request{URL: key, WantIDs: wantBody(o, internal), FromPrivate: private[key]})
+				}
+			}
 			if l.Issue == "fragment" || (u.Fragment != "" && sameDoc(u, srcURL)) {
 				// A same-page #fragment: judged against this page's ids.
 				if u.Fragment != "" && !fragmentOK(u.Fragment, info.ids) {
@@ -378,7 +398,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		}
 		needIDs := false
 		for _, o := range t.Occurrences {
-			needIDs = needIDs || (o.Fragment != "" && !ignorableFragment(o.Fragment))
+			needIDs = needIDs || wantBody(o, t.Internal)
 		}
 		if ci, ok := caps[t.URL]; ok && t.Internal {
 			r, recheck := fromCapture(ci, pages, caps, canon)
@@ -398,8 +418,12 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			liveTargets = append(liveTargets, t)
 		}
 	}
+	var prefetched map[Request]Result
+	if pre != nil {
+		prefetched, pre = pre.results(), nil
+	}
 	if len(live) > 0 {
-		results := opts.Checker.CheckAll(ctx, live)
+		results := opts.Checker.checkAll(ctx, live, prefetched)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -493,6 +517,25 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		return rep.Hygiene[i].Href < rep.Hygiene[j].Href
 	})
 	return rep, nil
+}
+
+// wantBody reports whether a live check of a link's target reads its body
+// (GET) rather than asking for its status (HEAD): for a #fragment, and for
+// a link to a page of the site the crawl did not capture, whose body may
+// show a soft 404 (a "not found" title, an empty day archive). Images,
+// scripts and other resources are only asked for their status.
+func wantBody(o Occurrence, internal bool) bool {
+	if o.Fragment != "" && !ignorableFragment(o.Fragment) {
+		return true
+	}
+	if !internal {
+		return false
+	}
+	switch o.Tag {
+	case "img", "script", "link", "source", "video", "audio", "iframe", "embed", "object", "track", "input", "image":
+		return false
+	}
+	return true
 }
 
 // fromCapture judges an internal target from its capture. recheck asks for

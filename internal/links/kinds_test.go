@@ -290,6 +290,13 @@ func TestAuditFindings(t *testing.T) {
 	if c := got["links/duplicate-url "+base+"/en/"]; !strings.Contains(c.Message+c.Evidence, "/en/news/story-1_i_1.html") || len(c.Occurrences) != 1 {
 		t.Errorf("duplicate-url finding %+v: want the canonical URL named and one occurrence", c)
 	}
+	// Each live target was asked once, though it was checked while the
+	// pages were still being read.
+	for _, path := range []string{"/deep/page.html", "/limited"} {
+		if n := live.count(path); n != 1 {
+			t.Errorf("%s requested %d times, want once", path, n)
+		}
+	}
 	if c := got["links/unverified "+live.URL+"/limited"]; c.Severity != archive.SeverityNote || c.Status != 429 {
 		t.Errorf("refused target: %+v, want a note with status 429", c)
 	}
@@ -327,5 +334,50 @@ func TestOneAuditPerRun(t *testing.T) {
 	}
 	if passes != 1 || len(found) != 2 {
 		t.Errorf("%d passes over the pages and %d findings, want one pass and 2 findings (broken, empty-href)", passes, len(found))
+	}
+}
+
+// TestUncrawledPageJudgedLive checks the live judgement of the site's
+// pages the crawl did not capture: a day archive skipped by the calendar
+// trap that says there is no news is a soft 404, read with GET; an image is
+// only asked for its status (HEAD), once.
+func TestUncrawledPageJudgedLive(t *testing.T) {
+	site := newSite(t, map[string]http.HandlerFunc{
+		"/en/archive/": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<html><head><title>Archive: 1 May</title></head><body><nav><a href="/en/">Home</a></nav><main><p class="no_news">There is no news for this day.</p></main></body></html>`)
+		},
+		"/en/archive/full": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<html><head><title>Archive: 2 May</title></head><body><main><p>The minister met the delegation.</p></main></body></html>`)
+		},
+		"/images/1.jpg": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "image/jpeg")
+			fmt.Fprint(w, "\xff\xd8")
+		},
+	})
+	b := newSiteBuilder(t, site.URL+"/en/")
+	b.add(t, archive.Capture{URL: site.URL + "/en/", RemoteAddr: "127.0.0.1:80"}, doc("Home",
+		`<p><a href="/en/archive/?day=01">1 May</a> <a href="/en/archive/full?day=02">2 May</a> <img src="/images/1.jpg" alt="x"></p>`))
+	fr := frontier{
+		{RunID: 1, URL: site.URL + "/en/archive/?day=01", State: archive.FrontierSkipped, Reason: "trap:calendar-range"},
+		{RunID: 1, URL: site.URL + "/en/archive/full?day=02", State: archive.FrontierSkipped, Reason: "trap:calendar-range"},
+	}
+	eng, set := newEngine(t, links.Options{Checker: links.NewChecker(testConfig()), Frontier: fr})
+	var keys []string
+	_, err := eng.Evaluate(context.Background(), b.mem, b.run, set, t1, func(f archive.Finding) { keys = append(keys, f.RuleID+" "+f.URL) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "links/soft-404 " + site.URL + "/en/archive/?day=01"; strings.Join(keys, "\n") != want {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(keys, "\n"), want)
+	}
+	site.mu.Lock()
+	defer site.mu.Unlock()
+	if site.hits["/images/1.jpg"] != 1 || site.heads["/images/1.jpg"] != 1 {
+		t.Errorf("image: %d requests, %d HEAD; want one HEAD", site.hits["/images/1.jpg"], site.heads["/images/1.jpg"])
+	}
+	if site.hits["/en/archive/"] != 1 || site.heads["/en/archive/"] != 0 {
+		t.Errorf("day archive: %d requests, %d HEAD; want one GET", site.hits["/en/archive/"], site.heads["/en/archive/"])
 	}
 }

@@ -71,8 +71,9 @@ func DefaultConfig() Config {
 // Request asks for one target to be checked live.
 type Request struct {
 	URL string // an absolute http or https URL; a fragment is ignored
-	// WantIDs asks for the body to be read (GET) so that #fragment targets
-	// and soft-404 titles can be judged: Result.IDs and Result.Title.
+	// WantIDs asks for the body to be read (GET) so that #fragment targets,
+	// soft-404 titles and empty day archives can be judged: Result.IDs and
+	// Result.Title.
 	WantIDs bool
 	// FromPrivate says the linking page is itself served from a private or
 	// loopback address (an intranet or a local test site): the SSRF guard
@@ -198,8 +199,23 @@ func (c *Checker) Check(ctx context.Context, req Request) Result {
 // their speeches section after a few requests), not a forbidden page: it
 // stays refused.
 func (c *Checker) CheckAll(ctx context.Context, reqs []Request) []Result {
+	return c.checkAll(ctx, reqs, nil)
+}
+
+// checkAll is CheckAll with the results of requests already checked (by
+// a prefetcher) taken as they are.
+func (c *Checker) checkAll(ctx context.Context, reqs []Request, done map[Request]Result) []Result {
 	out := make([]Result, len(reqs))
-	c.run(ctx, reqs, out, func(int) bool { return true })
+	todo := func(i int) bool { return true }
+	if len(done) > 0 {
+		for i, r := range reqs {
+			if res, ok := done[r]; ok && res.Verdict != Canceled {
+				out[i] = res
+			}
+		}
+		todo = func(i int) bool { return out[i].Verdict == "" }
+	}
+	c.run(ctx, reqs, out, todo)
 	// Second pass over the 403s, now that the host's later answers are known.
 	forbidden := map[string]int{} // host and directory → 403s
 	for _, r := range out {
@@ -335,6 +351,8 @@ func (c *Checker) live(ctx context.Context, u *url.URL, req Request) Result {
 			retry = true
 		case o.status >= 400:
 			res.Verdict, res.Detail = Broken, fmt.Sprintf("%d %s", o.status, http.StatusText(o.status))
+		case o.noNews:
+			res.Verdict, res.Detail = SoftNotFound, fmt.Sprintf("%d with an empty day archive (\"no news\")", o.status)
 		default:
 			res.Verdict, res.Detail = OK, ""
 		}
@@ -368,6 +386,7 @@ type outcome struct {
 	title      string
 	ids        []string
 	hasIDs     bool
+	noNews     bool
 }
 
 func (c *Checker) follow(ctx context.Context, client *http.Client, u *url.URL, wantIDs bool) outcome {
@@ -409,7 +428,7 @@ func (c *Checker) follow(ctx context.Context, client *http.Client, u *url.URL, w
 			continue
 		}
 		o.retryAfter = ParseRetryAfter(a.header.Get("Retry-After"), time.Now())
-		o.title, o.ids, o.hasIDs = a.title, a.ids, a.hasIDs
+		o.title, o.ids, o.hasIDs, o.noNews = a.title, a.ids, a.hasIDs, a.noNews
 		return o
 	}
 }
@@ -423,6 +442,7 @@ type answer struct {
 	title  string
 	ids    []string
 	hasIDs bool
+	noNews bool
 }
 
 func (c *Checker) fetch(ctx context.Context, client *http.Client, u *url.URL, wantIDs bool) answer {
@@ -471,7 +491,7 @@ func (c *Checker) do(ctx context.Context, client *http.Client, method string, u 
 	if method == http.MethodGet && read && resp.StatusCode < 300 && isHTML(resp.Header.Get("Content-Type")) {
 		doc, err := ScanHTML(io.LimitReader(resp.Body, c.cfg.MaxBody))
 		if err == nil {
-			a.title, a.ids, a.hasIDs = doc.Title, doc.IDs, true
+			a.title, a.ids, a.hasIDs, a.noNews = doc.Title, doc.IDs, true, doc.NoNews
 		}
 		return a
 	}
@@ -557,4 +577,55 @@ func directoryOf(s string) string {
 		p = p[:i+1]
 	}
 	return strings.ToLower(u.Host) + p
+}
+
+// prefetcher checks targets live while the audit is still reading pages,
+// so that the network-bound live checks overlap the reading (and
+// extraction) of the archive. It never blocks its caller: a request that
+// finds the queue full is left for the audit's own pass.
+type prefetcher struct {
+	c   *Checker
+	ctx context.Context
+	in  chan Request
+	wg  sync.WaitGroup
+
+	mu   sync.Mutex
+	seen map[Request]bool
+	done map[Request]Result
+}
+
+func newPrefetcher(ctx context.Context, c *Checker) *prefetcher {
+	p := &prefetcher{c: c, ctx: ctx, in: make(chan Request, 4096), seen: map[Request]bool{}, done: map[Request]Result{}}
+	for range c.cfg.Workers {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			for r := range p.in {
+				res := c.Check(ctx, r)
+				p.mu.Lock()
+				p.done[r] = res
+				p.mu.Unlock()
+			}
+		}()
+	}
+	return p
+}
+
+// add queues a request once; it is dropped if the queue is full.
+func (p *prefetcher) add(r Request) {
+	if p.seen[r] {
+		return
+	}
+	select {
+	case p.in <- r:
+		p.seen[r] = true
+	default:
+	}
+}
+
+// results waits for the queued checks and returns their results.
+func (p *prefetcher) results() map[Request]Result {
+	close(p.in)
+	p.wg.Wait()
+	return p.done
 }

@@ -9,12 +9,25 @@ import (
 	"golang.org/x/net/html"
 )
 
-// Doc is what the live checker reads from an HTML body: its title and the
-// ids that #fragment links can point to.
+// Doc is what the live checker reads from an HTML body: its title, the
+// ids that #fragment links can point to, and whether it is an empty day
+// archive.
 type Doc struct {
 	Title string
 	IDs   []string // id attributes of any element and name attributes of <a>, in order, without duplicates
+	// NoNews reports a soft 404 of news portals: the page's text outside
+	// its navigation (nav, header, footer, aside) is short (under 400
+	// words) and says there is no news, as an empty day archive does.
+	NoNews bool
 }
+
+// skipText are the elements whose text is not the page's content, for
+// Doc.NoNews.
+var skipText = map[string]bool{"script": true, "style": true, "title": true, "noscript": true, "template": true,
+	"select": true, "nav": true, "header": true, "footer": true, "aside": true}
+
+// maxNoNewsText bounds the text kept for the no-news test.
+const maxNoNewsText = 64 << 10
 
 // ScanHTML reads an HTML document with the tokenizer (no tree is built) and
 // returns its title and fragment targets. Malformed HTML is read as far as
@@ -24,12 +37,16 @@ func ScanHTML(r io.Reader) (Doc, error) {
 	seen := map[string]bool{}
 	z := html.NewTokenizer(r)
 	inTitle := false
-	var title strings.Builder
+	var title, text strings.Builder
+	skip := 0 // depth inside skipText elements
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
 			d.Title = strings.Join(strings.Fields(title.String()), " ")
+			if t := text.String(); len(strings.Fields(t)) < 400 && reNoNews.MatchString(t) {
+				d.NoNews = true
+			}
 			if err := z.Err(); !errors.Is(err, io.EOF) {
 				return d, fmt.Errorf("scan html: %w", err)
 			}
@@ -39,6 +56,9 @@ func ScanHTML(r io.Reader) (Doc, error) {
 			tag := string(name)
 			if tag == "title" && tt == html.StartTagToken && title.Len() == 0 {
 				inTitle = true
+			}
+			if skipText[tag] && tt == html.StartTagToken {
+				skip++
 			}
 			for hasAttr {
 				var k, v []byte
@@ -53,12 +73,20 @@ func ScanHTML(r io.Reader) (Doc, error) {
 				}
 			}
 		case html.EndTagToken:
-			if name, _ := z.TagName(); string(name) == "title" {
+			name, _ := z.TagName()
+			if string(name) == "title" {
 				inTitle = false
+			}
+			if skipText[string(name)] && skip > 0 {
+				skip--
 			}
 		case html.TextToken:
 			if inTitle {
 				title.Write(z.Text())
+			}
+			if skip == 0 && text.Len() < maxNoNewsText {
+				text.Write(z.Text())
+				text.WriteByte(' ')
 			}
 		}
 	}

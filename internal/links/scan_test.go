@@ -29,6 +29,32 @@ func TestScanHTML(t *testing.T) {
 	}
 }
 
+func TestScanHTMLNoNews(t *testing.T) {
+	long := strings.Repeat("The minister met the delegation and discussed trade. ", 60)
+	tests := []struct {
+		name, in string
+		want     bool
+	}{
+		{"empty day archive", `<title>Archive: 1 May</title><nav><a href="/">Home</a></nav><main><p class="no_news">There is no news for this day.</p></main>`, true},
+		{"in Russian", `<main><p>Новостей за этот день нет</p></main>`, true},
+		{"a page with news", `<main><h1>News</h1><p>The minister met the delegation.</p></main>`, false},
+		{"the phrase only in the navigation", `<header><p>No news found? Try the search.</p></header><main><p>The minister met the delegation.</p></main>`, false},
+		{"a long article quoting the phrase", `<main><p>` + long + ` He said: "there is no news for this day yet".</p></main>`, false},
+		{"the phrase in a script", `<script>var msg = "no news for this day";</script><main><p>Story.</p></main>`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := links.ScanHTML(strings.NewReader(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.NoNews != tc.want {
+				t.Fatalf("NoNews %v, want %v", d.NoNews, tc.want)
+			}
+		})
+	}
+}
+
 func fmtIDs(ids []string) string { return "[" + strings.Join(ids, " ") + "]" }
 
 func FuzzScanHTML(f *testing.F) {

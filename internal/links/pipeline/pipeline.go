@@ -181,8 +181,9 @@ type Score struct {
 
 // Truth lists the keys of the problems planted in the manifest that a
 // link checker can see: links standing on pages the crawl captured (in
-// captured, by root-relative URL), and links to empty days from captured
-// pages (linkedFrom: root-relative target → linked at all).
+// captured, by root-relative URL), and links from captured pages to
+// empty days, inside the archive's range and before it on the month
+// calendars (linked: root-relative target → linked at all).
 func Truth(m *portal.Manifest, captured map[string]bool, linked map[string]bool, https bool) []string {
 	set := map[string]bool{}
 	for _, l := range m.Links {
@@ -226,7 +227,7 @@ func Truth(m *portal.Manifest, captured map[string]bool, linked map[string]bool,
 			}
 		}
 	}
-	for _, d := range m.EmptyDays {
+	for _, d := range append(append([]portal.EmptyDay{}, m.EmptyDays...), m.EmptyDaysBefore...) {
 		if !linked[d.URL] {
 			continue
 		}

@@ -132,11 +132,18 @@ func serve(ctx context.Context, seed int64, articles int, out io.Writer) error {
 // extraction of every page, stored. With fixed, the politeness is fixed
 // instead: no delay and 8 connections to the host.
 func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope, fixed bool, base string, out io.Writer) error {
+	opened := time.Now()
 	store, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	openTime := time.Since(opened)
+	closed := false
+	defer func() {
+		if !closed {
+			store.Close()
+		}
+	}()
 	cfg := crawl.DefaultConfig()
 	lc := links.DefaultConfig()
 	if fixed {
@@ -158,8 +165,15 @@ func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope, fixed 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "archiver: %d captures, %d findings; crawl %s, check %s\n", sum.Counts.Captured, len(findings),
-		crawled.Sub(start).Round(time.Millisecond), time.Since(crawled).Round(time.Millisecond))
+	checked := time.Now()
+	closing := time.Now()
+	closed = true
+	if err := store.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "archiver: %d captures, %d findings; open %s, crawl %s, check %s, close %s\n", sum.Counts.Captured, len(findings),
+		openTime.Round(time.Millisecond), crawled.Sub(start).Round(time.Millisecond), checked.Sub(crawled).Round(time.Millisecond),
+		time.Since(closing).Round(time.Millisecond))
 	var lines []string
 	for _, f := range findings {
 		switch f.RuleID {
