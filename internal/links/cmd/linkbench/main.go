@@ -216,10 +216,17 @@ func score(seed int64, articles int, tool, in, base string, out io.Writer) error
 		return fmt.Errorf("%s output: %w", tool, err)
 	}
 	found, extraReal, falsePos := 0, 0, 0
+	var missed []string
 	for k := range planted {
 		if reported[k] {
 			found++
+		} else {
+			missed = append(missed, k)
 		}
+	}
+	sort.Strings(missed)
+	for _, k := range missed {
+		fmt.Fprintf(os.Stderr, "%s: planted, not reported: %s\n", tool, k)
 	}
 	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for k := range reported {
