@@ -110,8 +110,8 @@ func TestAdaptiveDelayFollowsResponseTime(t *testing.T) {
 }
 
 func TestAdaptiveBacksOffWhenTheHostSlowsDown(t *testing.T) {
-	// Fast for 30 requests, then fifteen times slower.
-	const fast, slow = 4 * time.Millisecond, 60 * time.Millisecond
+	// Fast for 30 requests, then fifty times slower.
+	const fast, slow = 2 * time.Millisecond, 100 * time.Millisecond
 	site := &pacedSite{n: 70, latency: func(k int) time.Duration {
 		if k <= 30 {
 			return fast
@@ -123,7 +123,7 @@ func TestAdaptiveBacksOffWhenTheHostSlowsDown(t *testing.T) {
 	sum := mustRun(t, cfg, openStore(t))
 	h := sum.Hosts[0]
 	if h.Backoffs == 0 {
-		t.Errorf("no backoff though the host slowed down 15×: %+v", h)
+		t.Errorf("no backoff though the host slowed down 50×: %+v", h)
 	}
 	at := pageStarts(rec)
 	early, late := meanGap(at[:25]), meanGap(at[len(at)-20:])

@@ -24,6 +24,9 @@ const maxSkippedURLLength = 2048
 // skipped, with the reason. The caller enqueues the entries, in the
 // transaction that stores the page's capture.
 func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u, final *url.URL, header http.Header, body []byte) ([]archive.FrontierEntry, error) {
+	// Dates from a calendar or day archive page do not widen the
+	// learned range: it would grow with every page of the trap.
+	learn := !isCalendar(u)
 	var hrefs []string
 	base := final
 	switch {
@@ -36,7 +39,7 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 				base = b
 			}
 		}
-		if !isCalendar(u) {
+		if learn {
 			for _, d := range s.Dates {
 				c.traps.learnDate(d)
 			}
@@ -63,7 +66,6 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 	// it, and a canonical URL is decided once per process anyway (see
 	// resolve); only the dates a calendar link teaches are learned when it
 	// is first met on a page that is not itself a calendar.
-	learn := !isCalendar(u)
 	want := hrefResolved
 	if learn {
 		want = hrefLearned

@@ -196,7 +196,7 @@ func (h *hostLimiter) observe(host string, ex *exchange) {
 		s.base += (d - s.base) / time.Duration(s.samples)
 	default:
 		s.latency += (d - s.latency) / 4
-		s.base += (d - s.base) / 16 // a lasting change becomes the usual
+		s.base += (d - s.base) / 64 // a lasting change becomes the usual, slowly
 	}
 	s.penalty = max(1, s.penalty*0.9)
 	if s.cooldown > 0 {
