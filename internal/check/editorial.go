@@ -75,7 +75,7 @@ func EditorialKinds() []Kind {
 		},
 		{
 			Name:    "duplicate-headline",
-			Summary: "No two pages (at different URLs) carry the same headline.",
+			Summary: "No two pages carry the same headline; one page served under several URLs (a copy with the same content) is one page.",
 			Params:  []string{"min_length (int, default 12): shorter headlines (\"Photo\", \"News\") are not compared"},
 			Page:    newDuplicateHeadline,
 		},
@@ -581,6 +581,7 @@ type duplicateParams struct {
 
 type dupEntry struct {
 	url, headline string
+	content       ContentKey
 	captureID     int64
 	capturedAt    time.Time
 	sha           string
@@ -606,12 +607,14 @@ func (d *duplicateHeadlines) CheckPage(_ context.Context, pc *PageContext, _ Emi
 	if len([]rune(key)) < d.min {
 		return nil
 	}
-	e := dupEntry{url: pc.URL(), headline: strings.TrimSpace(pc.Page.Headline)}
+	e := dupEntry{url: pc.URL(), headline: strings.TrimSpace(pc.Page.Headline), content: pc.Content}
 	if c := pc.Capture; c != nil {
 		e.captureID, e.capturedAt, e.sha, e.status = c.ID, c.FetchedAt.UTC(), c.BodySHA256, c.Status
 	}
 	for _, o := range d.groups[key] {
-		if o.url == e.url {
+		// The same URL, or the same page under another URL (the engine
+		// files the finding under the page's representative URL).
+		if o.url == e.url || !e.content.IsZero() && o.content == e.content {
 			return nil
 		}
 	}

@@ -125,6 +125,13 @@ func (e *RuleRunError) Unwrap() error { return e.Err }
 // evidence and fingerprint. Pages are streamed from the archive one at a
 // time; page checks run first, then the finishers of page checks, then
 // site checks. Findings outside a rule's scope are dropped.
+//
+// Pages served under several URLs with the same content (see ContentKey)
+// are one page: the findings of page checks are reported once, on the
+// representative URL (see betterRepresentative), with the other URLs in
+// the evidence; the findings page checks made on the copies are dropped,
+// and a finisher's finding filed under a copy moves to the representative.
+// The findings of page checks are therefore emitted after the last page.
 func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *RuleSet, now time.Time, emit Emit) (Stats, error) {
 	var st Stats
 	var pageRules, siteRules []*compiled
@@ -146,49 +153,8 @@ func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *
 		}
 	}
 	if len(pageRules) > 0 {
-		checked := map[string]bool{}
-		err := a.EachPage(ctx, run.ID, func(capt *archive.Capture, page *archive.Page) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			pc := &PageContext{Page: page, Capture: capt, Now: now}
-			if skipPage(pc, checked) {
-				return nil
-			}
-			st.Pages++
-			var env *Env
-			for _, c := range pageRules {
-				if !c.scope.matchPage(pc) {
-					continue
-				}
-				var err error
-				if c.expr != nil {
-					if env == nil {
-						env = newEnv(pc)
-					}
-					err = c.expr.check(env, c.rule, emitFor(c, pc))
-				} else {
-					err = c.page.CheckPage(ctx, pc, emitFor(c, pc))
-				}
-				if err != nil {
-					return &RuleRunError{RuleID: c.rule.ID, URL: pc.URL(), Err: err}
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			var rre *RuleRunError
-			if errors.As(err, &rre) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				return st, err
-			}
-			return st, fmt.Errorf("read pages of run %d: %w", run.ID, err)
-		}
-		for _, c := range pageRules {
-			if fin, ok := c.page.(Finisher); ok {
-				if err := fin.Finish(ctx, emitFor(c, nil)); err != nil {
-					return st, &RuleRunError{RuleID: c.rule.ID, Err: err}
-				}
-			}
+		if err := e.evaluatePages(ctx, a, run, pageRules, now, &st, emit); err != nil {
+			return st, err
 		}
 	}
 	if len(siteRules) > 0 {
@@ -211,6 +177,145 @@ func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *
 		}
 	}
 	return st, nil
+}
+
+// pendingFinding is a finding of a page check held until the run's
+// copies are known: the cluster of the page it was made on (nil for a
+// page without copies to find) and the page's index there.
+type pendingFinding struct {
+	f      archive.Finding
+	cl     *cluster
+	member int
+}
+
+// evaluatePages runs the page rules over the pages of a run, then their
+// finishers, and emits their findings on representative URLs.
+func (e *Engine) evaluatePages(ctx context.Context, a Archive, run archive.Run, pageRules []*compiled, now time.Time, st *Stats, emit Emit) error {
+	checked := map[string]bool{}
+	dups := newDuplicates()
+	var pending []pendingFinding
+	var cl *cluster
+	var idx int
+	collect := Emit(func(f archive.Finding) {
+		pending = append(pending, pendingFinding{f: f, cl: cl, member: idx})
+	})
+	err := a.EachPage(ctx, run.ID, func(capt *archive.Capture, page *archive.Page) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		pc := &PageContext{Page: page, Capture: capt, Now: now}
+		if skipPage(pc, checked) {
+			return nil
+		}
+		st.Pages++
+		pc.Content = dups.hasher.key(page)
+		cl, idx = dups.add(pc)
+		var env *Env
+		for _, c := range pageRules {
+			if !c.scope.matchPage(pc) {
+				continue
+			}
+			var err error
+			if c.expr != nil {
+				if env == nil {
+					env = newEnv(pc)
+				}
+				err = c.expr.check(env, c.rule, completeWith(c, pc, collect))
+			} else {
+				err = c.page.CheckPage(ctx, pc, completeWith(c, pc, collect))
+			}
+			if err != nil {
+				return &RuleRunError{RuleID: c.rule.ID, URL: pc.URL(), Err: err}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		var rre *RuleRunError
+		if errors.As(err, &rre) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		return fmt.Errorf("read pages of run %d: %w", run.ID, err)
+	}
+	if err := dups.markListed(ctx, a, run.ID); err != nil {
+		return err
+	}
+	dups.resolve()
+	for _, p := range pending {
+		f := p.f
+		if p.cl != nil && len(p.cl.members) > 1 {
+			if p.member != p.cl.rep {
+				continue // the representative's own findings stand for it
+			}
+			f.Evidence = withNote(f.Evidence, p.cl.copiesNote())
+		}
+		st.Findings++
+		emit(f)
+	}
+	pending = nil
+	for _, c := range pageRules {
+		fin, ok := c.page.(Finisher)
+		if !ok {
+			continue
+		}
+		seen := map[string]bool{}
+		err := fin.Finish(ctx, completeWith(c, nil, func(f archive.Finding) {
+			refile(&f, dups, c.rule)
+			if f.URL != "" && !c.scope.matchURL(f.URL) {
+				return
+			}
+			if seen[f.Fingerprint] {
+				return
+			}
+			seen[f.Fingerprint] = true
+			st.Findings++
+			emit(f)
+		}))
+		if err != nil {
+			return &RuleRunError{RuleID: c.rule.ID, Err: err}
+		}
+	}
+	return nil
+}
+
+// completeWith returns an Emit that completes a finding of rule c on page
+// pc (nil for a finisher) and passes it to next.
+func completeWith(c *compiled, pc *PageContext, next Emit) Emit {
+	return func(f archive.Finding) {
+		complete(&f, c.rule, pc)
+		next(f)
+	}
+}
+
+// refile moves a finisher's finding filed under a copy of a page to the
+// page's representative URL (and its capture), names the page's other
+// URLs in the evidence, and files the other pages it lists under their
+// representatives too, once each.
+func refile(f *archive.Finding, dups *duplicates, r *Rule) {
+	cl, rep, isCopy := dups.lookup(f.URL)
+	if isCopy {
+		f.URL, f.CaptureID, f.CapturedAt, f.BodySHA256, f.Status, f.FinalURL = rep.url, rep.captureID, rep.capturedAt, rep.sha, rep.status, ""
+		f.Fingerprint = archive.Fingerprint(r.ID, f.URL, f.EvidenceKey)
+	}
+	if cl != nil {
+		f.Evidence = withNote(f.Evidence, cl.copiesNote())
+	}
+	if len(f.Occurrences) == 0 {
+		return
+	}
+	seen := map[string]bool{f.URL: true}
+	out := f.Occurrences[:0]
+	for _, o := range f.Occurrences {
+		if _, orep, oc := dups.lookup(o.URL); oc {
+			o.URL, o.CaptureID = orep.url, orep.captureID
+		}
+		if seen[o.URL] {
+			continue
+		}
+		seen[o.URL] = true
+		out = append(out, o)
+	}
+	f.Occurrences = out
 }
 
 // skipPage reports whether page checks skip a page: not a 2xx response, a

@@ -63,7 +63,9 @@ type Emit func(f archive.Finding)
 // captures whose status is not 2xx, pages that name another URL as their
 // canonical URL (<link rel=canonical>: print versions, aliases; the
 // canonical page is checked in their place), and redirected captures whose
-// final URL was already checked.
+// final URL was already checked. Copies that name no canonical URL (the
+// same content under another URL, see [ContentKey]) are checked too, but
+// only the findings made on the representative URL are reported.
 //
 // The engine calls CheckPage for the pages of a run one at a time, from one
 // goroutine, so a check may keep state between pages without locking (to
@@ -117,6 +119,13 @@ type PageContext struct {
 	Capture *archive.Capture
 	// Now is the time of the check run, injected (never time.Now).
 	Now time.Time
+	// Content is the key of the page's extracted content (see
+	// [ContentKey]): pages of the run with the same non-zero key are the
+	// same page under different URLs. A check that compares pages with
+	// each other (duplicate headlines) must not take a page and its copy
+	// for two pages; the engine reports their findings on one
+	// representative URL.
+	Content ContentKey
 }
 
 // URL returns the URL the page's findings are filed under: where the
