@@ -297,3 +297,22 @@ func TestParseDelay(t *testing.T) {
 		t.Errorf("fixed delay: %v", err)
 	}
 }
+
+// FuzzParseDelay: any text gives AutoDelay, a duration that is not
+// negative, or an error wrapping ErrConfig; never a panic.
+func FuzzParseDelay(f *testing.F) {
+	for _, s := range []string{"auto", "AUTO", "1s", "0", "1h2m3.5s", "-1s", "", "soon", "9999999999999h", "1e3s", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := crawl.ParseDelay(s)
+		switch {
+		case err != nil:
+			if !errors.Is(err, crawl.ErrConfig) {
+				t.Errorf("ParseDelay(%q): %v does not wrap ErrConfig", s, err)
+			}
+		case d != crawl.AutoDelay && d < 0:
+			t.Errorf("ParseDelay(%q) = %v: negative", s, d)
+		}
+	})
+}
