@@ -2,6 +2,7 @@ package check
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"hash/maphash"
 	"net/url"
@@ -103,7 +104,19 @@ func (c *contentHasher) key(p *archive.Page) ContentKey {
 	return k
 }
 
-// member is one checked URL of a cluster of copies.
+// firstSeen is what the first page of a content key leaves behind: 16 bytes,
+// enough to tell later that a copy has come and to rank the page then.
+type firstSeen struct {
+	captureID int64
+	depth     int32
+	status    int16 // as the check saw it (a 304 revisit as the response it repeats)
+	crumbs    int8  // see crumbAgreement
+	self      bool  // the page names its own URL as canonical
+}
+
+// member is one checked URL of a cluster of copies, with the capture
+// evidence its findings carry (read back from the archive once the run's
+// copies are known).
 type member struct {
 	url        string
 	captureID  int64
@@ -124,60 +137,93 @@ type cluster struct {
 	rep     int // index of the representative, after resolve
 }
 
-// duplicates groups the pages of one check run by content key. It keeps a
-// few words per page (the URL and the capture's evidence), never the page.
+// duplicates groups the pages of one check run by content key. It keeps
+// 16 bytes per page (see firstSeen), never the page; pages whose content was
+// seen before are kept as clusters of copies, with their URLs.
 type duplicates struct {
-	hasher   *contentHasher
-	clusters map[ContentKey]*cluster
-	byURL    map[string]*cluster // the URLs of clusters with copies, after resolve
+	hasher *contentHasher
+	first  map[ContentKey]firstSeen
+	copies map[ContentKey][]firstSeen // the second and later pages of a key
+	multi  map[ContentKey]*cluster    // the clusters with copies, after resolve
+	byURL  map[string]*cluster        // their URLs, after resolve
+	byID   map[int64]*cluster         // their captures, after resolve
+	index  map[int64]int              // a capture's index in its cluster, after resolve
 }
 
 func newDuplicates() *duplicates {
-	return &duplicates{hasher: newContentHasher(), clusters: map[ContentKey]*cluster{}}
+	return &duplicates{hasher: newContentHasher(), first: map[ContentKey]firstSeen{}, copies: map[ContentKey][]firstSeen{}}
 }
 
-// add records a checked page and returns its cluster (nil for a page
-// without a content key) and its index there.
-func (d *duplicates) add(pc *PageContext) (*cluster, int) {
+// add records a checked page (whose Content is set).
+func (d *duplicates) add(pc *PageContext) {
 	if pc.Content.IsZero() {
-		return nil, 0
+		return
 	}
-	m := member{url: pc.URL(), crumbs: crumbAgreement(pc)}
+	u := pc.URL()
+	sn := firstSeen{crumbs: int8(crumbAgreement(pc, u))}
 	if c := pc.Capture; c != nil {
-		m.captureID, m.capturedAt, m.sha, m.status, m.depth = c.ID, c.FetchedAt.UTC(), c.BodySHA256, c.Status, c.Depth
+		sn.captureID, sn.depth, sn.status = c.ID, int32(c.Depth), int16(c.Status)
 	} else if pc.Page != nil {
-		m.captureID = pc.Page.CaptureID
+		sn.captureID = pc.Page.CaptureID
 	}
-	if canon := pc.Page.CanonicalURL; canon != "" && sameURL(canon, m.url) {
-		m.selfCanonical = true
+	if canon := pc.Page.CanonicalURL; canon != "" && sameURL(canon, u) {
+		sn.self = true
 	}
-	if u, err := url.Parse(m.url); err == nil {
-		m.query = u.RawQuery != ""
+	if _, dup := d.first[pc.Content]; dup {
+		d.copies[pc.Content] = append(d.copies[pc.Content], sn)
+		return
 	}
-	cl := d.clusters[pc.Content]
-	if cl == nil {
-		cl = &cluster{}
-		d.clusters[pc.Content] = cl
+	d.first[pc.Content] = sn
+}
+
+// gather builds the clusters of the content keys seen more than once,
+// reading their captures' URLs and evidence back from the archive, and
+// releases the per-page records.
+func (d *duplicates) gather(ctx context.Context, a Archive) error {
+	d.multi = map[ContentKey]*cluster{}
+	for k, more := range d.copies {
+		cl := &cluster{}
+		for _, sn := range append([]firstSeen{d.first[k]}, more...) {
+			c, err := a.Capture(ctx, sn.captureID, false)
+			if err != nil {
+				return fmt.Errorf("read capture %d of a duplicate page: %w", sn.captureID, err)
+			}
+			u := (&PageContext{Capture: c}).URL()
+			cl.members = append(cl.members, member{
+				url: u, captureID: c.ID, capturedAt: c.FetchedAt.UTC(), sha: c.BodySHA256, status: int(sn.status),
+				selfCanonical: sn.self, crumbs: int(sn.crumbs), query: strings.Contains(u, "?"), depth: int(sn.depth),
+			})
+		}
+		d.multi[k] = cl
 	}
-	cl.members = append(cl.members, m)
-	return cl, len(cl.members) - 1
+	d.first, d.copies = nil, nil
+	return nil
 }
 
 // resolve picks the representative of every cluster with copies (see
-// betterRepresentative) and indexes their URLs.
+// betterRepresentative) and indexes their URLs and captures.
 func (d *duplicates) resolve() {
-	d.byURL = map[string]*cluster{}
-	for _, cl := range d.clusters {
-		if len(cl.members) < 2 {
-			continue
-		}
+	d.byURL, d.byID, d.index = map[string]*cluster{}, map[int64]*cluster{}, map[int64]int{}
+	for _, cl := range d.multi {
 		for i := range cl.members {
 			if betterRepresentative(&cl.members[i], &cl.members[cl.rep]) {
 				cl.rep = i
 			}
 			d.byURL[cl.members[i].url] = cl
+			d.byID[cl.members[i].captureID] = cl
+			d.index[cl.members[i].captureID] = i
 		}
 	}
+}
+
+// ofCapture returns the cluster with copies of the page of a capture (nil
+// when the page has none) and the page's index there.
+func (d *duplicates) ofCapture(id int64) (*cluster, int) {
+	cl := d.byID[id]
+	if cl == nil {
+		return nil, 0
+	}
+	return cl, d.index[id]
 }
 
 // betterRepresentative reports whether a is a better URL than b to report
@@ -208,36 +254,54 @@ func betterRepresentative(a, b *member) bool {
 	) < 0
 }
 
-// crumbAgreement says whether the page's URL lies in the section its
+// crumbAgreement says whether the page's URL u lies in the section its
 // linked breadcrumbs lead to: 0 it does, 1 the trail links no section,
-// 2 it does not (the trail's deepest section is not a prefix of the URL's
-// path).
-func crumbAgreement(pc *PageContext) int {
-	pageURL, err := url.Parse(pc.URL())
-	if err != nil {
-		return 1
+// 2 it does not (the path of the trail's deepest section, other than the
+// home page and the page itself, is not a prefix of the URL's path). It
+// works on the URLs' text, without parsing them: it runs on every page.
+func crumbAgreement(pc *PageContext, u string) int {
+	host, path := hostOf(u), urlPath(u)
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
 	}
-	segs := pathSegments(pageURL.Path)
-	var deepest []string
+	deepest := ""
 	for _, c := range pc.Page.Breadcrumbs {
 		if c.URL == "" {
 			continue
 		}
-		cu, err := url.Parse(c.URL)
-		if err != nil || (cu.Host != "" && !strings.EqualFold(cu.Host, pageURL.Host)) {
+		if h := hostOf(c.URL); h != "" && !strings.EqualFold(h, host) {
 			continue
 		}
-		if cs := pathSegments(cu.Path); len(cs) > 0 && !isIndex(cs) && !sameSegments(cs, segs) {
-			deepest = cs
+		cp := urlPath(c.URL)
+		if i := strings.IndexByte(cp, '?'); i >= 0 {
+			cp = cp[:i]
 		}
+		segs := pathSegments(cp)
+		if len(segs) == 0 || isIndex(segs) || strings.Trim(cp, "/") == strings.Trim(path, "/") {
+			continue
+		}
+		deepest = cp
 	}
 	switch {
-	case deepest == nil:
+	case deepest == "":
 		return 1
-	case segmentPrefix(deepest, segs):
+	case segmentPrefix(pathSegments(deepest), pathSegments(path)):
 		return 0
 	}
 	return 2
+}
+
+// hostOf returns the host of an absolute URL, "" for a relative one.
+func hostOf(u string) string {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return ""
+	}
+	rest := u[i+3:]
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
 }
 
 // lookup returns the cluster of the page at URL u when it has copies

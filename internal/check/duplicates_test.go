@@ -267,3 +267,55 @@ func TestDuplicatePagesReportedOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestDuplicatePagesSiteFindings checks that a site check's finding filed
+// under a copy of a page is folded into the same finding of the page's
+// representative (which names the copy and lists both occurrences), and
+// that a finding only the copy has stays on the copy.
+func TestDuplicatePagesSiteFindings(t *testing.T) {
+	const site = "https://www.example.gov"
+	events := site + "/government/events/talks.html"
+	alias := site + "/press-center/news/talks.html"
+	// A site kind that reports, on every page, an empty link; and on the
+	// alias a link that resolves elsewhere from its directory.
+	kind := check.Kind{
+		Name:    "test/links",
+		Summary: "Reports test links.",
+		Site: func(*check.Rule, check.Params) (check.SiteCheck, error) {
+			return check.SiteCheckFunc(func(ctx context.Context, s *check.Site, emit check.Emit) error {
+				return s.Archive.EachPage(ctx, s.Run.ID, func(c *archive.Capture, p *archive.Page) error {
+					emit(archive.Finding{URL: p.URL, CaptureID: c.ID, Message: "empty link", EvidenceKey: "empty-href:", Evidence: `<a href="">`,
+						Occurrences: []archive.Occurrence{{URL: p.URL, CaptureID: c.ID, Text: "Read more"}}})
+					if p.URL == alias {
+						emit(archive.Finding{URL: p.URL, CaptureID: c.ID, Message: "relative link to a duplicate", EvidenceKey: "duplicate-url:../x.html"})
+					}
+					return nil
+				})
+			}), nil
+		},
+	}
+	e := newEngine(t, kind)
+	srcs := append(editorialSource(t), rulesFS(map[string]string{"test/links.yaml": "id: test/links\ntitle: Test links\nseverity: warning\nkind: test/links\n"}))
+	set, err := e.Load(srcs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := article(events)
+	p.Breadcrumbs = []archive.Crumb{{Text: "Home", URL: site + "/"}, {Text: "Government", URL: site + "/government/"}, {Text: "Events", URL: site + "/government/events/"}}
+	res, err := e.Check(context.Background(), check.Request{Archive: memArchive(t, copyAt(p, alias), p), Rules: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, by := openFindings(res)
+	want := []string{"test/links /government/events/talks.html", "test/links /press-center/news/talks.html"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	merged := by[want[0]]
+	if merged.EvidenceKey != "empty-href:" || !strings.Contains(merged.Evidence, "also served at /press-center/news/talks.html") || len(merged.Occurrences) != 2 {
+		t.Errorf("merged finding: key %q evidence %q occurrences %v", merged.EvidenceKey, merged.Evidence, merged.Occurrences)
+	}
+	if own := by[want[1]]; own.EvidenceKey != "duplicate-url:../x.html" {
+		t.Errorf("the copy's own finding: %+v", own)
+	}
+}

@@ -132,6 +132,8 @@ func (e *RuleRunError) Unwrap() error { return e.Err }
 // the evidence; the findings page checks made on the copies are dropped,
 // and a finisher's finding filed under a copy moves to the representative.
 // The findings of page checks are therefore emitted after the last page.
+// A site check's finding filed under a copy is folded into the same
+// finding of the representative when it has one (see mergeCopies).
 func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *RuleSet, now time.Time, emit Emit) (Stats, error) {
 	var st Stats
 	var pageRules, siteRules []*compiled
@@ -152,8 +154,10 @@ func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *
 			emit(f)
 		}
 	}
+	var dups *duplicates
 	if len(pageRules) > 0 {
-		if err := e.evaluatePages(ctx, a, run, pageRules, now, &st, emit); err != nil {
+		dups = newDuplicates()
+		if err := e.evaluatePages(ctx, a, run, pageRules, now, dups, &st, emit); err != nil {
 			return st, err
 		}
 	}
@@ -171,33 +175,93 @@ func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *
 			if err := ctx.Err(); err != nil {
 				return st, err
 			}
-			if err := c.site.CheckSite(ctx, site, emitFor(c, nil)); err != nil {
+			if dups == nil || len(dups.byURL) == 0 {
+				if err := c.site.CheckSite(ctx, site, emitFor(c, nil)); err != nil {
+					return st, &RuleRunError{RuleID: c.rule.ID, Err: err}
+				}
+				continue
+			}
+			var found []archive.Finding
+			collect := completeWith(c, nil, func(f archive.Finding) { found = append(found, f) })
+			if err := c.site.CheckSite(ctx, site, collect); err != nil {
 				return st, &RuleRunError{RuleID: c.rule.ID, Err: err}
+			}
+			for _, f := range mergeCopies(found, dups, c.rule) {
+				if f.URL != "" && !c.scope.matchURL(f.URL) {
+					continue
+				}
+				st.Findings++
+				emit(f)
 			}
 		}
 	}
 	return st, nil
 }
 
+// mergeCopies folds the findings of a site check filed under a copy of a
+// page into the same finding (same rule, evidence key) of the page's
+// representative URL, which then names the copies in its evidence and
+// lists the copies' occurrences too. A finding only a copy has (a link
+// that resolves elsewhere from the copy's directory) stays on the copy:
+// it is about that URL.
+func mergeCopies(found []archive.Finding, dups *duplicates, r *Rule) []archive.Finding {
+	at := map[string]int{} // fingerprint → index in found
+	for i := range found {
+		at[found[i].Fingerprint] = i
+	}
+	drop := make([]bool, len(found))
+	noted := map[int]bool{}
+	for i := range found {
+		f := &found[i]
+		cl, rep, isCopy := dups.lookup(f.URL)
+		if !isCopy {
+			continue
+		}
+		j, ok := at[archive.Fingerprint(r.ID, rep.url, f.EvidenceKey)]
+		if !ok || j == i {
+			continue
+		}
+		into := &found[j]
+		seen := map[string]bool{}
+		for _, o := range into.Occurrences {
+			seen[o.URL+"\x00"+o.Text] = true
+		}
+		for _, o := range f.Occurrences {
+			if k := o.URL + "\x00" + o.Text; !seen[k] {
+				seen[k] = true
+				into.Occurrences = append(into.Occurrences, o)
+			}
+		}
+		if !noted[j] {
+			noted[j] = true
+			into.Evidence = withNote(into.Evidence, cl.copiesNote())
+		}
+		drop[i] = true
+	}
+	out := found[:0]
+	for i, f := range found {
+		if !drop[i] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // pendingFinding is a finding of a page check held until the run's
-// copies are known: the cluster of the page it was made on (nil for a
-// page without copies to find) and the page's index there.
+// copies are known, with the capture of the page it was made on.
 type pendingFinding struct {
-	f      archive.Finding
-	cl     *cluster
-	member int
+	f         archive.Finding
+	captureID int64
 }
 
 // evaluatePages runs the page rules over the pages of a run, then their
 // finishers, and emits their findings on representative URLs.
-func (e *Engine) evaluatePages(ctx context.Context, a Archive, run archive.Run, pageRules []*compiled, now time.Time, st *Stats, emit Emit) error {
+func (e *Engine) evaluatePages(ctx context.Context, a Archive, run archive.Run, pageRules []*compiled, now time.Time, dups *duplicates, st *Stats, emit Emit) error {
 	checked := map[string]bool{}
-	dups := newDuplicates()
 	var pending []pendingFinding
-	var cl *cluster
-	var idx int
+	var captureID int64
 	collect := Emit(func(f archive.Finding) {
-		pending = append(pending, pendingFinding{f: f, cl: cl, member: idx})
+		pending = append(pending, pendingFinding{f: f, captureID: captureID})
 	})
 	err := a.EachPage(ctx, run.ID, func(capt *archive.Capture, page *archive.Page) error {
 		if err := ctx.Err(); err != nil {
@@ -209,7 +273,11 @@ func (e *Engine) evaluatePages(ctx context.Context, a Archive, run archive.Run, 
 		}
 		st.Pages++
 		pc.Content = dups.hasher.key(page)
-		cl, idx = dups.add(pc)
+		dups.add(pc)
+		captureID = page.CaptureID
+		if capt != nil {
+			captureID = capt.ID
+		}
 		var env *Env
 		for _, c := range pageRules {
 			if !c.scope.matchPage(pc) {
@@ -237,17 +305,20 @@ func (e *Engine) evaluatePages(ctx context.Context, a Archive, run archive.Run, 
 		}
 		return fmt.Errorf("read pages of run %d: %w", run.ID, err)
 	}
+	if err := dups.gather(ctx, a); err != nil {
+		return err
+	}
 	if err := dups.markListed(ctx, a, run.ID); err != nil {
 		return err
 	}
 	dups.resolve()
 	for _, p := range pending {
 		f := p.f
-		if p.cl != nil && len(p.cl.members) > 1 {
-			if p.member != p.cl.rep {
+		if cl, i := dups.ofCapture(p.captureID); cl != nil {
+			if i != cl.rep {
 				continue // the representative's own findings stand for it
 			}
-			f.Evidence = withNote(f.Evidence, p.cl.copiesNote())
+			f.Evidence = withNote(f.Evidence, cl.copiesNote())
 		}
 		st.Findings++
 		emit(f)

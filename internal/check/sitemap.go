@@ -23,10 +23,7 @@ const maxSitemapSize = 50 << 20
 // of XML responses are loaded.
 func (d *duplicates) markListed(ctx context.Context, a Archive, runID int64) error {
 	want := map[string][]*member{}
-	for _, cl := range d.clusters {
-		if len(cl.members) < 2 {
-			continue
-		}
+	for _, cl := range d.multi {
 		for i := range cl.members {
 			k := pathQuery(cl.members[i].url)
 			want[k] = append(want[k], &cl.members[i])
