@@ -75,7 +75,12 @@ interrupted.`,
 			&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour the text format: auto (on a terminal), always or never", EnvVars: []string{"ARCHIVER_COLOR"}},
 			&cli.StringFlag{Name: "step-summary", Usage: "with --format github, append the Markdown summary to `FILE`", EnvVars: []string{"ARCHIVER_STEP_SUMMARY", "GITHUB_STEP_SUMMARY"}},
 			&cli.StringFlag{Name: "base-url", Usage: "the site's own origin, for a directory SEED", EnvVars: []string{"ARCHIVER_BASE_URL"}},
-			&cli.DurationFlag{Name: "delay", Value: crawl.DefaultConfig().Delay, Usage: "least time between two requests to one host, for URL SEEDs", EnvVars: []string{"ARCHIVER_DELAY"}},
+			&cli.StringFlag{Name: "delay", Value: "auto", Usage: "politeness for URL SEEDs: auto (adaptive, as archiver crawl) or the least time between two requests to one host (1s)", EnvVars: []string{"ARCHIVER_DELAY"}},
+			&cli.BoolFlag{Name: "live", Value: true, Usage: "judge live, once, the site's own link targets the crawl did not capture (excluded, over depth, disallowed, trap-skipped), politely and with verdicts cached in the archive; default false for a directory SEED, whose live site may differ from the build, unless --external", EnvVars: []string{"ARCHIVER_LIVE"}},
+			&cli.BoolFlag{Name: "external", Usage: "also check links to other sites live (HEAD, then GET where HEAD is refused; 429 and bot-blocking 403 are unverified, never broken)", EnvVars: []string{"ARCHIVER_EXTERNAL"}},
+			&cli.DurationFlag{Name: "link-timeout", Value: links.DefaultConfig().Timeout, Usage: "time allowed for one live link check, body included", EnvVars: []string{"ARCHIVER_LINK_TIMEOUT"}},
+			&cli.DurationFlag{Name: "link-ttl", Value: links.DefaultConfig().TTL, Usage: "how long a definite live verdict is reused from the archive (transient ones: an hour at most)", EnvVars: []string{"ARCHIVER_LINK_TTL"}},
+			&cli.BoolFlag{Name: "allow-private", Usage: "let live checks from public pages reach private and loopback addresses (the SSRF guard refuses them by default)", EnvVars: []string{"ARCHIVER_ALLOW_PRIVATE"}},
 			&cli.StringFlag{Name: "now", Usage: "the check's clock as an RFC 3339 `TIME` (default: the current time), for reproducible runs", EnvVars: []string{"ARCHIVER_NOW"}, Hidden: true},
 		},
 		Action: func(c *cli.Context) error { return runCheck(c, e) },
@@ -162,7 +167,12 @@ func runCheck(c *cli.Context, e *env) error {
 		}
 	}
 
-	eng, set, err := loadCheckRules(ctx, store, c.StringSlice("rules"), c.Bool("no-default-rules"), overrides, now)
+	lo, closeLive, err := linkOptions(c, store, seeds, now)
+	if err != nil {
+		return err
+	}
+	defer closeLive()
+	eng, set, err := loadCheckRules(ctx, store, c.StringSlice("rules"), c.Bool("no-default-rules"), overrides, now, lo)
 	if err != nil {
 		return withCode(exitError, err)
 	}
@@ -298,10 +308,12 @@ func flagsAfterArgs(c *cli.Context) ([]string, error) {
 }
 
 // checkCrawl crawls the seeds into store and returns the new run's id.
-func checkCrawl(c *cli.Context, e *env, store *sqlite.Store, seeds []string, now func() time.Time) (int64, error) {
+func checkCrawl(c *cli.Context, e *env, store *sqlite.Store, seeds []string, now func() time.Time) (_ int64, err error) {
 	cfg := crawl.DefaultConfig()
 	cfg.Seeds = seeds
-	cfg.Delay = c.Duration("delay")
+	if cfg.Delay, err = crawl.ParseDelay(c.String("delay")); err != nil {
+		return 0, usageErrorf("check: --delay: %v", err)
+	}
 	if b := c.String("base-url"); b != "" {
 		cfg.BaseURL = b
 	}
@@ -324,12 +336,52 @@ func checkCrawl(c *cli.Context, e *env, store *sqlite.Store, seeds []string, now
 	return 0, withCode(exitError, fmt.Errorf("check: crawl: %w", err))
 }
 
+// linkOptions builds the links pack's options from the flags: a live
+// checker (unless --live=false, or a directory SEED without --live or
+// --external) with verdicts cached in store, and --external. The returned func releases the
+// checker's connections.
+func linkOptions(c *cli.Context, store *sqlite.Store, seeds []string, now func() time.Time) (links.Options, func(), error) {
+	lo := links.Options{Canonicalize: pipeline.Canonicalize, External: c.Bool("external")}
+	live := c.Bool("live")
+	if !c.IsSet("live") {
+		for _, s := range seeds {
+			if fi, err := os.Stat(s); err == nil && fi.IsDir() {
+				live = false
+			}
+		}
+	}
+	switch {
+	case lo.External && !live && c.IsSet("live"):
+		return lo, nil, usageErrorf("check: --external checks links live; it cannot be combined with --live=false")
+	case lo.External:
+		live = true
+	case !live:
+		return lo, func() {}, nil
+	}
+	if c.Duration("link-timeout") <= 0 {
+		return lo, nil, usageErrorf("check: --link-timeout must be positive")
+	}
+	cfg := links.DefaultConfig()
+	cfg.Timeout = c.Duration("link-timeout")
+	cfg.TTL = c.Duration("link-ttl")
+	cfg.TransientTTL = min(cfg.TransientTTL, cfg.TTL)
+	cfg.Guard = links.Guard{AllowLoopback: c.Bool("allow-private"), AllowPrivate: c.Bool("allow-private")}
+	cfg.Cache = store
+	cfg.Now = now
+	lo.Checker = links.NewChecker(cfg)
+	return lo, lo.Checker.Close, nil
+}
+
 // loadCheckRules builds the engine with every kind (editorial, links,
-// timeline) and loads the default packs and dirs.
-func loadCheckRules(ctx context.Context, store *sqlite.Store, dirs []string, noDefault bool, overrides check.Overrides, now func() time.Time) (*check.Engine, *check.RuleSet, error) {
+// timeline) and loads the default packs and dirs. lo configures the links
+// pack when there is an archive (its live checker, --external).
+func loadCheckRules(ctx context.Context, store *sqlite.Store, dirs []string, noDefault bool, overrides check.Overrides, now func() time.Time, lo links.Options) (*check.Engine, *check.RuleSet, error) {
 	var kinds []check.Kind
 	if store != nil {
-		kinds = append(kinds, links.Kinds(links.Options{Canonicalize: pipeline.Canonicalize})...)
+		if lo.Canonicalize == nil {
+			lo.Canonicalize = pipeline.Canonicalize
+		}
+		kinds = append(kinds, links.Kinds(lo)...)
 		ix, err := timelineIndexer(ctx, store)
 		if err != nil {
 			return nil, nil, fmt.Errorf("check: timeline: %w", err)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/check"
+	"github.com/archiver-dev/archiver/internal/links"
 	"github.com/archiver-dev/archiver/internal/report"
 	"github.com/archiver-dev/archiver/internal/sqlite"
 	"github.com/archiver-dev/archiver/internal/timeline"
@@ -488,7 +489,7 @@ func usedRules(catalog map[string]report.Rule, findings []archive.Finding) []rep
 // check does, for the titles, help texts and links of the rules the
 // findings name. Only the rules' descriptions are used: nothing runs.
 func ruleCatalog(ctx context.Context, dirs []string) (map[string]report.Rule, error) {
-	_, set, err := loadCheckRules(ctx, nil, dirs, false, nil, nil)
+	_, set, err := loadCheckRules(ctx, nil, dirs, false, nil, nil, links.Options{})
 	if err != nil {
 		return nil, err
 	}

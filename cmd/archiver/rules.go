@@ -11,6 +11,7 @@ import (
 
 	"github.com/archiver-dev/archiver/internal/check"
 	"github.com/archiver-dev/archiver/internal/extract"
+	"github.com/archiver-dev/archiver/internal/links"
 )
 
 // rulesCommand lists, explains and tests the rule packs.
@@ -22,7 +23,7 @@ func rulesCommand(e *env) *cli.Command {
 		if err != nil {
 			return nil, nil, withCode(exitError, err)
 		}
-		eng, set, err := loadCheckRules(c.Context, nil, c.StringSlice("rules"), c.Bool("no-default-rules"), overrides, e.now)
+		eng, set, err := loadCheckRules(c.Context, nil, c.StringSlice("rules"), c.Bool("no-default-rules"), overrides, e.now, links.Options{})
 		if err != nil {
 			return nil, nil, withCode(exitError, err)
 		}

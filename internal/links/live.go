@@ -169,7 +169,10 @@ func (c *Checker) Check(ctx context.Context, req Request) Result {
 	key := u.String()
 	if c.cfg.Cache != nil {
 		v, err := c.cfg.Cache.LinkVerdict(ctx, key, now)
-		if err == nil && (!req.WantIDs || v.HasIDs) {
+		// A request that wants the page's ids and title is answered from
+		// the cache when they were read, or when the verdict is not OK:
+		// a broken or refused target has no page to read them from.
+		if err == nil && (!req.WantIDs || v.HasIDs || Verdict(v.Verdict) != OK) {
 			r := fromStored(v)
 			r.From = FromCache
 			return r
