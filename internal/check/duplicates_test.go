@@ -270,8 +270,9 @@ func TestDuplicatePagesReportedOnce(t *testing.T) {
 
 // TestDuplicatePagesSiteFindings checks that a site check's finding filed
 // under a copy of a page is folded into the same finding of the page's
-// representative (which names the copy and lists both occurrences), and
-// that a finding only the copy has stays on the copy.
+// representative, which names the copy; that an occurrence on a copy that
+// repeats one on its representative is dropped; and that a finding or an
+// occurrence only the copy has stays on the copy.
 func TestDuplicatePagesSiteFindings(t *testing.T) {
 	const site = "https://www.example.gov"
 	events := site + "/government/events/talks.html"
@@ -283,14 +284,25 @@ func TestDuplicatePagesSiteFindings(t *testing.T) {
 		Summary: "Reports test links.",
 		Site: func(*check.Rule, check.Params) (check.SiteCheck, error) {
 			return check.SiteCheckFunc(func(ctx context.Context, s *check.Site, emit check.Emit) error {
-				return s.Archive.EachPage(ctx, s.Run.ID, func(c *archive.Capture, p *archive.Page) error {
+				// A broken link target grouping the pages that link it.
+				broken := archive.Finding{URL: site + "/gone.html", Message: "broken link", Evidence: "404"}
+				err := s.Archive.EachPage(ctx, s.Run.ID, func(c *archive.Capture, p *archive.Page) error {
 					emit(archive.Finding{URL: p.URL, CaptureID: c.ID, Message: "empty link", EvidenceKey: "empty-href:", Evidence: `<a href="">`,
 						Occurrences: []archive.Occurrence{{URL: p.URL, CaptureID: c.ID, Text: "Read more"}}})
 					if p.URL == alias {
 						emit(archive.Finding{URL: p.URL, CaptureID: c.ID, Message: "relative link to a duplicate", EvidenceKey: "duplicate-url:../x.html"})
 					}
+					broken.Occurrences = append(broken.Occurrences, archive.Occurrence{URL: p.URL, CaptureID: c.ID, Text: "Gone", Place: archive.PlaceBody})
 					return nil
 				})
+				broken.Occurrences = append(broken.Occurrences, archive.Occurrence{URL: alias, Text: "Other text", Place: archive.PlaceBody})
+				for u, want := range map[string]string{alias: events, events: events, site + "/gone.html": site + "/gone.html"} {
+					if got := s.Representative(u); got != want {
+						t.Errorf("Representative(%s) = %s, want %s", u, got, want)
+					}
+				}
+				emit(broken)
+				return err
 			}), nil
 		},
 	}
@@ -307,15 +319,28 @@ func TestDuplicatePagesSiteFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, by := openFindings(res)
-	want := []string{"test/links /government/events/talks.html", "test/links /press-center/news/talks.html"}
+	want := []string{"test/links /gone.html", "test/links /government/events/talks.html", "test/links /press-center/news/talks.html"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
-	merged := by[want[0]]
-	if merged.EvidenceKey != "empty-href:" || !strings.Contains(merged.Evidence, "also served at /press-center/news/talks.html") || len(merged.Occurrences) != 2 {
+	// The copy's occurrence repeats the representative's (one link of one
+	// page, served twice): the merged finding lists the page once and
+	// names the copy.
+	merged := by[want[1]]
+	if merged.EvidenceKey != "empty-href:" || strings.Count(merged.Evidence, "also served at /press-center/news/talks.html") != 1 ||
+		len(merged.Occurrences) != 1 || merged.Occurrences[0].URL != events {
 		t.Errorf("merged finding: key %q evidence %q occurrences %v", merged.EvidenceKey, merged.Evidence, merged.Occurrences)
 	}
-	if own := by[want[1]]; own.EvidenceKey != "duplicate-url:../x.html" {
+	// The broken target lists the link on the page once, and the alias's
+	// link of its own (another anchor text) too.
+	var occ []string
+	for _, o := range by[want[0]].Occurrences {
+		occ = append(occ, strings.TrimPrefix(o.URL, site)+" "+o.Text)
+	}
+	if strings.Join(occ, "|") != "/government/events/talks.html Gone|/press-center/news/talks.html Other text" || !strings.Contains(by[want[0]].Evidence, "also served at /press-center/news/talks.html") {
+		t.Errorf("broken target: occurrences %q, evidence %q", occ, by[want[0]].Evidence)
+	}
+	if own := by[want[2]]; own.EvidenceKey != "duplicate-url:../x.html" {
 		t.Errorf("the copy's own finding: %+v", own)
 	}
 }

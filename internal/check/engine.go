@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
@@ -162,7 +164,7 @@ func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *
 		}
 	}
 	if len(siteRules) > 0 {
-		site := &Site{Run: run, Archive: a, Now: now}
+		site := &Site{Run: run, Archive: a, Now: now, dups: dups}
 		if ll, ok := a.(LinkLoader); ok {
 			site.Archive = ll.WithLinks()
 		}
@@ -200,20 +202,22 @@ func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *
 
 // mergeCopies folds the findings of a site check filed under a copy of a
 // page into the same finding (same rule, evidence key) of the page's
-// representative URL, which then names the copies in its evidence and
-// lists the copies' occurrences too. A finding only a copy has (a link
-// that resolves elsewhere from the copy's directory) stays on the copy:
-// it is about that URL.
+// representative URL, which then lists the copy's occurrences too. A
+// finding only a copy has (a link that resolves elsewhere from the copy's
+// directory) stays on the copy: it is about that URL. Occurrences on a
+// copy that repeat one on its representative (same anchor text, same
+// place) are dropped: they are one link of one page, served twice. A
+// finding that absorbed copies names them in its evidence.
 func mergeCopies(found []archive.Finding, dups *duplicates, r *Rule) []archive.Finding {
 	at := map[string]int{} // fingerprint → index in found
 	for i := range found {
 		at[found[i].Fingerprint] = i
 	}
 	drop := make([]bool, len(found))
-	noted := map[int]bool{}
+	absorbed := map[int][]string{}
 	for i := range found {
 		f := &found[i]
-		cl, rep, isCopy := dups.lookup(f.URL)
+		_, rep, isCopy := dups.lookup(f.URL)
 		if !isCopy {
 			continue
 		}
@@ -221,30 +225,68 @@ func mergeCopies(found []archive.Finding, dups *duplicates, r *Rule) []archive.F
 		if !ok || j == i {
 			continue
 		}
-		into := &found[j]
-		seen := map[string]bool{}
-		for _, o := range into.Occurrences {
-			seen[o.URL+"\x00"+o.Text] = true
-		}
-		for _, o := range f.Occurrences {
-			if k := o.URL + "\x00" + o.Text; !seen[k] {
-				seen[k] = true
-				into.Occurrences = append(into.Occurrences, o)
-			}
-		}
-		if !noted[j] {
-			noted[j] = true
-			into.Evidence = withNote(into.Evidence, cl.copiesNote())
-		}
+		found[j].Occurrences = append(found[j].Occurrences, f.Occurrences...)
+		absorbed[j] = append(absorbed[j], f.URL)
 		drop[i] = true
 	}
 	out := found[:0]
 	for i, f := range found {
-		if !drop[i] {
-			out = append(out, f)
+		if drop[i] {
+			continue
 		}
+		copies := append(absorbed[i], dropCopyOccurrences(&f, dups)...)
+		if len(copies) > 0 {
+			f.Evidence = withNote(f.Evidence, copiesNote(copies))
+		}
+		out = append(out, f)
 	}
 	return out
+}
+
+// dropCopyOccurrences removes the occurrences of a finding that stand on
+// a copy of a page when the same link (anchor text, place) stands on the
+// page's representative too, and returns the copies' URLs.
+func dropCopyOccurrences(f *archive.Finding, dups *duplicates) []string {
+	if len(f.Occurrences) < 2 {
+		return nil
+	}
+	type place struct {
+		url, text string
+		where     archive.LinkPlace
+	}
+	on := map[place]bool{}
+	for _, o := range f.Occurrences {
+		on[place{o.URL, o.Text, o.Place}] = true
+	}
+	var copies []string
+	out := f.Occurrences[:0]
+	for _, o := range f.Occurrences {
+		if _, rep, isCopy := dups.lookup(o.URL); isCopy && on[place{rep.url, o.Text, o.Place}] {
+			copies = append(copies, o.URL)
+			continue
+		}
+		out = append(out, o)
+	}
+	f.Occurrences = out
+	return copies
+}
+
+// copiesNote is the evidence note of a finding that absorbed copies of
+// pages: their URLs, root-relative, each once.
+func copiesNote(urls []string) string {
+	var list []string
+	for _, u := range urls {
+		p := clip(pathQuery(u), 100)
+		if slices.Contains(list, p) {
+			continue
+		}
+		if len(list) == maxCopiesListed {
+			list = append(list, "…")
+			break
+		}
+		list = append(list, p)
+	}
+	return " [the same page is also served at " + strings.Join(list, ", ") + "]"
 }
 
 // pendingFinding is a finding of a page check held until the run's
