@@ -103,23 +103,14 @@ func unplanted(findings []archive.Finding, ms []*portal.Manifest, base string) [
 		}
 	}
 	s := pipeline.ScoreFindings(linkFindings, truth, base, nil)
-	want := map[string]bool{}
-	for _, k := range truth {
-		want[k] = true
-	}
-	dupOf := map[string]string{}
+	// A finding on a duplicate URL of a page (a section alias or a
+	// "?page=2" copy without a canonical tag) is scored as it stands: the
+	// check reports a page's problems once, on its representative URL,
+	// so a copy carries no excuse.
 	calendar := map[string]bool{}
 	for _, p := range last.Pages {
-		if p.DuplicateOf != "" {
-			dupOf[p.URL] = p.DuplicateOf
-		}
 		if p.Kind == portal.KindCalendar {
 			calendar[p.URL] = true
-		}
-	}
-	for _, r := range last.Redirects {
-		if r.Final != "" && !r.HostVariant {
-			dupOf[r.From] = r.Final
 		}
 	}
 	// The trap families whose listed members carry a planted hygiene
@@ -166,13 +157,6 @@ func unplanted(findings []archive.Finding, ms []*portal.Manifest, base string) [
 	}
 	for _, k := range s.Unexpected {
 		rule, target, _ := strings.Cut(k, " ")
-		// A hygiene problem on a duplicate URL of a page (an alias, the
-		// same body under another section) is the planted link of that
-		// page: the manifest lists a page's links once, under its
-		// canonical URL.
-		if c, ok := dupOf[target]; ok && want[rule+" "+c] {
-			continue
-		}
 		// A hygiene problem on a member of a trap family that the
 		// manifest plants on the family's listed members: the manifest
 		// lists a trap family once ("Links that match a Trap pattern are

@@ -148,10 +148,19 @@ type duplicates struct {
 	byURL  map[string]*cluster        // their URLs, after resolve
 	byID   map[int64]*cluster         // their captures, after resolve
 	index  map[int64]int              // a capture's index in its cluster, after resolve
+	// declared maps the run's 2xx pages that name another URL as
+	// canonical (print versions, tagged aliases; page checks skip them) to
+	// that URL, then, after resolve, to its representative.
+	declared map[string]string
 }
 
 func newDuplicates() *duplicates {
-	return &duplicates{hasher: newContentHasher(), first: map[ContentKey]firstSeen{}, copies: map[ContentKey][]firstSeen{}}
+	return &duplicates{hasher: newContentHasher(), first: map[ContentKey]firstSeen{}, copies: map[ContentKey][]firstSeen{}, declared: map[string]string{}}
+}
+
+// declare records a page that names another URL as its canonical URL.
+func (d *duplicates) declare(u, canonical string) {
+	d.declared[u] = canonical
 }
 
 // add records a checked page (whose Content is set).
@@ -214,6 +223,32 @@ func (d *duplicates) resolve() {
 			d.index[cl.members[i].captureID] = i
 		}
 	}
+	if len(d.declared) == 0 {
+		return
+	}
+	byPath := map[string]*cluster{}
+	for u, cl := range d.byURL {
+		byPath[pathQuery(u)] = cl
+	}
+	for u, c := range d.declared {
+		if cl := byPath[pathQuery(c)]; cl != nil {
+			d.declared[u] = cl.members[cl.rep].url
+		}
+	}
+}
+
+// representative returns the URL the page at u is reported under, and
+// whether u is a copy: a page of a cluster of copies other than its
+// representative, or a page naming another URL as canonical.
+func (d *duplicates) representative(u string) (string, bool) {
+	if cl := d.byURL[u]; cl != nil {
+		rep := cl.members[cl.rep].url
+		return rep, rep != u
+	}
+	if c, ok := d.declared[u]; ok {
+		return c, true
+	}
+	return u, false
 }
 
 // ofCapture returns the cluster with copies of the page of a capture (nil

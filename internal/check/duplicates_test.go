@@ -277,6 +277,7 @@ func TestDuplicatePagesSiteFindings(t *testing.T) {
 	const site = "https://www.example.gov"
 	events := site + "/government/events/talks.html"
 	alias := site + "/press-center/news/talks.html"
+	printURL := site + "/print/talks"
 	// A site kind that reports, on every page, an empty link; and on the
 	// alias a link that resolves elsewhere from its directory.
 	kind := check.Kind{
@@ -296,7 +297,7 @@ func TestDuplicatePagesSiteFindings(t *testing.T) {
 					return nil
 				})
 				broken.Occurrences = append(broken.Occurrences, archive.Occurrence{URL: alias, Text: "Other text", Place: archive.PlaceBody})
-				for u, want := range map[string]string{alias: events, events: events, site + "/gone.html": site + "/gone.html"} {
+				for u, want := range map[string]string{alias: events, printURL: events, events: events, site + "/gone.html": site + "/gone.html"} {
 					if got := s.Representative(u); got != want {
 						t.Errorf("Representative(%s) = %s, want %s", u, got, want)
 					}
@@ -314,7 +315,11 @@ func TestDuplicatePagesSiteFindings(t *testing.T) {
 	}
 	p := article(events)
 	p.Breadcrumbs = []archive.Crumb{{Text: "Home", URL: site + "/"}, {Text: "Government", URL: site + "/government/"}, {Text: "Events", URL: site + "/government/events/"}}
-	res, err := e.Check(context.Background(), check.Request{Archive: memArchive(t, copyAt(p, alias), p), Rules: set})
+	// A print version naming the page as canonical: page checks skip it,
+	// and site checks' findings on it are the page's too.
+	print := copyAt(p, printURL)
+	print.CanonicalURL = events
+	res, err := e.Check(context.Background(), check.Request{Archive: memArchive(t, copyAt(p, alias), p, print), Rules: set})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +332,7 @@ func TestDuplicatePagesSiteFindings(t *testing.T) {
 	// page, served twice): the merged finding lists the page once and
 	// names the copy.
 	merged := by[want[1]]
-	if merged.EvidenceKey != "empty-href:" || strings.Count(merged.Evidence, "also served at /press-center/news/talks.html") != 1 ||
+	if merged.EvidenceKey != "empty-href:" || !strings.Contains(merged.Evidence, "also served at /press-center/news/talks.html, /print/talks]") ||
 		len(merged.Occurrences) != 1 || merged.Occurrences[0].URL != events {
 		t.Errorf("merged finding: key %q evidence %q occurrences %v", merged.EvidenceKey, merged.Evidence, merged.Occurrences)
 	}

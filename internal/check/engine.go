@@ -177,7 +177,7 @@ func (e *Engine) Evaluate(ctx context.Context, a Archive, run archive.Run, set *
 			if err := ctx.Err(); err != nil {
 				return st, err
 			}
-			if dups == nil || len(dups.byURL) == 0 {
+			if dups == nil || len(dups.byURL) == 0 && len(dups.declared) == 0 {
 				if err := c.site.CheckSite(ctx, site, emitFor(c, nil)); err != nil {
 					return st, &RuleRunError{RuleID: c.rule.ID, Err: err}
 				}
@@ -217,11 +217,11 @@ func mergeCopies(found []archive.Finding, dups *duplicates, r *Rule) []archive.F
 	absorbed := map[int][]string{}
 	for i := range found {
 		f := &found[i]
-		_, rep, isCopy := dups.lookup(f.URL)
+		rep, isCopy := dups.representative(f.URL)
 		if !isCopy {
 			continue
 		}
-		j, ok := at[archive.Fingerprint(r.ID, rep.url, f.EvidenceKey)]
+		j, ok := at[archive.Fingerprint(r.ID, rep, f.EvidenceKey)]
 		if !ok || j == i {
 			continue
 		}
@@ -256,12 +256,12 @@ func dropCopyOccurrences(f *archive.Finding, dups *duplicates) []string {
 	}
 	on := map[place]bool{}
 	for _, o := range f.Occurrences {
-		on[place{o.URL, o.Text, o.Place}] = true
+		on[place{pathQuery(o.URL), o.Text, o.Place}] = true
 	}
 	var copies []string
 	out := f.Occurrences[:0]
 	for _, o := range f.Occurrences {
-		if _, rep, isCopy := dups.lookup(o.URL); isCopy && on[place{rep.url, o.Text, o.Place}] {
+		if rep, isCopy := dups.representative(o.URL); isCopy && on[place{pathQuery(rep), o.Text, o.Place}] {
 			copies = append(copies, o.URL)
 			continue
 		}
@@ -311,6 +311,9 @@ func (e *Engine) evaluatePages(ctx context.Context, a Archive, run archive.Run, 
 		}
 		pc := &PageContext{Page: page, Capture: capt, Now: now}
 		if skipPage(pc, checked) {
+			if canon := page.CanonicalURL; canon != "" && (capt == nil || capt.Status >= 200 && capt.Status <= 299) && !sameURL(canon, pc.URL()) {
+				dups.declare(pc.URL(), canon)
+			}
 			return nil
 		}
 		st.Pages++

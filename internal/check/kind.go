@@ -166,7 +166,8 @@ type Site struct {
 // Representative returns the URL the check reports the page at URL u
 // under: u itself, or, when u serves a copy of a page checked under
 // another URL (the same extracted content, see [ContentKey]), that page's
-// representative URL. Copies are known only when the check also ran page
+// representative URL, or, when the page at u names another URL as its
+// canonical URL, that URL (or its representative). Copies are known only when the check also ran page
 // rules over full pages; otherwise every URL is its own representative.
 // A site check can use it to treat a link from a copy like a link from
 // the page (a page's link to its own print version).
@@ -174,10 +175,8 @@ func (s *Site) Representative(u string) string {
 	if s == nil || s.dups == nil {
 		return u
 	}
-	if _, rep, isCopy := s.dups.lookup(u); isCopy {
-		return rep.url
-	}
-	return u
+	rep, _ := s.dups.representative(u)
+	return rep
 }
 
 // LinkLoader is implemented by archives that leave page links out unless
