@@ -477,8 +477,11 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		}
 		if canonical, ok := duplicateOf(caps[t.URL], pages); ok {
 			for _, o := range t.Occurrences {
-				if pathQuery(o.Page) == pathQuery(canonical) {
-					continue // a page's link to its own print version
+				if samePath(o.Page, canonical) {
+					// A page's link to its own print version, also from a
+					// copy of the page under other query parameters
+					// (?page=2 of a one-page photo report).
+					continue
 				}
 				if src := pages[o.CaptureID]; src == nil || !src.ok {
 					continue // an error page
@@ -861,6 +864,14 @@ func redirectedToCapture(c *archive.Capture, caps map[string]capInfo, canon Cano
 
 // pathQuery returns the path and query of an absolute URL ("" if it does
 // not parse).
+// samePath reports whether two URLs name the same path, whatever their
+// query strings.
+func samePath(a, b string) bool {
+	pa, _, _ := strings.Cut(pathQuery(a), "?")
+	pb, _, _ := strings.Cut(pathQuery(b), "?")
+	return pa != "" && pa == pb
+}
+
 func pathQuery(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {

@@ -199,6 +199,9 @@ func TestAuditFindings(t *testing.T) {
 	// is a link to a duplicate.
 	b.add(t, archive.Capture{URL: base + "/en/print/1"}, strings.Replace(doc("Story one", "<p>Text.</p>"), "</title>",
 		`</title><link rel="canonical" href="/en/news/story-1_i_1.html">`, 1))
+	// A copy of story one under another query string links its print
+	// version too: its own print version, no duplicate.
+	b.add(t, archive.Capture{URL: art(1) + "?page=2"}, doc("Story one", `<p>Text. <a href="/en/print/1">print this page</a></p>`))
 	b.add(t, archive.Capture{URL: base + "/en/news/gone_i_9.html", Status: 410}, doc("Gone", "<p>Removed</p>"))
 	b.add(t, archive.Capture{URL: base + "/en/news/sluzhba_i_7.html", Status: 404}, doc("Page not found", "<p>No</p>"))
 	b.add(t, archive.Capture{URL: base + "/ru/news/sluzhba_i_7.html"}, doc("Служба", "<p>Текст статьи.</p>"))
