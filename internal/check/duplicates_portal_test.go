@@ -7,12 +7,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/check"
 	"github.com/archiver-dev/archiver/internal/crawl"
-	"github.com/archiver-dev/archiver/internal/extract"
 	"github.com/archiver-dev/archiver/internal/portal"
 	"github.com/archiver-dev/archiver/internal/report"
 	"github.com/archiver-dev/archiver/internal/sqlite"
@@ -52,29 +50,12 @@ func TestDemoPortalDuplicatePages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	today, err := time.Parse("2006-01-02", m.Today)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := check.New(check.Options{Now: func() time.Time { return today.Add(18 * time.Hour) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := eng.Load(editorialSource(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := extract.New(extract.Options{})
-	a := &check.StoreArchive{Store: store, Extract: x.Capture, Version: extract.Version, Persist: true}
-	res, err := eng.Check(ctx, check.Request{Archive: a, RunID: sum.RunID, Rules: set})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, _ := checkPortalEditorial(t, store, m, check.Request{RunID: sum.RunID})
 
 	// The duplicates the crawl captured that name no canonical URL: the
 	// case the engine must recognise by content.
 	captured := map[string]bool{}
-	if err := a.EachCapture(ctx, sum.RunID, func(c *archive.Capture) error {
+	if err := (&check.StoreArchive{Store: store}).EachCapture(ctx, sum.RunID, func(c *archive.Capture) error {
 		if c.Status == 200 {
 			captured[strings.TrimPrefix(c.CanonicalURL, srv.URL)] = true
 		}

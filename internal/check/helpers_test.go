@@ -9,7 +9,10 @@ import (
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/check"
+	"github.com/archiver-dev/archiver/internal/extract"
+	"github.com/archiver-dev/archiver/internal/portal"
 	"github.com/archiver-dev/archiver/internal/report"
+	"github.com/archiver-dev/archiver/internal/sqlite"
 	"github.com/archiver-dev/archiver/rules"
 )
 
@@ -122,4 +125,31 @@ func byRule(res *report.Result) map[string][]string {
 		}
 	}
 	return out
+}
+
+// checkPortalEditorial checks a crawl of the demo portal with the editorial
+// pack on the portal's own "today" (the date it treats as now), deriving
+// and storing the pages with the real extractor. req gives the run and
+// anything else the caller wants (History); its Archive and Rules are set
+// here, and returned with the result.
+func checkPortalEditorial(t testing.TB, store *sqlite.Store, m *portal.Manifest, req check.Request) (*report.Result, *check.RuleSet) {
+	t.Helper()
+	today, err := time.Parse("2006-01-02", m.Today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := check.New(check.Options{Now: func() time.Time { return today.Add(18 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Rules, err = eng.Load(editorialSource(t), nil); err != nil {
+		t.Fatal(err)
+	}
+	x := extract.New(extract.Options{})
+	req.Archive = &check.StoreArchive{Store: store, Extract: x.Capture, Version: extract.Version, Persist: true}
+	res, err := eng.Check(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, req.Rules
 }

@@ -7,12 +7,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/check"
 	"github.com/archiver-dev/archiver/internal/crawl"
-	"github.com/archiver-dev/archiver/internal/extract"
 	"github.com/archiver-dev/archiver/internal/portal"
 	"github.com/archiver-dev/archiver/internal/report"
 	"github.com/archiver-dev/archiver/internal/sqlite"
@@ -85,30 +83,12 @@ func TestDemoPortal(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The check runs on the portal's own "today", the date it treats as now.
-	today, err := time.Parse("2006-01-02", m.Today)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := check.New(check.Options{Now: func() time.Time { return today.Add(18 * time.Hour) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := eng.Load(editorialSource(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := extract.New(extract.Options{})
-	a := &check.StoreArchive{Store: store, Extract: x.Capture, Version: extract.Version, Persist: true}
-	res, err := eng.Check(ctx, check.Request{Archive: a, RunID: sum.RunID, Rules: set, History: check.StoreHistory{Store: store}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, set := checkPortalEditorial(t, store, m, check.Request{RunID: sum.RunID, History: check.StoreHistory{Store: store}})
 
 	// The truth: planted (path, defect) pairs of the editorial vocabulary,
 	// on pages the crawl captured.
 	captured := map[string]bool{}
-	if err := a.EachCapture(ctx, sum.RunID, func(c *archive.Capture) error {
+	if err := (&check.StoreArchive{Store: store}).EachCapture(ctx, sum.RunID, func(c *archive.Capture) error {
 		if c.Status == 200 {
 			captured[strings.TrimPrefix(c.CanonicalURL, srv.URL)] = true
 		}
