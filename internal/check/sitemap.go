@@ -1,16 +1,13 @@
 package check
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/xml"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/sitemap"
 )
 
 // maxSitemapSize bounds a gunzipped sitemap (the protocol allows 50 MB).
@@ -50,7 +47,8 @@ func (d *duplicates) markListed(ctx context.Context, a Archive, runID int64) err
 		if err != nil {
 			return fmt.Errorf("read sitemap capture %d: %w", id, err)
 		}
-		for _, loc := range sitemapLocs(c.Body) {
+		locs, _ := sitemap.Locs(c.Body)
+		for _, loc := range locs {
 			for _, m := range want[pathQuery(loc)] {
 				m.listed = true
 			}
@@ -63,54 +61,4 @@ func (d *duplicates) markListed(ctx context.Context, a Archive, runID int64) err
 func xmlURL(u string) bool {
 	p := strings.ToLower(urlPath(u))
 	return strings.HasSuffix(p, ".xml") || strings.HasSuffix(p, ".xml.gz") || strings.Contains(p, "sitemap")
-}
-
-// sitemapLocs returns the <loc> of every <url> (or <sitemap>) of a
-// sitemap or sitemap index, gunzipped if need be; nil when the body is no
-// sitemap. Malformed XML yields the locations read before the error.
-func sitemapLocs(body []byte) []string {
-	var r io.Reader = bytes.NewReader(body)
-	if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			return nil
-		}
-		r = io.LimitReader(zr, maxSitemapSize)
-	}
-	dec := xml.NewDecoder(r)
-	dec.Strict = false
-	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
-	var locs []string
-	var loc strings.Builder
-	root, inLoc := "", false
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return locs
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if root == "" {
-				root = t.Name.Local
-				if root != "urlset" && root != "sitemapindex" {
-					return nil
-				}
-			}
-			if t.Name.Local == "loc" {
-				inLoc = true
-				loc.Reset()
-			}
-		case xml.CharData:
-			if inLoc {
-				loc.Write(t)
-			}
-		case xml.EndElement:
-			if t.Name.Local == "loc" && inLoc {
-				inLoc = false
-				if s := strings.TrimSpace(loc.String()); s != "" {
-					locs = append(locs, s)
-				}
-			}
-		}
-	}
 }

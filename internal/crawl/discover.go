@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/sitemap"
 )
 
 // maxAliasesPerURL bounds the aliases recorded for one canonical URL in a
@@ -31,7 +32,7 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 	base := final
 	switch {
 	case isSitemap(header, body, final.Path):
-		hrefs = scanSitemap(body)
+		hrefs, _ = sitemap.Locs(body)
 	case isHTML(header, body):
 		s := scanHTML(body, header.Get("Content-Type"), c.cfg.Requisites)
 		if s.Base != "" {

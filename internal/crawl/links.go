@@ -2,9 +2,6 @@ package crawl
 
 import (
 	"bytes"
-	"compress/gzip"
-	"encoding/xml"
-	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -252,50 +249,4 @@ func isSitemap(header http.Header, body []byte, path string) bool {
 		head = head[:2048]
 	}
 	return bytes.Contains(head, []byte("<urlset")) || bytes.Contains(head, []byte("<sitemapindex")) || (len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b)
-}
-
-// maxSitemapSize bounds a gunzipped sitemap (the protocol allows 50 MB).
-const maxSitemapSize = 50 << 20
-
-// scanSitemap reads the <loc> of every <url> or <sitemap> in a sitemap or
-// sitemap index; a gzipped sitemap is gunzipped up to 50 MB.
-func scanSitemap(body []byte) []string {
-	var r io.Reader = bytes.NewReader(body)
-	if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			return nil
-		}
-		r = io.LimitReader(zr, maxSitemapSize)
-	}
-	d := xml.NewDecoder(r)
-	d.Strict = false
-	d.CharsetReader = charset.NewReaderLabel
-	var locs []string
-	inLoc := false
-	var text strings.Builder
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return locs
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local == "loc" {
-				inLoc = true
-				text.Reset()
-			}
-		case xml.CharData:
-			if inLoc {
-				text.Write(t)
-			}
-		case xml.EndElement:
-			if t.Name.Local == "loc" && inLoc {
-				inLoc = false
-				if s := strings.TrimSpace(text.String()); s != "" {
-					locs = append(locs, s)
-				}
-			}
-		}
-	}
 }

@@ -127,13 +127,11 @@ func TestScanHTMLWindows1251Href(t *testing.T) {
 	}
 }
 
-func TestScanSitemap(t *testing.T) {
+// TestIsSitemap: what the crawler reads as a sitemap (package sitemap reads
+// its locations).
+func TestIsSitemap(t *testing.T) {
 	sm := `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 		<url><loc> https://p.example/a </loc><lastmod>2024-01-01</lastmod></url><url><loc>https://p.example/b?x=1&amp;y=2</loc></url></urlset>`
-	got := scanSitemap([]byte(sm))
-	if !slices.Equal(got, []string{"https://p.example/a", "https://p.example/b?x=1&y=2"}) {
-		t.Errorf("locs %q", got)
-	}
 	if !isSitemap(http.Header{"Content-Type": {"application/xml"}}, []byte(sm), "/sitemap.xml") {
 		t.Error("not recognised as a sitemap")
 	}
@@ -167,12 +165,6 @@ func FuzzCalendarDate(f *testing.F) {
 			t.Fatalf("valid date without a date: %q", s)
 		}
 	})
-}
-
-func FuzzScanSitemap(f *testing.F) {
-	f.Add([]byte(`<urlset><url><loc>https://a/</loc></url></urlset>`))
-	f.Add([]byte{0x1f, 0x8b, 0, 0})
-	f.Fuzz(func(t *testing.T, b []byte) { scanSitemap(b) })
 }
 
 // TestContentDate: only links that name a day teach the calendar range; a

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -18,6 +16,7 @@ import (
 	"github.com/andybalholm/cascadia"
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/extract"
+	"github.com/archiver-dev/archiver/internal/sitemap"
 	"golang.org/x/net/html"
 )
 
@@ -256,7 +255,7 @@ func (ix *Indexer) digest(ctx context.Context, it *indexed, c *archive.Capture, 
 	}
 	switch {
 	case strings.Contains(ct, "xml") || bytes.HasPrefix(bytes.TrimSpace(c.Body), []byte("<?xml")):
-		locs, ok := sitemapLocs(c.Body)
+		locs, ok := sitemap.Locs(c.Body)
 		v.Digest.ContentHash = HashText(string(c.Body))
 		if ok {
 			it.sitemap = true
@@ -650,46 +649,6 @@ func (ix *Indexer) link(ctx context.Context, runID int64, items []*indexed, alia
 		}
 	}
 	return missing, nil
-}
-
-// sitemapLocs reads the <loc> elements of a sitemap or sitemap index; ok is
-// false when the document is not one.
-func sitemapLocs(body []byte) (locs []string, ok bool) {
-	dec := xml.NewDecoder(bytes.NewReader(body))
-	dec.Strict = false
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	inLoc := false
-	var loc strings.Builder
-	for range 1 << 22 {
-		tok, err := dec.Token()
-		if err != nil {
-			return locs, ok
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "urlset", "sitemapindex":
-				ok = true
-			case "loc":
-				inLoc = ok
-				loc.Reset()
-			}
-		case xml.EndElement:
-			if t.Name.Local == "loc" && inLoc {
-				inLoc = false
-				if s := strings.TrimSpace(loc.String()); s != "" {
-					if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
-						locs = append(locs, s)
-					}
-				}
-			}
-		case xml.CharData:
-			if inLoc && loc.Len() < 8192 {
-				loc.Write(t)
-			}
-		}
-	}
-	return locs, ok
 }
 
 // dayOfURL reads the date a day archive URL asks for: day, month and year

@@ -1,7 +1,6 @@
 package timeline_test
 
 import (
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,32 +24,6 @@ func TestDayOfURL(t *testing.T) {
 		if got := timeline.DayOfURL(tc.url); got != tc.want {
 			t.Errorf("DayOfURL(%q) = %q, want %q", tc.url, got, tc.want)
 		}
-	}
-}
-
-func TestSitemapLocs(t *testing.T) {
-	cases := []struct {
-		name string
-		body string
-		want []string
-		ok   bool
-	}{
-		{"urlset", `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-<url><loc> https://portal.test/en/a.html </loc><lastmod>2024-04-03</lastmod></url>
-<url><loc>https://portal.test/en/b.html</loc></url><url><loc>javascript:alert(1)</loc></url></urlset>`,
-			[]string{"https://portal.test/en/a.html", "https://portal.test/en/b.html"}, true},
-		{"index", `<sitemapindex><sitemap><loc>https://portal.test/sitemap-1.xml</loc></sitemap></sitemapindex>`, []string{"https://portal.test/sitemap-1.xml"}, true},
-		{"rss is not a sitemap", `<rss><channel><item><link>https://portal.test/x</link></item></channel></rss>`, nil, false},
-		{"truncated", `<urlset><url><loc>https://portal.test/a</loc></url><url><loc>https://por`, []string{"https://portal.test/a"}, true},
-		{"windows-1251 declared", `<?xml version="1.0" encoding="windows-1251"?><urlset><url><loc>https://portal.test/ru/</loc></url></urlset>`, []string{"https://portal.test/ru/"}, true},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got, ok := timeline.SitemapLocs([]byte(tc.body))
-			if ok != tc.ok || !slices.Equal(got, tc.want) {
-				t.Errorf("got %q %v, want %q %v", got, ok, tc.want, tc.ok)
-			}
-		})
 	}
 }
 
@@ -94,24 +67,6 @@ func FuzzDayOfURL(f *testing.F) {
 		d := timeline.DayOfURL(s)
 		if d != "" && (len(d) < 10 || d[4] != '-' || strings.Count(d, "-") < 2) {
 			t.Fatalf("DayOfURL(%q) = %q, not YYYY-MM-DD", s, d)
-		}
-	})
-}
-
-func FuzzSitemapLocs(f *testing.F) {
-	f.Add([]byte(`<urlset><url><loc>https://p.test/a</loc></url></urlset>`))
-	f.Add([]byte(`<sitemapindex><sitemap><loc>https://p.test/s.xml</loc></sitemap></sitemapindex>`))
-	f.Add([]byte(`<?xml version="1.0" encoding="utf-16"?><urlset><loc>`))
-	f.Add([]byte(`<!DOCTYPE x [<!ENTITY a "&a;&a;">]><urlset><url><loc>&a;</loc></url></urlset>`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		locs, ok := timeline.SitemapLocs(b)
-		if !ok && len(locs) > 0 {
-			t.Fatal("locations from a document that is not a sitemap")
-		}
-		for _, l := range locs {
-			if !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
-				t.Fatalf("location %q is not an http(s) URL", l)
-			}
 		}
 	})
 }
