@@ -3,6 +3,8 @@ package extract_test
 import (
 	"bufio"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/extract"
+	"github.com/archiver-dev/archiver/internal/portal"
 )
 
 // evalDir is the development split of the public benchmarks, beside the
@@ -57,7 +60,7 @@ func evalPages(tb testing.TB) []extract.Input {
 //
 //	go test -run '^$' -bench 'BenchmarkPage$' -benchtime 1x ./internal/extract/
 func BenchmarkPage(b *testing.B) {
-	benchPages(b, extract.Options{Now: fixedNow})
+	benchPages(b, evalPages(b), extract.Options{Now: fixedNow})
 }
 
 // BenchmarkPageLinks is BenchmarkPage for the links-level extraction
@@ -65,11 +68,52 @@ func BenchmarkPage(b *testing.B) {
 //
 //	go test -run '^$' -bench 'BenchmarkPage(Links)?$' -benchtime 1x ./internal/extract/
 func BenchmarkPageLinks(b *testing.B) {
-	benchPages(b, extract.Options{Now: fixedNow, LinksOnly: true})
+	benchPages(b, evalPages(b), extract.Options{Now: fixedNow, LinksOnly: true})
 }
 
-func benchPages(b *testing.B, opts extract.Options) {
-	pages := evalPages(b)
+// BenchmarkPortal is BenchmarkPage over every HTML page of a 60-article
+// demo portal (all kinds and statuses, as a crawl stores them), generated
+// in-process.
+//
+//	go test -run '^$' -bench 'BenchmarkPortal(Links)?$' -benchtime 1x ./internal/extract/
+func BenchmarkPortal(b *testing.B) {
+	benchPages(b, portalPages(b, portal.Config{Seed: 1}), extract.Options{Now: fixedNow})
+}
+
+// BenchmarkPortalLinks is BenchmarkPortal for the links-level extraction,
+// the link checker's work on a crawl of the demo portal.
+func BenchmarkPortalLinks(b *testing.B) {
+	benchPages(b, portalPages(b, portal.Config{Seed: 1}), extract.Options{Now: fixedNow, LinksOnly: true})
+}
+
+// portalPages generates a demo portal and renders, in-process, every page
+// of its manifest that answers with HTML, whatever its status.
+func portalPages(tb testing.TB, cfg portal.Config) []extract.Input {
+	tb.Helper()
+	p, err := portal.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := p.Handler()
+	var out []extract.Input
+	for _, pg := range p.Manifest().Pages {
+		if !strings.Contains(pg.ContentType, "html") {
+			continue
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://portal.example"+pg.URL, nil))
+		if !strings.Contains(rec.Header().Get("Content-Type"), "html") {
+			continue
+		}
+		out = append(out, extract.Input{URL: "http://portal.example" + pg.URL, Header: rec.Header(), Body: rec.Body.Bytes()})
+	}
+	if len(out) < 100 {
+		tb.Fatalf("only %d HTML pages in the demo portal", len(out))
+	}
+	return out
+}
+
+func benchPages(b *testing.B, pages []extract.Input, opts extract.Options) {
 	x := extract.New(opts)
 	// One OS thread: wall time per page, and the thread's own CPU time per
 	// page, which stays meaningful when other processes share the cores.
