@@ -102,7 +102,7 @@ func serve(ctx context.Context, seed int64, articles int, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	h := p.Handler()
+	h := newReplay(p.Handler())
 	// LinkChecker makes more than 10 requests a second to a host only when
 	// the server answers with a "LinkChecker" header: the server's consent
 	// that lifts its throttle for the benchmark.
