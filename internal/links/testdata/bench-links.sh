@@ -3,7 +3,7 @@
 # LinkChecker on one demo portal served over loopback, in the same run: wall
 # time, peak RSS and broken links found against the planted truth.
 #
-#   make bench-links [ARTICLES=100]    (100 articles per language: 2,203 pages)
+#   make bench-links [ARTICLES=100] [RUNS=3]    (100 articles per language: 2,203 pages)
 #
 # linkinator and Node 22 are installed with npm into a temporary directory
 # (or LINKBENCH_TOOLS, to reuse one), never into the repository; LinkChecker
@@ -36,15 +36,18 @@ for _ in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done
 base=$(head -1 "$work/url")
 echo "demo portal: $base ($ARTICLES articles per language)"
 
-# measure NAME CMD…: run CMD under GNU time; stdout to $work/NAME.out.
+# measure NAME CMD…: run CMD under GNU time; stdout to $work/NAME.out, one
+# line "NAME wall-seconds cpu-seconds peak-MiB" appended to $work/times.
 measure() {
 	local name=$1
 	shift
 	/usr/bin/time -v "$@" >"$work/$name.out" 2>"$work/$name.err" || true
-	local wall rss
-	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/$name.err")
-	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/$name.err")
-	echo "$name	$wall	$((rss / 1024)) MiB" >>"$work/times"
+	awk -v name="$name" '
+		/Elapsed \(wall clock\)/ { n = split($NF, p, ":"); wall = 0; for (i = 1; i <= n; i++) wall = wall * 60 + p[i] }
+		/User time \(seconds\)/ { cpu += $NF }
+		/System time \(seconds\)/ { cpu += $NF }
+		/Maximum resident set size/ { rss = int($NF / 1024) }
+		END { printf "%s\t%.2f\t%.2f\t%d\n", name, wall, cpu, rss }' "$work/$name.err" >>"$work/times"
 }
 
 # linkinator and LinkChecker have no trap detection: without the portal's
@@ -55,16 +58,33 @@ measure() {
 traps=$("$work/linkbench" traps -articles "$ARTICLES")
 
 measure archiver "$work/linkbench" archiver -db "$work/archive.db" -rules rules/links "$base"
-measure archiver-same-scope "$work/linkbench" archiver -exclude-traps -db "$work/archive2.db" -rules rules/links "$base"
-measure linkinator "$node" "$linkinator" "$base/" --recurse --check-fragments --format json --skip "$traps"
+# The two fast runs are repeated, alternating, RUNS times (default 3): the
+# table gives each one's median, the machine being shared and noisy.
+for _ in $(seq "${RUNS:-3}"); do
+	rm -f "$work"/archive2.db*
+	measure archiver-same-scope "$work/linkbench" archiver -exclude-traps -db "$work/archive2.db" -rules rules/links "$base"
+	measure linkinator "$node" "$linkinator" "$base/" --recurse --check-fragments --format json --skip "$traps"
+done
 printf '[checking]\nthreads=10\nmaxrequestspersecond=1000\n' >"$work/linkcheckerrc"
 chmod 644 "$work/linkcheckerrc"
 measure linkchecker linkchecker -f "$work/linkcheckerrc" --no-status -o none -F "csv/utf-8/$work/linkchecker.csv" --ignore-url "$traps" "$base/"
 cp "$work/linkchecker.csv" "$work/linkchecker.out" 2>/dev/null || true
 
 echo
-printf 'tool\twall\tpeak RSS\n'
-cat "$work/times"
+printf 'tool\truns\twall (median)\tCPU user+sys (median)\tpeak RSS (median)\n'
+awk -F'\t' '
+	function median(list, n,   a, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	!($1 in runs) { order[++tools] = $1 }
+	{ runs[$1]++; wall[$1] = wall[$1] " " $2; cpu[$1] = cpu[$1] " " $3; rss[$1] = rss[$1] " " $4 }
+	END {
+		for (i = 1; i <= tools; i++) { t = order[i]; printf "%s\t%d\t%.2f s\t%.2f s\t%d MiB\n", t, runs[t], median(wall[t]), median(cpu[t]), median(rss[t]) }
+		a = median(wall["archiver-same-scope"]); l = median(wall["linkinator"])
+		if (a > 0) printf "\narchiver (same scope) is %.2f× as fast as linkinator (median wall times of the same run)\n", l / a
+	}' "$work/times"
 echo
 grep -h '^archiver:' "$work/archiver.err" "$work/archiver-same-scope.err" || true
 echo
