@@ -9,18 +9,19 @@ import (
 )
 
 // noNewsPhrases are, lower-cased, every "no news" phrase that the page
-// kind (reNoNews) or the link checker's soft-404 test reads in a page's
+// kind (noNews) or the link checker's soft-404 test reads in a page's
 // text. A links-level extraction computes the body of a page whose visible
 // text holds one, so that those signals are the same as after a full
 // extraction.
-var noNewsPhrases = []string{"no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет",
-	"новостей за этот день нет", "няма навін", "навін няма", "навін за гэты дзень няма", "ничего не найдено"}
+var noNewsPhrases = lowerPhrases("no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет",
+	"новостей за этот день нет", "няма навін", "навін няма", "навін за гэты дзень няма", "ничего не найдено")
 
-// saysNoNews reports whether text holds one of noNewsPhrases, in any case
-// (a substring test on the lower-cased text: a regular expression over the
-// whole visible text cost more than the rest of the links level).
+// saysNoNews reports whether text holds one of noNewsPhrases, in any case:
+// whether strings.ToLower(text) contains one (found without lower-casing
+// the text: a regular expression over the whole visible text cost more
+// than the rest of the links level, and so did the lower-cased copy).
 func saysNoNews(text string) bool {
-	return containsAny(strings.ToLower(text), noNewsPhrases)
+	return noNewsPhrases.in(text)
 }
 
 // runLinks finishes a links-level extraction (Options.LinksOnly), after the

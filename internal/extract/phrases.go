@@ -1,0 +1,149 @@
+package extract
+
+import (
+	"slices"
+	"unicode"
+	"unicode/utf8"
+)
+
+// phraseSet finds any of a few fixed phrases in a text without allocating.
+// A rune of the text matches a rune of a phrase either under Unicode
+// simple case folding (foldPhrases: what a case-insensitive regular
+// expression of literal alternatives, such as (?i)no news|no results,
+// matches) or after unicode.ToLower (lowerPhrases: what a search of
+// strings.ToLower(text) for lower-case phrases finds). Either way the
+// answer is exactly that of the regular expression or of the search of
+// the lower-cased text, at a fraction of the cost: most runes of a text
+// are dismissed by one table look-up.
+type phraseSet struct {
+	fold    bool
+	src     []string // the phrases as given
+	phrases [][]phraseRune
+	firsts  []phraseRune // the distinct first runes of the phrases
+	// lead[r] says, for a rune r below 0x800, whether r matches the first
+	// rune of some phrase.
+	lead [0x800]bool
+}
+
+// phraseRune is one rune of a phrase with, under case folding, the other
+// runes of its folding orbit.
+type phraseRune struct {
+	r    rune
+	alts []rune
+}
+
+// foldPhrases returns the phraseSet that matches as (?i)p1|p2|… does.
+func foldPhrases(phrases ...string) *phraseSet { return newPhraseSet(true, phrases) }
+
+// lowerPhrases returns the phraseSet that finds the lower-case phrases in
+// strings.ToLower(text).
+func lowerPhrases(phrases ...string) *phraseSet { return newPhraseSet(false, phrases) }
+
+func newPhraseSet(fold bool, phrases []string) *phraseSet {
+	s := &phraseSet{fold: fold, src: phrases}
+	for _, p := range phrases {
+		var rs []phraseRune
+		for _, r := range p {
+			pr := phraseRune{r: r}
+			if fold {
+				for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+					pr.alts = append(pr.alts, f)
+				}
+			}
+			rs = append(rs, pr)
+		}
+		if len(rs) == 0 {
+			panic("extract: empty phrase")
+		}
+		s.phrases = append(s.phrases, rs)
+		if !slices.ContainsFunc(s.firsts, func(f phraseRune) bool { return f.r == rs[0].r }) {
+			s.firsts = append(s.firsts, rs[0])
+		}
+	}
+	for r := range rune(len(s.lead)) {
+		s.lead[r] = s.leads(r)
+	}
+	return s
+}
+
+// eq reports whether the text's rune r matches the phrase's rune p.
+func (s *phraseSet) eq(r rune, p *phraseRune) bool {
+	if r == p.r {
+		return true
+	}
+	if !s.fold {
+		return unicode.ToLower(r) == p.r
+	}
+	return slices.Contains(p.alts, r)
+}
+
+// leads reports whether r matches the first rune of some phrase.
+func (s *phraseSet) leads(r rune) bool {
+	lower := r
+	if !s.fold {
+		lower = unicode.ToLower(r)
+	}
+	for i := range s.firsts {
+		f := &s.firsts[i]
+		if f.r == r || f.r == lower || s.fold && slices.Contains(f.alts, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// in reports whether text holds one of the phrases. Invalid UTF-8 reads
+// as U+FFFD, one byte at a time, as the regular expressions read it.
+func (s *phraseSet) in(text string) bool {
+	for i := 0; i < len(text); {
+		c := text[i]
+		var r rune
+		w := 1
+		switch {
+		case c < utf8.RuneSelf:
+			if !s.lead[c] {
+				i++
+				continue
+			}
+			r = rune(c)
+		case c >= 0xC2 && c <= 0xDF && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
+			r, w = rune(c&0x1F)<<6|rune(text[i+1]&0x3F), 2
+			if !s.lead[r] {
+				i += 2
+				continue
+			}
+		default:
+			r, w = utf8.DecodeRuneInString(text[i:])
+			if r < rune(len(s.lead)) && !s.lead[r] || r >= rune(len(s.lead)) && !s.leads(r) {
+				i += w
+				continue
+			}
+		}
+		for _, p := range s.phrases {
+			if s.at(text[i+w:], r, p) {
+				return true
+			}
+		}
+		i += w
+	}
+	return false
+}
+
+// at reports whether the phrase p matches at a place of a text whose first
+// rune is r and whose rest is rest.
+func (s *phraseSet) at(rest string, r rune, p []phraseRune) bool {
+	if !s.eq(r, &p[0]) {
+		return false
+	}
+	for k := 1; k < len(p); k++ {
+		if rest == "" {
+			return false
+		}
+		r, w := utf8.DecodeRuneInString(rest)
+		if !s.eq(r, &p[k]) {
+			return false
+		}
+		rest = rest[w:]
+	}
+	return true
+}
