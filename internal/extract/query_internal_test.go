@@ -1,0 +1,59 @@
+package extract
+
+import (
+	"math/rand"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The regular expressions that dayQ, monthQ and yearQ replace.
+var queryNumberRefs = []struct {
+	name string
+	find func(string) (string, bool)
+	re   *regexp.Regexp
+}{
+	{"day", dayQ, regexp.MustCompile(`(?i)[?&;]day=(\d{1,2})`)},
+	{"month", monthQ, regexp.MustCompile(`(?i)[?&;]month=(\d{1,2})`)},
+	{"year", yearQ, regexp.MustCompile(`(?i)[?&;]year=(\d{2,4})`)},
+}
+
+func checkQueryNumbers(t *testing.T, s string) {
+	t.Helper()
+	for _, q := range queryNumberRefs {
+		got, ok := q.find(s)
+		m := q.re.FindStringSubmatch(s)
+		if ok != (m != nil) || ok && got != m[1] {
+			t.Errorf("%sQ(%q) = %q, %v; the regular expression finds %q", q.name, s, got, ok, m)
+		}
+	}
+}
+
+// TestQueryNumber compares dayQ, monthQ and yearQ with their regular
+// expressions on URLs built of query pieces.
+func TestQueryNumber(t *testing.T) {
+	for _, s := range []string{"", "?day=1", "?day=", "?DAY=12&Month=3&YEAR=2024", "/news?day=123&month=04&year=24", "&year=2", "&year=20245",
+		";day=7", "?dayx=1&day=2", "?d=1", "?month=1?month=22", "?yeaR=1999;", "?year=1\u212a", "?year=\uff11\uff12", "/by-date/1.2.2024?day=x&day=5"} {
+		checkQueryNumbers(t, s)
+	}
+	pieces := []string{"?", "&", ";", "day", "DAY", "Day", "month", "MONTH", "year", "YeAr", "=", "1", "12", "123", "2024", "x", "/", "é", "\xff", "mont", "dayy"}
+	r := rand.New(rand.NewSource(1))
+	for range 50000 {
+		var b strings.Builder
+		for k := r.Intn(10); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		checkQueryNumbers(t, b.String())
+	}
+}
+
+// FuzzQueryNumber compares dayQ, monthQ and yearQ with their regular
+// expressions on arbitrary strings.
+func FuzzQueryNumber(f *testing.F) {
+	for _, s := range []string{"?day=3&month=4&year=2024", "&YEAR=24", ";Month=123"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkQueryNumbers(t, s)
+	})
+}
