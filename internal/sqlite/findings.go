@@ -205,8 +205,8 @@ type PageQuery struct {
 	Derive DeriveFunc
 	// Store saves re-derived pages (the store must be writable).
 	Store bool
-	// Links loads each page's links (page_links), which most checks do
-	// not need and which are the bulk of the stored rows.
+	// Links loads each page's links (pages.links), which most checks do
+	// not need and which are the bulk of the stored pages.
 	Links bool
 }
 
@@ -219,8 +219,9 @@ type pageItem struct {
 	c       *archive.Capture
 	version sql.NullString
 	doc     sql.NullString
-	page    *archive.Page // decoded stored page, nil if none or stale
-	err     error         // a stored page that does not decode
+	links   sql.NullString // pages.links, read only with PageQuery.Links
+	page    *archive.Page  // decoded stored page, nil if none or stale
+	err     error          // a stored page that does not decode
 }
 
 // EachPage calls fn, in capture id order, for every capture of a run that
@@ -354,11 +355,14 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 	batch := make([]pageItem, 0, pageBatch)
 	images := map[int64][]archive.Image{}
 	credits := map[int64][]archive.Credit{}
-	links := map[int64][]archive.Link{}
+	linksColumn := "NULL"
+	if q.Links {
+		linksColumn = "p.links"
+	}
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.run_id, cu.url, u.url, f.url, c.status,
 			c.fetched_at, `+bodyColumn+`, c.content_type, c.verdict, c.size, c.truncated,
-			p.extractor_version, p.page, coalesce(c.revisit_of, 0), coalesce(r.status, 0), coalesce(r.content_type, '')
+			p.extractor_version, p.page, `+linksColumn+`, coalesce(c.revisit_of, 0), coalesce(r.status, 0), coalesce(r.content_type, '')
 			FROM crawl_captures c
 			JOIN urls cu ON cu.id = c.canonical_id
 			LEFT JOIN urls u ON u.id = c.url_id
@@ -382,7 +386,7 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 			var it pageItem
 			if err := rows.Scan(&c.ID, &c.RunID, &c.CanonicalURL, &requested, &final, &c.Status, &fetched,
 				&body, &ct, &verdict, &c.Size, &c.Truncated, &it.version, &it.doc,
-				&c.RevisitOf, &baseStatus, &baseCT); err != nil {
+				&it.links, &c.RevisitOf, &baseStatus, &baseCT); err != nil {
 				return err
 			}
 			c.URL = c.CanonicalURL
@@ -442,28 +446,12 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 		}); err != nil {
 			return err
 		}
-		if q.Links {
-			if err := scanRange(ctx, tx, `SELECT capture_id, href, url, text, place, attr, tag, rel, raw, issue
-				FROM page_links WHERE capture_id BETWEEN ? AND ? ORDER BY capture_id, seq`, lo, hi, func(r *sql.Rows) error {
-				var id int64
-				var l archive.Link
-				var place string
-				if err := r.Scan(&id, &l.Href, &l.URL, &l.Text, &place, &l.Attr, &l.Tag, &l.Rel, &l.Raw, &l.Issue); err != nil {
-					return err
-				}
-				l.Place = archive.LinkPlace(place)
-				links[id] = append(links[id], l)
-				return nil
-			}); err != nil {
-				return err
-			}
-		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("pages of run %d: %w", q.RunID, classify(err))
 	}
-	// Decode on two goroutines: JSON decoding is most of a batch's cost.
+	// Decode on two goroutines: decoding is most of a batch's cost.
 	var wg sync.WaitGroup
 	decode := func(part []pageItem) {
 		defer wg.Done()
@@ -479,9 +467,13 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 				continue
 			}
 			p.Images, p.Credits = images[it.c.ID], credits[it.c.ID]
-			if q.Links {
-				p.Links = links[it.c.ID]
+			links, err := decodeLinks(it.links.String)
+			if err != nil {
+				it.err = fmt.Errorf("page %d: links: %w", it.c.ID, err)
+				continue
 			}
+			p.Links = links
+			it.links = sql.NullString{} // the links hold what they need of it
 			it.page = p
 		}
 	}

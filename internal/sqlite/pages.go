@@ -10,6 +10,18 @@ import (
 	"github.com/archiver-dev/archiver/internal/archive"
 )
 
+// The statements of PutPage, prepared at Open (hotWrites).
+const (
+	sqlPageExists = `SELECT EXISTS (SELECT 1 FROM pages WHERE capture_id = ?)`
+	sqlPutPage    = `INSERT OR REPLACE INTO pages (capture_id, extractor_version, url, canonical_url, kind, lang,
+		headline, published, modified, source, authors, word_count, page, links) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	sqlDeleteImages  = `DELETE FROM page_images WHERE capture_id = ?`
+	sqlDeleteCredits = `DELETE FROM page_credits WHERE capture_id = ?`
+	sqlInsertImage   = `INSERT INTO page_images (capture_id, seq, src, alt, caption, credit, credit_text, credit_source)
+		VALUES (?,?,?,?,?,?,?,?)`
+	sqlInsertCredit = `INSERT INTO page_credits (capture_id, seq, kind, name, text, image) VALUES (?,?,?,?,?,?)`
+)
+
 // PutPage stores the page extracted from a capture, replacing any page,
 // links, images and credits stored for that capture before.
 func (s *Store) PutPage(ctx context.Context, p *archive.Page) error {
@@ -25,41 +37,56 @@ func (s *Store) PutPage(ctx context.Context, p *archive.Page) error {
 	if err != nil {
 		return fmt.Errorf("put page %d: %w", p.CaptureID, err)
 	}
+	var links any // NULL: no links
+	if len(p.Links) > 0 {
+		links = string(appendLinks(make([]byte, 0, linksSize(p.Links)), p.Links))
+	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		for _, t := range []string{"pages", "page_links", "page_images", "page_credits"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE capture_id = ?`, p.CaptureID); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pages (capture_id, extractor_version, url, canonical_url, kind, lang,
-			headline, published, modified, source, authors, word_count, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			p.CaptureID, p.ExtractorVersion, p.URL, p.CanonicalURL, string(p.Kind), firstNonEmpty(p.Lang, p.DetectedLang),
-			p.Headline, p.Published.Value, p.Modified.Value, p.Source, strings.Join(p.Authors, "; "), p.WordCount, string(doc)); err != nil {
+		stmt := func(q string) (*sql.Stmt, error) { return s.txStmt(ctx, tx, q) }
+		st, err := stmt(sqlPageExists)
+		if err != nil {
 			return err
 		}
-		if len(p.Links) > 0 {
-			st, err := tx.PrepareContext(ctx, `INSERT INTO page_links (capture_id, seq, href, url, text, place, attr, tag, rel, raw, issue)
-				VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			for i, l := range p.Links {
-				if _, err := st.ExecContext(ctx, p.CaptureID, i, l.Href, l.URL, l.Text, string(l.Place), l.Attr, l.Tag, l.Rel, l.Raw, l.Issue); err != nil {
+		var existed bool
+		if err := st.QueryRowContext(ctx, p.CaptureID).Scan(&existed); err != nil {
+			return err
+		}
+		if existed {
+			// Images and credits are stored only with a page.
+			for _, q := range []string{sqlDeleteImages, sqlDeleteCredits} {
+				if st, err = stmt(q); err != nil {
+					return err
+				}
+				if _, err := st.ExecContext(ctx, p.CaptureID); err != nil {
 					return err
 				}
 			}
 		}
-		for i, im := range p.Images {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO page_images (capture_id, seq, src, alt, caption, credit, credit_text, credit_source)
-				VALUES (?,?,?,?,?,?,?,?)`, p.CaptureID, i, im.Src, im.Alt, im.Caption, im.Credit, im.CreditText, im.CreditSource); err != nil {
+		if st, err = stmt(sqlPutPage); err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, p.CaptureID, p.ExtractorVersion, p.URL, p.CanonicalURL, string(p.Kind), firstNonEmpty(p.Lang, p.DetectedLang),
+			p.Headline, p.Published.Value, p.Modified.Value, p.Source, strings.Join(p.Authors, "; "), p.WordCount, string(doc), links); err != nil {
+			return err
+		}
+		if len(p.Images) > 0 {
+			if st, err = stmt(sqlInsertImage); err != nil {
 				return err
 			}
+			for i, im := range p.Images {
+				if _, err := st.ExecContext(ctx, p.CaptureID, i, im.Src, im.Alt, im.Caption, im.Credit, im.CreditText, im.CreditSource); err != nil {
+					return err
+				}
+			}
 		}
-		for i, c := range p.Credits {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO page_credits (capture_id, seq, kind, name, text, image)
-				VALUES (?,?,?,?,?,?)`, p.CaptureID, i, c.Kind, c.Name, c.Text, c.Image); err != nil {
+		if len(p.Credits) > 0 {
+			if st, err = stmt(sqlInsertCredit); err != nil {
 				return err
+			}
+			for i, c := range p.Credits {
+				if _, err := st.ExecContext(ctx, p.CaptureID, i, c.Kind, c.Name, c.Text, c.Image); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -68,6 +95,17 @@ func (s *Store) PutPage(ctx context.Context, p *archive.Page) error {
 		return fmt.Errorf("put page %d: %w", p.CaptureID, err)
 	}
 	return nil
+}
+
+// linksSize is about the length of links as appendLinks writes them: their
+// bytes and the JSON around them, escapes aside.
+func linksSize(links []archive.Link) int {
+	n := 2
+	for i := range links {
+		l := &links[i]
+		n += len(l.Href) + len(l.URL) + len(l.Text) + len(l.Place) + len(l.Attr) + len(l.Tag) + len(l.Rel) + len(l.Raw) + len(l.Issue) + 3*linkFields + 3
+	}
+	return n
 }
 
 func firstNonEmpty(a, b string) string {
@@ -83,14 +121,15 @@ func (s *Store) Page(ctx context.Context, captureID int64) (*archive.Page, error
 	var p archive.Page
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var doc string
-		if err := tx.QueryRowContext(ctx, `SELECT page FROM pages WHERE capture_id = ?`, captureID).Scan(&doc); err != nil {
+		var links sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT page, links FROM pages WHERE capture_id = ?`, captureID).Scan(&doc, &links); err != nil {
 			return notFound(err)
 		}
 		if err := json.Unmarshal([]byte(doc), &p); err != nil {
 			return fmt.Errorf("decode: %w", err)
 		}
 		var err error
-		if p.Links, err = queryLinks(ctx, tx, captureID); err != nil {
+		if p.Links, err = decodeLinks(links.String); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT src, alt, caption, credit, credit_text, credit_source FROM page_images
@@ -130,38 +169,19 @@ func (s *Store) Page(ctx context.Context, captureID int64) (*archive.Page, error
 	return &p, nil
 }
 
-// PageLinks returns the stored links of a capture's page, in page order.
+// PageLinks returns the stored links of a capture's page, in page order
+// (none if the capture has no page).
 func (s *Store) PageLinks(ctx context.Context, captureID int64) ([]archive.Link, error) {
-	var links []archive.Link
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		var err error
-		links, err = queryLinks(ctx, tx, captureID)
-		return err
-	})
+	var links sql.NullString
+	err := s.rdb.QueryRowContext(ctx, `SELECT links FROM pages WHERE capture_id = ?`, captureID).Scan(&links)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, fmt.Errorf("page links %d: %w", captureID, classify(err))
+	}
+	out, err := decodeLinks(links.String)
 	if err != nil {
 		return nil, fmt.Errorf("page links %d: %w", captureID, err)
 	}
-	return links, nil
-}
-
-func queryLinks(ctx context.Context, tx *sql.Tx, captureID int64) ([]archive.Link, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT href, url, text, place, attr, tag, rel, raw, issue FROM page_links
-		WHERE capture_id = ? ORDER BY seq`, captureID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var links []archive.Link
-	for rows.Next() {
-		var l archive.Link
-		var place string
-		if err := rows.Scan(&l.Href, &l.URL, &l.Text, &place, &l.Attr, &l.Tag, &l.Rel, &l.Raw, &l.Issue); err != nil {
-			return nil, err
-		}
-		l.Place = archive.LinkPlace(place)
-		links = append(links, l)
-	}
-	return links, rows.Err()
+	return out, nil
 }
 
 // LinkSource is a page that links to a URL: the capture, the page's URL and
@@ -173,25 +193,33 @@ type LinkSource struct {
 }
 
 // LinksTo returns every stored link whose resolved URL is url, with the
-// page it stands on, in order of capture.
+// page it stands on, in order of capture. It reads every page whose stored
+// links hold url's JSON text (a URL is escaped the same way wherever it
+// stands, see appendLinks), so it scans the pages but decodes only those.
 func (s *Store) LinksTo(ctx context.Context, url string) ([]LinkSource, error) {
 	var out []LinkSource
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT l.capture_id, p.url, l.href, l.url, l.text, l.place, l.attr, l.tag, l.rel, l.raw, l.issue
-			FROM page_links l JOIN pages p ON p.capture_id = l.capture_id WHERE l.url = ? ORDER BY l.capture_id, l.seq`, url)
+		rows, err := tx.QueryContext(ctx, `SELECT capture_id, url, links FROM pages
+			WHERE links IS NOT NULL AND instr(links, ?) > 0 ORDER BY capture_id`, string(appendJSONString(nil, url)))
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var ls LinkSource
-			var place string
-			l := &ls.Link
-			if err := rows.Scan(&ls.CaptureID, &ls.PageURL, &l.Href, &l.URL, &l.Text, &place, &l.Attr, &l.Tag, &l.Rel, &l.Raw, &l.Issue); err != nil {
+			var id int64
+			var pageURL, text string
+			if err := rows.Scan(&id, &pageURL, &text); err != nil {
 				return err
 			}
-			l.Place = archive.LinkPlace(place)
-			out = append(out, ls)
+			links, err := decodeLinks(text)
+			if err != nil {
+				return fmt.Errorf("page %d: %w", id, err)
+			}
+			for _, l := range links {
+				if l.URL == url {
+					out = append(out, LinkSource{CaptureID: id, PageURL: pageURL, Link: l})
+				}
+			}
 		}
 		return rows.Err()
 	})

@@ -437,7 +437,7 @@ func runFn(r *writeReq, tx *sql.Tx) (err error) {
 func hotWrites() []string {
 	return []string{sqlInsertBody, sqlBodySize, sqlInsertCapture, sqlEndClaim, sqlClaim, sqlFinish, sqlEnqueue,
 		sqlURLID, sqlInsertURL, sqlHeaderSetID, sqlInsertHeader, sqlPeerID, sqlInsertPeer, sqlRevisitedBody,
-		sqlRetry, sqlSkip, sqlAddAlias}
+		sqlRetry, sqlSkip, sqlAddAlias, sqlPageExists, sqlPutPage, sqlDeleteImages, sqlDeleteCredits, sqlInsertImage, sqlInsertCredit}
 }
 
 // hotReads are the frequent reader statements, prepared at Open.
