@@ -119,8 +119,12 @@ func (s *phraseSet) in(text string) bool {
 				continue
 			}
 		}
+		lower := r
+		if !s.fold {
+			lower = unicode.ToLower(r)
+		}
 		for _, p := range s.phrases {
-			if s.at(text[i+w:], r, p) {
+			if (p[0].r == r || p[0].r == lower || s.fold && slices.Contains(p[0].alts, r)) && s.rest(text[i+w:], p[1:]) {
 				return true
 			}
 		}
@@ -129,21 +133,17 @@ func (s *phraseSet) in(text string) bool {
 	return false
 }
 
-// at reports whether the phrase p matches at a place of a text whose first
-// rune is r and whose rest is rest.
-func (s *phraseSet) at(rest string, r rune, p []phraseRune) bool {
-	if !s.eq(r, &p[0]) {
-		return false
-	}
-	for k := 1; k < len(p); k++ {
-		if rest == "" {
+// rest reports whether text begins with the runes p.
+func (s *phraseSet) rest(text string, p []phraseRune) bool {
+	for k := range p {
+		if text == "" {
 			return false
 		}
-		r, w := utf8.DecodeRuneInString(rest)
+		r, w := utf8.DecodeRuneInString(text)
 		if !s.eq(r, &p[k]) {
 			return false
 		}
-		rest = rest[w:]
+		text = text[w:]
 	}
 	return true
 }
