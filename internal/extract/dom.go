@@ -152,6 +152,19 @@ func textOfSkipping(n *html.Node, skip func(*html.Node) bool) string {
 }
 
 func appendText(b *strings.Builder, n *html.Node, skip func(*html.Node) bool) {
+	appendTextMarked(b, n, skip, nil)
+}
+
+// textMark records where the raw text of the node n (what appendText
+// writes for it) begins and ends in a builder: b.String()[from:to]; from
+// stays -1 when n is not reached.
+type textMark struct {
+	n        *html.Node
+	from, to int
+}
+
+// appendTextMarked is appendText that also fills mark, when it is not nil.
+func appendTextMarked(b *strings.Builder, n *html.Node, skip func(*html.Node) bool, mark *textMark) {
 	if n == nil {
 		return
 	}
@@ -162,12 +175,16 @@ func appendText(b *strings.Builder, n *html.Node, skip func(*html.Node) bool) {
 	if skipText(n) || (skip != nil && skip(n)) {
 		return
 	}
+	if mark != nil && n == mark.n {
+		mark.from = b.Len()
+		defer func() { mark.to = b.Len() }()
+	}
 	block := isBlock(n)
 	if block {
 		b.WriteByte(' ')
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		appendText(b, c, skip)
+		appendTextMarked(b, c, skip, mark)
 	}
 	if block {
 		b.WriteByte(' ')

@@ -170,9 +170,13 @@ type doc struct {
 	// text is the decoded page, for the steps that hand it to go-htmldate
 	// or go-trafilatura.
 	text string
-	// visible caches textOf(body), the page's visible text.
+	// visible caches textOf(body), the page's visible text; visibleRaw is
+	// that text before collapse, mainMark the place of the main element's
+	// raw text in it.
 	visible    string
 	visibleSet bool
+	visibleRaw string
+	mainMark   textMark
 	// The steps that ran, so that a links-level extraction runs them on
 	// demand, once (see links_level.go).
 	headlineDone, bodyDone, datelineDone, datesDone bool
@@ -180,6 +184,47 @@ type doc struct {
 	// computed).
 	domDL        *archive.Dateline
 	contentWords int
+	// hrefs caches the hrefs parsed and resolved against hrefBase (a page
+	// links to many URLs more than once: menus, calendars, teasers).
+	hrefs    map[string]*parsedHref
+	hrefBase *url.URL
+}
+
+// parsedHref is an href of the page, parsed, and resolved on demand.
+type parsedHref struct {
+	u        *url.URL // nil when the href does not parse
+	resolved bool
+	s        string // u resolved against the base (u without a base)
+	abs      bool   // whether that resolved URL is absolute
+}
+
+// parseHref parses a trimmed href once per page and base.
+func (d *doc) parseHref(trimmed string) *parsedHref {
+	if d.hrefs == nil || d.hrefBase != d.base {
+		d.hrefs, d.hrefBase = map[string]*parsedHref{}, d.base
+	}
+	h := d.hrefs[trimmed]
+	if h == nil {
+		h = &parsedHref{}
+		if u, err := url.Parse(trimmed); err == nil {
+			h.u = u
+		}
+		d.hrefs[trimmed] = h
+	}
+	return h
+}
+
+// resolved returns h's URL resolved against the page's base (h's own
+// URL when there is no base) and whether it is absolute; h must parse.
+func (d *doc) resolved(h *parsedHref) (string, bool) {
+	if !h.resolved {
+		u := h.u
+		if d.base != nil {
+			u = d.base.ResolveReference(u)
+		}
+		h.s, h.abs, h.resolved = u.String(), u.IsAbs(), true
+	}
+	return h.s, h.abs
 }
 
 func (x *Extractor) run(in Input, page *archive.Page) {
@@ -375,17 +420,15 @@ func (d *doc) resolve(href string) string {
 	if href == "" {
 		return ""
 	}
-	u, err := url.Parse(href)
-	if err != nil {
+	h := d.parseHref(href)
+	if h.u == nil {
 		return ""
 	}
-	if d.base != nil {
-		u = d.base.ResolveReference(u)
-	}
-	if !u.IsAbs() && d.base != nil {
+	s, abs := d.resolved(h)
+	if !abs && d.base != nil {
 		return ""
 	}
-	return u.String()
+	return s
 }
 
 // normLang reduces a language tag to its primary subtag, lower case.

@@ -47,9 +47,9 @@ func detectLanguage(text string) string {
 			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
 				latin++
 			}
-		case unicode.Is(unicode.Cyrillic, r):
+		case 'А' <= r && r <= 'я' || unicode.Is(unicode.Cyrillic, r):
 			cyr++
-			switch unicode.ToLower(r) {
+			switch cyrillicLower(r) {
 			case 'ў':
 				be += 3
 			case 'ї', 'є', 'ґ':
@@ -84,16 +84,7 @@ func detectLanguage(text string) string {
 		}
 		return "ru"
 	}
-	counts := map[string]int{}
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
-	if len(words) > 3000 {
-		words = words[:3000]
-	}
-	for _, w := range words {
-		for _, lang := range stopwordLangs[w] {
-			counts[lang]++
-		}
-	}
+	counts := stopwordCounts(text)
 	best, bestN, second := "", 0, 0
 	for _, lang := range []string{"en", "de", "fr", "es", "it", "pl", "nl", "pt"} {
 		if n := counts[lang]; n > bestN {
@@ -108,6 +99,52 @@ func detectLanguage(text string) string {
 	return best
 }
 
+// stopwordCounts counts, per language, the stop words among the first
+// 3,000 words of text: the fields of strings.FieldsFunc(strings.ToLower(text),
+// not a letter), read without a slice of every word.
+func stopwordCounts(text string) map[string]int {
+	counts := map[string]int{}
+	low := strings.ToLower(text)
+	words, start := 0, -1
+	for i, r := range low {
+		if unicode.IsLetter(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			for _, lang := range stopwordLangs[low[start:i]] {
+				counts[lang]++
+			}
+			start = -1
+			if words++; words == 3000 {
+				break
+			}
+		}
+	}
+	if start >= 0 && words < 3000 {
+		for _, lang := range stopwordLangs[low[start:]] {
+			counts[lang]++
+		}
+	}
+	return counts
+}
+
+// cyrillicLower is unicode.ToLower, without its table search for the
+// letters of Russian, Belarusian and Ukrainian.
+func cyrillicLower(r rune) rune {
+	switch {
+	case 'А' <= r && r <= 'Я':
+		return r + ('а' - 'А')
+	case 'а' <= r && r <= 'џ':
+		return r
+	case 'Ѐ' <= r && r <= 'Џ':
+		return r + ('ѐ' - 'Ѐ')
+	}
+	return unicode.ToLower(r)
+}
+
 // extractLanguage sets DetectedLang from the text of the main content
 // element (or, when it is short, from the title and the visible text). It
 // reads the DOM, not the extracted body, so that a links-level extraction
@@ -115,7 +152,7 @@ func detectLanguage(text string) string {
 func (d *doc) extractLanguage() {
 	t := ""
 	if d.main != nil {
-		t = textOf(d.main)
+		t = d.mainText()
 	}
 	if runeLen(t) < 200 {
 		t = d.page.Title + " " + t + " " + truncateRunes(d.visibleText(), 5000)

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -159,8 +158,9 @@ func (d *doc) fillLink(l *archive.Link, raw string) {
 		l.Issue = IssueLocalFile
 		return
 	}
-	u, err := url.Parse(trimmed)
-	if err != nil {
+	h := d.parseHref(trimmed)
+	u := h.u
+	if u == nil {
 		l.Issue = IssueMalformed
 		return
 	}
@@ -178,15 +178,13 @@ func (d *doc) fillLink(l *archive.Link, raw string) {
 	if strings.HasPrefix(trimmed, "#") && l.Issue == "" {
 		l.Issue = IssueFragment
 	}
-	if d.base == nil {
-		if u.IsAbs() {
-			l.URL = u.String()
-		} else if l.Issue == "" {
+	if d.base == nil && !u.IsAbs() {
+		if l.Issue == "" {
 			l.Issue = IssueHostless
 		}
 		return
 	}
-	l.URL = d.base.ResolveReference(u).String()
+	l.URL, _ = d.resolved(h)
 }
 
 // placeOf says where on the page an element stands: in the breadcrumb, the

@@ -50,11 +50,26 @@ func (d *doc) runLinks() {
 }
 
 // visibleText is the page's visible text (textOf the body), computed once.
+// It keeps the body's raw text and the place of the main element's in it,
+// for mainText.
 func (d *doc) visibleText() string {
 	if !d.visibleSet {
-		d.visible, d.visibleSet = textOf(d.body), true
+		var b strings.Builder
+		d.mainMark = textMark{n: d.main, from: -1}
+		appendTextMarked(&b, d.body, nil, &d.mainMark)
+		d.visibleRaw = b.String()
+		d.visible, d.visibleSet = collapse(d.visibleRaw), true
 	}
 	return d.visible
+}
+
+// mainText is textOf the main element: read from the body's raw text when
+// visibleText has been computed and holds it, else from the DOM.
+func (d *doc) mainText() string {
+	if d.visibleSet && d.mainMark.n == d.main && d.mainMark.from >= 0 {
+		return collapse(d.visibleRaw[d.mainMark.from:d.mainMark.to])
+	}
+	return textOf(d.main)
 }
 
 // needHeadline runs the headline step once.
