@@ -71,7 +71,7 @@ func (d *doc) findMain() {
 			return false
 		}
 		if n.DataAtom == atom.P || n.DataAtom == atom.Pre || n.DataAtom == atom.Blockquote {
-			if l := runeLen(textOf(n)); l > 25 && n.Parent != nil {
+			if l := textLen(n); l > 25 && n.Parent != nil {
 				score[n.Parent] += l
 				if gp := n.Parent.Parent; gp != nil {
 					score[gp] += l / 2
@@ -115,7 +115,7 @@ func paragraphText(n *html.Node) int {
 			return false
 		}
 		if c.DataAtom == atom.P {
-			total += runeLen(textOf(c))
+			total += textLen(c)
 			return false
 		}
 		return true

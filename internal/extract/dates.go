@@ -310,7 +310,7 @@ func (d *doc) visibleDates() []visibleDate {
 	count := 0
 	var firstLong *html.Node
 	if d.main != nil {
-		firstLong = findFirst(d.main, func(c *html.Node) bool { return c.DataAtom == atom.P && runeLen(textOf(c)) > 120 })
+		firstLong = findFirst(d.main, func(c *html.Node) bool { return c.DataAtom == atom.P && textLen(c) > 120 })
 	}
 	passedFirst := false
 	walk(d.body, func(n *html.Node) bool {
@@ -498,7 +498,7 @@ func (d *doc) headlineBlock() *html.Node {
 func (d *doc) headlineBlockUncached() *html.Node {
 	n := d.headline
 	for i := 0; i < 3 && n.Parent != nil && n.Parent.DataAtom != atom.Body; i++ {
-		if runeLen(textOf(n.Parent)) > 600 {
+		if textLen(n.Parent) > 600 {
 			break
 		}
 		n = n.Parent

@@ -191,6 +191,76 @@ func appendTextMarked(b *strings.Builder, n *html.Node, skip func(*html.Node) bo
 	}
 }
 
+// textLen is runeLen(textOf(n)), counted without building the text.
+func textLen(n *html.Node) int {
+	var c textCounter
+	c.node(n)
+	return c.runes
+}
+
+// textWords is wordCount(textOf(n)), counted without building the text.
+func textWords(n *html.Node) int {
+	var c textCounter
+	c.node(n)
+	return c.words
+}
+
+// textCounter counts the runes and the words of collapse(s) as s is
+// written to it, the way appendText writes a subtree: what collapse keeps
+// and the words it leaves (white space and the characters it drops join
+// or split words as they do in its result).
+type textCounter struct {
+	runes, words           int
+	space, started, inWord bool
+}
+
+func (c *textCounter) node(n *html.Node) {
+	if n.Type == html.TextNode {
+		c.add(n.Data)
+		return
+	}
+	if skipText(n) {
+		return
+	}
+	block := isBlock(n)
+	if block {
+		c.space, c.inWord = true, false
+	}
+	for k := n.FirstChild; k != nil; k = k.NextSibling {
+		c.node(k)
+	}
+	if block {
+		c.space, c.inWord = true, false
+	}
+}
+
+// add counts s as collapse reads it.
+func (c *textCounter) add(s string) {
+	for _, r := range s {
+		switch r {
+		case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF':
+			continue
+		case ' ', '\t', '\n', '\v', '\f', '\r', '\u00A0', '\u202F', '\u2007':
+			c.space, c.inWord = true, false
+			continue
+		}
+		if r >= utf8.RuneSelf && unicode.IsSpace(r) {
+			c.space, c.inWord = true, false
+			continue
+		}
+		if c.space && c.started {
+			c.runes++
+		}
+		c.space, c.started = false, true
+		c.runes++
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !c.inWord {
+			c.words++
+		}
+		c.inWord = w
+	}
+}
+
 // rawText returns the text under n as printed: runs of other white space
 // become one space, but no-break spaces are kept; soft hyphens are dropped.
 func rawText(n *html.Node) string {

@@ -112,9 +112,8 @@ func (d *doc) listingLinks() int {
 			return false
 		}
 		if c.DataAtom == atom.A {
-			t := textOf(c)
 			href := attr(c, "href")
-			if wordCount(t) >= 4 && href != "" && !seen[href] {
+			if href != "" && !seen[href] && textWords(c) >= 4 {
 				seen[href] = true
 				n++
 			}

@@ -118,11 +118,11 @@ func (d *doc) mainWords() int {
 	if d.contentWords >= 0 {
 		return d.contentWords
 	}
-	var b strings.Builder
+	// Each text node is followed by a space: no word spans two of them.
+	words := 0
 	walk(d.body, func(c *html.Node) bool {
 		if c.Type == html.TextNode {
-			b.WriteString(c.Data)
-			b.WriteByte(' ')
+			words += wordCount(c.Data)
 			return false
 		}
 		if c.Type != html.ElementNode {
@@ -133,7 +133,7 @@ func (d *doc) mainWords() int {
 		}
 		return true
 	})
-	d.contentWords = wordCount(b.String())
+	d.contentWords = words
 	return d.contentWords
 }
 

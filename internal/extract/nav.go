@@ -223,7 +223,7 @@ func calendarContainer(t *html.Node) *html.Node {
 	c := t
 	// The widget's text is at most 200 runes longer than the table's;
 	// shortText stops reading an ancestor as soon as it is longer.
-	limit := runeLen(textOf(t)) + 200
+	limit := textLen(t) + 200
 	for p := t.Parent; p != nil && p.DataAtom != atom.Body; p = p.Parent {
 		if len(findAll(p, func(n *html.Node) bool { return n.DataAtom == atom.Table })) > 1 {
 			break

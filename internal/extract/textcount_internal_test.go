@@ -1,0 +1,56 @@
+package extract
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// checkTextCounts parses src and compares, for every node, textLen and
+// textWords with the rune and word counts of textOf.
+func checkTextCounts(t *testing.T, src string) {
+	t.Helper()
+	root, err := html.Parse(strings.NewReader(src))
+	if err != nil {
+		return
+	}
+	walk(root, func(n *html.Node) bool {
+		text := textOf(n)
+		if got, want := textLen(n), runeLen(text); got != want {
+			t.Fatalf("textLen of a %q node in %q = %d, runeLen(textOf) = %d", n.Data, src, got, want)
+		}
+		if got, want := textWords(n), wordCount(text); got != want {
+			t.Fatalf("textWords of a %q node in %q = %d, wordCount(textOf) = %d", n.Data, src, got, want)
+		}
+		return true
+	})
+}
+
+// TestTextCounts compares the counts with textOf on documents built of
+// blocks, inline elements, hidden content, white space, the characters
+// collapse drops, letters, digits and invalid UTF-8.
+func TestTextCounts(t *testing.T) {
+	pieces := []string{"<p>", "</p>", "<div>", "</div>", "<span>", "</span>", "<b>", "</b>", "<br>", "<script>x y</script>", "<style>a{}</style>",
+		"<div hidden>", "<li>", "<td>", "word", "Слово", "12", "3.5", " ", "  ", "\n", "\t", "\u00a0", "\u202f", "\u2007", "\u00ad", "\u200b", "\ufeff",
+		"\u2028", "\u0085", "\xff", "é", "日本", "-", ",", "&nbsp;", "&shy;", "<!-- c -->", "x"}
+	r := rand.New(rand.NewSource(1))
+	for range 5000 {
+		var b strings.Builder
+		for k := r.Intn(20); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		checkTextCounts(t, b.String())
+	}
+}
+
+// FuzzTextCounts compares the counts with textOf on arbitrary documents.
+func FuzzTextCounts(f *testing.F) {
+	for _, s := range []string{"<p>a b</p>", "<div>wo\u00adrd</div><p> x </p>", "<b>12</b>3", "\xff<p>\u00a0</p>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		checkTextCounts(t, src)
+	})
+}
