@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -71,9 +73,10 @@ func BenchmarkPageLinks(b *testing.B) {
 	benchPages(b, evalPages(b), extract.Options{Now: fixedNow, LinksOnly: true})
 }
 
-// BenchmarkPortal is BenchmarkPage over every HTML page of a 60-article
-// demo portal (all kinds and statuses, as a crawl stores them), generated
-// in-process.
+// BenchmarkPortal is BenchmarkPage over the HTML pages of a 60-article
+// demo portal, generated in-process: every page of its manifest (all kinds
+// and statuses) outside its crawler-trap families, the scope of
+// `make bench-links`.
 //
 //	go test -run '^$' -bench 'BenchmarkPortal(Links)?$' -benchtime 1x ./internal/extract/
 func BenchmarkPortal(b *testing.B) {
@@ -87,17 +90,22 @@ func BenchmarkPortalLinks(b *testing.B) {
 }
 
 // portalPages generates a demo portal and renders, in-process, every page
-// of its manifest that answers with HTML, whatever its status.
+// of its manifest that answers with HTML, whatever its status, except the
+// members of its trap families (which a same-scope crawl excludes).
 func portalPages(tb testing.TB, cfg portal.Config) []extract.Input {
 	tb.Helper()
 	p, err := portal.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	var traps []*regexp.Regexp
+	for _, t := range p.Manifest().Traps {
+		traps = append(traps, regexp.MustCompile(t.Pattern))
+	}
 	h := p.Handler()
 	var out []extract.Input
 	for _, pg := range p.Manifest().Pages {
-		if !strings.Contains(pg.ContentType, "html") {
+		if !strings.Contains(pg.ContentType, "html") || slices.ContainsFunc(traps, func(re *regexp.Regexp) bool { return re.MatchString(pg.URL) }) {
 			continue
 		}
 		rec := httptest.NewRecorder()
