@@ -301,7 +301,8 @@ func collapse(s string) string {
 	space := false
 	started := false
 	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
+		c := s[i]
+		if c < utf8.RuneSelf {
 			i++
 			switch c {
 			case ' ', '\t', '\n', '\v', '\f', '\r':
@@ -314,6 +315,19 @@ func collapse(s string) string {
 			space = false
 			started = true
 			b.WriteByte(c)
+			continue
+		}
+		// A two-byte rune other than U+0085, U+00A0 and U+00AD (the only
+		// spaces or dropped characters below U+0800) is kept as it is:
+		// Cyrillic text takes this path.
+		if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 && (c != 0xC2 || s[i+1] != 0x85 && s[i+1] != 0xA0 && s[i+1] != 0xAD) {
+			if space && started {
+				b.WriteByte(' ')
+			}
+			space = false
+			started = true
+			b.WriteString(s[i : i+2])
+			i += 2
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
