@@ -46,6 +46,16 @@
 // BenchmarkPutCaptureAndEnqueue measures the write path and the bytes a
 // revisit adds.
 //
+// # What a page costs
+//
+// A derived page is one row of pages: its structure as JSON, and its links
+// (about a hundred on a portal's article) in one more column as compact
+// JSON written and read by a hand-written codec (linkjson.go; migration
+// 0007), not one row and one index entry a link. The view page_links
+// unfolds them into the rows of the former table for ad hoc SQL.
+// BenchmarkPutPage and BenchmarkReadPages measure storing and reading
+// pages of a hundred links.
+//
 // # Adding queries for your own tables
 //
 // Other packages' tables (pages, findings, the link cache, the timeline) get

@@ -473,7 +473,6 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 				continue
 			}
 			p.Links = links
-			it.links = sql.NullString{} // the links hold what they need of it
 			it.page = p
 		}
 	}
