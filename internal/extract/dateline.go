@@ -3,6 +3,8 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"golang.org/x/net/html"
@@ -100,7 +102,7 @@ func hasBlockChild(n *html.Node) bool {
 // parseDateline parses the dateline at the start of a paragraph.
 func parseDateline(t string) (dl archive.Dateline, ok bool) {
 	t = strings.TrimLeft(collapse(t), " ")
-	if len(t) < 8 {
+	if len(t) < 8 || !datelineCandidate(t) {
 		return dl, false
 	}
 	head := truncateRunes(t, 160)
@@ -120,6 +122,20 @@ func parseDateline(t string) (dl archive.Dateline, ok bool) {
 		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], Dash: dashOf(m[2])}, true
 	}
 	return dl, false
+}
+
+// datelineCandidate is a cheap test that every dateline expression needs to
+// pass, so that the paragraphs of ordinary prose skip the expressions: a
+// dateline opens with a capital letter ([\p{Lu}]) followed by another
+// capital, a mark, punctuation, white space or a dash, never by a
+// lower-case letter.
+func datelineCandidate(t string) bool {
+	r, w := utf8.DecodeRuneInString(t)
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	r, _ = utf8.DecodeRuneInString(t[w:])
+	return !unicode.IsLower(r)
 }
 
 // placeOK requires an all-capitals place of at least three letters that is

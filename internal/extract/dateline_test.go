@@ -1,6 +1,9 @@
 package extract
 
 import (
+	"math/rand"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/archiver-dev/archiver/internal/archive"
@@ -62,4 +65,46 @@ func TestCreditOf(t *testing.T) {
 			t.Errorf("%q: got credit %q", in, printed)
 		}
 	}
+}
+
+// datelineExprs are the expressions that datelineCandidate guards.
+var datelineExprs = []*regexp.Regexp{reDatelineDateAgency, reDatelineTASS, reDatelineAgency, reDatelineDate, reDatelinePlace}
+
+func checkDatelineCandidate(t *testing.T, s string) {
+	t.Helper()
+	s = strings.TrimLeft(collapse(s), " ")
+	if datelineCandidate(s) {
+		return
+	}
+	for _, re := range datelineExprs {
+		if re.MatchString(truncateRunes(s, 160)) {
+			t.Fatalf("datelineCandidate(%q) is false, but %s matches", s, re)
+		}
+	}
+}
+
+// TestDatelineCandidate checks that no dateline expression matches a text
+// that datelineCandidate turns away, on texts built of the pieces of
+// datelines.
+func TestDatelineCandidate(t *testing.T) {
+	pieces := []string{"MINSK", "Minsk", "М", "МИНСК", "Мinsk", "NEW", " YORK", ",", " ", "3", " April", " апреля", "(BelTA)", " - ", " – ", "/TASS/", ".", "'", "’",
+		"\u0301", "É", "é", "ǅ", "ǅA", "x", "\xff", "&ndash;", "\u00a0", "-", "A", "a", "Ⅻ", "ᾈ"}
+	r := rand.New(rand.NewSource(1))
+	for range 50000 {
+		var b strings.Builder
+		for k := r.Intn(8); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		checkDatelineCandidate(t, b.String())
+	}
+}
+
+// FuzzDatelineCandidate checks datelineCandidate on arbitrary texts.
+func FuzzDatelineCandidate(f *testing.F) {
+	for _, s := range []string{"MINSK, 3 April (BelTA) - x", "Minsk – y", "ǅA (AP) - z", "É\u0301, 1 May -"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkDatelineCandidate(t, s)
+	})
 }

@@ -253,7 +253,7 @@ func (c *textCounter) add(s string) {
 		}
 		c.space, c.started = false, true
 		c.runes++
-		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		w := isWordRune(r)
 		if w && !c.inWord {
 			c.words++
 		}
@@ -452,13 +452,25 @@ func wordCount(s string) int {
 	n := 0
 	in := false
 	for _, r := range s {
-		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		w := isWordRune(r)
 		if w && !in {
 			n++
 		}
 		in = w
 	}
 	return n
+}
+
+// isWordRune is unicode.IsLetter(r) || unicode.IsDigit(r), without the
+// table search for ASCII and the letters of the Cyrillic alphabets.
+func isWordRune(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
+	case 'Ѐ' <= r && r <= 'ҁ':
+		return true
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // runeLen is utf8.RuneCountInString.

@@ -4,6 +4,7 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/net/html"
 )
@@ -53,4 +54,14 @@ func FuzzTextCounts(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		checkTextCounts(t, src)
 	})
+}
+
+// TestIsWordRune compares isWordRune with unicode.IsLetter || unicode.IsDigit
+// on every code point.
+func TestIsWordRune(t *testing.T) {
+	for r := rune(-1); r <= unicode.MaxRune+1; r++ {
+		if got, want := isWordRune(r), unicode.IsLetter(r) || unicode.IsDigit(r); got != want {
+			t.Fatalf("isWordRune(%U) = %v, want %v", r, got, want)
+		}
+	}
 }
