@@ -139,7 +139,8 @@ func ParseDelay(s string) (time.Duration, error) {
 }
 
 // AdaptiveOptions tune adaptive politeness (Config.Delay == AutoDelay),
-// modelled on Heritrix's delay factor and Scrapy's AutoThrottle. For each
+// modelled on Heritrix's delay factor and Scrapy's AutoThrottle and
+// scheduled by package polite, which the live link checks share. For each
 // host (host:port):
 //
 //   - the time between two request starts is Factor × the host's recent

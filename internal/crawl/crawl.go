@@ -18,6 +18,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/polite"
 )
 
 // Store is what a crawl needs from the archive: runs, the frontier and
@@ -219,7 +220,7 @@ type crawler struct {
 	scope  *scope
 	traps  *traps
 	robots *robotsCache
-	hosts  *hostLimiter
+	hosts  *polite.Limiter
 	tee    *teeTransport
 	colly  *colly.Collector
 	client *http.Client
@@ -278,11 +279,7 @@ func newCrawler(cfg Config, store Store) (*crawler, error) {
 	c.scope = sc
 	c.traps = newTraps(cfg.Traps, cfg.Now)
 	c.robots = newRobotsCache(cfg.UserAgent)
-	if cfg.Delay == AutoDelay {
-		c.hosts = newHostLimiter(cfg.HostConcurrency, 0, true, cfg.Adaptive)
-	} else {
-		c.hosts = newHostLimiter(cfg.HostConcurrency, cfg.Delay, false, cfg.Adaptive)
-	}
+	c.hosts = newLimiter(cfg)
 	resolve, err := parseResolve(cfg.Resolve)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
@@ -372,7 +369,7 @@ func (c *crawler) finishRunSummary(sum *Summary, prior archive.RunCounts, status
 	sum.Counts = c.counts(prior)
 	sum.Fetches = int(c.fetches.Load())
 	sum.Revisited = int(c.revisited.Load())
-	sum.Hosts = c.hosts.report()
+	sum.Hosts = c.hosts.Hosts()
 	sum.Elapsed = time.Since(start)
 	bg := context.WithoutCancel(context.Background())
 	if q, cl, _, err := c.store.Pending(bg, c.runID); err == nil {

@@ -99,9 +99,9 @@ func (c *crawler) process(ctx context.Context, e archive.FrontierEntry) error {
 			// A 403 blocks a URL or an area, often for good: the URL is
 			// tried again later, and the host slows down (adaptive mode),
 			// but its other pages are not held up.
-			c.hosts.backoff(host) // the other refusals backed off in fetchOne
+			c.hosts.Strained(host) // the other refusals backed off in fetchOne
 		} else {
-			c.hosts.pause(host, time.Now().Add(wait))
+			c.hosts.Pause(host, time.Now().Add(wait))
 		}
 		c.log.Info("refused", "url", e.URL, "status", ex.Status, "retry_in", wait)
 		if e.Attempts < c.cfg.Retries {
@@ -297,7 +297,7 @@ func hostKey(u *url.URL) string {
 func (c *crawler) fetchOne(ctx context.Context, u *url.URL, extra http.Header) *exchange {
 	local := c.local != nil && c.isLocalHost(u.Host)
 	if !local {
-		release, err := c.hosts.acquire(ctx, hostKey(u))
+		release, err := c.hosts.Acquire(ctx, hostKey(u))
 		if err != nil {
 			return &exchange{Err: err}
 		}
@@ -323,7 +323,7 @@ func (c *crawler) fetchOne(ctx context.Context, u *url.URL, extra http.Header) *
 		ex.Err = err
 	}
 	if !local {
-		c.hosts.observe(hostKey(u), ex) // before the slot is released
+		c.observe(hostKey(u), ex) // before the slot is released
 	}
 	if ex.URL == "" {
 		ex.URL = u.String()
@@ -377,7 +377,7 @@ func (c *crawler) robotsFor(ctx context.Context, u *url.URL) (*robotsRules, erro
 			if full, err := c.store.Capture(ctx, old.ID, true); err == nil {
 				rules := parseRobots(origin, c.cfg.UserAgent, full.Status, full.Body, "archived this run")
 				if rules.crawlDelay > 0 {
-					c.hosts.setCrawlDelay(hostKey(u), rules.crawlDelay)
+					c.hosts.SetMinDelay(hostKey(u), rules.crawlDelay)
 				}
 				return rules, nil
 			}
@@ -432,7 +432,7 @@ func (c *crawler) robotsFor(ctx context.Context, u *url.URL) (*robotsRules, erro
 			}
 		}
 		if rules.crawlDelay > 0 {
-			c.hosts.setCrawlDelay(hostKey(u), rules.crawlDelay)
+			c.hosts.SetMinDelay(hostKey(u), rules.crawlDelay)
 			c.log.Info("robots.txt Crawl-delay honoured", "origin", origin, "delay", rules.crawlDelay)
 		}
 		// The sitemaps robots.txt names are crawled as seeds.

@@ -2,57 +2,39 @@ package links
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
+
+	"github.com/archiver-dev/archiver/internal/polite"
 )
 
-// hosts keeps the politeness state of every host the checker talks to: a
-// semaphore for per-host concurrency, the earliest time the next request may
-// start (spacing requests by the delay, and pausing the host after a
-// Retry-After), and what the host answered so far, which tells bot blocking
-// from a forbidden page.
+// hosts keeps the politeness state of every host the checker talks to: the
+// per-host concurrency and delay of package polite (as the crawler's), a
+// pause after a Retry-After, and what the host answered so far, which tells
+// bot blocking from a forbidden page.
 type hosts struct {
-	perHost int
-	delay   time.Duration // the fixed gap, or AutoDelay
+	limiter *polite.Limiter
 
 	mu sync.Mutex
-	m  map[string]*hostState
+	m  map[string]*hostRecord
 }
 
-type hostState struct {
-	sem chan struct{}
-
-	mu        sync.Mutex
-	next      time.Time     // earliest start of the next request
-	lastOK    time.Time     // last 2xx answer
-	forbidden int           // 403 answers so far
-	refuseTil time.Time     // the host asked for a longer wait than we grant
-	rtt       time.Duration // smoothed response time (AutoDelay), 0 before the first answer
+type hostRecord struct {
+	lastOK    time.Time // last 2xx answer
+	refuseTil time.Time // the host asked for a longer wait than we grant
 }
 
-// The adaptive gap of AutoDelay: autoFactor times the host's smoothed
-// response time, divided by the connections to it (as the crawler's
-// adaptive politeness: on average the host serves at most half a request
-// of ours per connection), autoStart before its first answer, never more
-// than autoMax.
+// The adaptive politeness of AutoDelay, as the crawler's defaults: twice
+// the host's response time between two request starts, divided by the
+// connections to it, which start at one and grow while it answers healthy;
+// never more than autoMax.
 const (
 	autoFactor = 2
-	autoStart  = 100 * time.Millisecond
 	autoMax    = 10 * time.Second
 )
-
-// gap returns the least time between two request starts to the host.
-// Called with s.mu held.
-func (h *hosts) gap(s *hostState) time.Duration {
-	if h.delay != AutoDelay {
-		return h.delay
-	}
-	if s.rtt == 0 {
-		return autoStart
-	}
-	return min(autoFactor*s.rtt/time.Duration(h.perHost), autoMax)
-}
 
 // hostRefusingError is returned by acquire for a host that asked us to
 // stay away longer than the checker is willing to wait.
@@ -65,107 +47,81 @@ func (e *hostRefusingError) Error() string {
 }
 
 func newHosts(perHost int, delay time.Duration) *hosts {
-	return &hosts{perHost: perHost, delay: delay, m: map[string]*hostState{}}
+	o := polite.Options{Concurrency: perHost, Delay: delay}
+	if delay == AutoDelay {
+		o = polite.Options{Concurrency: perHost, Adaptive: true, Factor: autoFactor, MaxDelay: autoMax, StartConcurrency: 1}
+	}
+	return &hosts{limiter: polite.New(o), m: map[string]*hostRecord{}}
 }
 
-func (h *hosts) get(host string) *hostState {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s, ok := h.m[host]
+// record returns the host's record; h.mu is held.
+func (h *hosts) record(host string) *hostRecord {
+	r, ok := h.m[host]
 	if !ok {
-		s = &hostState{sem: make(chan struct{}, h.perHost)}
-		h.m[host] = s
+		r = &hostRecord{}
+		h.m[host] = r
 	}
-	return s
+	return r
 }
 
 // acquire waits for a slot and for the host's next start time; the returned
-// function releases the slot.
+// function releases the slot. A host that asked to be left alone for
+// longer than the checker waits fails at once with a hostRefusingError.
 func (h *hosts) acquire(ctx context.Context, host string) (func(), error) {
-	s := h.get(host)
-	select {
-	case s.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	release := func() { <-s.sem }
-	s.mu.Lock()
-	now := time.Now()
-	if s.refuseTil.After(now) {
-		until := s.refuseTil
-		s.mu.Unlock()
-		release()
+	h.mu.Lock()
+	until := h.record(host).refuseTil
+	h.mu.Unlock()
+	if until.After(time.Now()) {
 		return nil, &hostRefusingError{until: until}
 	}
-	start := now
-	if s.next.After(start) {
-		start = s.next
-	}
-	s.next = start.Add(h.gap(s))
-	s.mu.Unlock()
-	if err := sleep(ctx, start.Sub(now)); err != nil {
-		release()
-		return nil, err
-	}
-	return release, nil
+	return h.limiter.Acquire(ctx, host)
 }
 
 // pause keeps every request to the host from starting before until; if
 // until is further away than maxWait, the host is not asked again before
 // then at all: requests to it fail at once with a hostRefusingError.
 func (h *hosts) pause(host string, until time.Time, maxWait time.Duration) {
-	s := h.get(host)
-	s.mu.Lock()
-	if until.Sub(time.Now()) > maxWait {
-		if until.After(s.refuseTil) {
-			s.refuseTil = until
+	if time.Until(until) > maxWait {
+		h.mu.Lock()
+		if r := h.record(host); until.After(r.refuseTil) {
+			r.refuseTil = until
 		}
-	} else if until.After(s.next) {
-		s.next = until
+		h.mu.Unlock()
+		return
 	}
-	s.mu.Unlock()
+	h.limiter.Pause(host, until)
 }
 
-// answered records a response status from the host and how long the
-// exchange took.
-func (h *hosts) answered(host string, status int, took time.Duration) {
-	s := h.get(host)
-	s.mu.Lock()
-	if took > 0 {
-		if s.rtt == 0 {
-			s.rtt = took
-		} else {
-			s.rtt = (7*s.rtt + 3*took) / 10
-		}
+// answered records an answer of the host and how long the exchange took:
+// refusals, server errors and failures in transit (a timeout, a reset)
+// strain the host's politeness, as a 403 does from a host that served
+// pages before (a blocked bot); other answers feed its response time. A
+// request the checker itself gave up (ctx ended) tells nothing.
+func (h *hosts) answered(ctx context.Context, host string, a answer, took time.Duration) {
+	if ctx.Err() != nil {
+		return
 	}
+	h.mu.Lock()
+	r := h.record(host)
+	servedBefore := !r.lastOK.IsZero()
+	if a.err == nil && a.status >= 200 && a.status < 300 {
+		r.lastOK = time.Now()
+	}
+	h.mu.Unlock()
 	switch {
-	case status >= 200 && status < 300:
-		s.lastOK = time.Now()
-	case status == 403:
-		s.forbidden++
+	case errors.As(a.err, new(*BlockedError)):
+		// The SSRF guard refused to connect: the host was not asked.
+	case a.err != nil, a.status == http.StatusTooManyRequests, a.status >= 500,
+		a.status == http.StatusForbidden && servedBefore:
+		h.limiter.Strained(host)
+	default:
+		h.limiter.Answered(host, took)
 	}
-	s.mu.Unlock()
 }
 
 // servingSince reports whether the host answered 2xx after t.
 func (h *hosts) servingSince(host string, t time.Time) bool {
-	s := h.get(host)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.lastOK.After(t)
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.record(host).lastOK.After(t)
 }

@@ -37,21 +37,22 @@ type Config struct {
 	TLSConfig     *tls.Config       // nil: the system's roots
 }
 
-// AutoDelay, as Config.Delay, spaces the requests to each host by twice
-// its recent response time (a smoothed average) divided by PerHost, as the
-// crawler's adaptive politeness does: a fast host is checked fast, a host
-// that slows down gets more room, up to 10 s between requests. Before a
-// host has answered, its requests are 100 ms apart. Refusals (429, 503,
-// 403) pause the host whatever the delay.
+// AutoDelay, as Config.Delay, is the crawler's adaptive politeness (package
+// polite): requests to each host are spaced by twice its recent response
+// time divided by the connections it is allowed, which start at one and
+// grow to PerHost while it answers as fast as usual; a host that slows down,
+// refuses (429, 5xx, a 403 after serving pages) or fails in transit gets
+// fewer connections and more room, up to 10 s between requests. Refusals
+// also pause the host whatever the delay.
 const AutoDelay time.Duration = -1
 
 // DefaultConfig returns the settings used unless told otherwise: polite to
-// each host (2 connections, requests spaced by the host's response time:
-// AutoDelay), patient with rate limits (Retry-After up to a minute is
+// each host as the crawler is (AutoDelay, up to 4 connections, requests
+// spaced by twice the host's response time divided by them), patient with rate limits (Retry-After up to a minute is
 // honoured), and caching verdicts for a day (an hour for transient ones).
 func DefaultConfig() Config {
 	return Config{
-		PerHost:       2,
+		PerHost:       4,
 		Workers:       16,
 		Delay:         AutoDelay,
 		Timeout:       15 * time.Second,
@@ -462,14 +463,12 @@ func (c *Checker) fetch(ctx context.Context, client *http.Client, u *url.URL, wa
 		// believed. Rate limits are not: a GET would only add to the load.
 		if a.err != nil || a.status < 400 || a.status == http.StatusTooManyRequests ||
 			(a.status == http.StatusServiceUnavailable && a.header.Get("Retry-After") != "") {
-			c.hosts.answered(u.Host, a.status, time.Since(start))
+			c.hosts.answered(ctx, u.Host, a, time.Since(start))
 			return a
 		}
 	}
 	a := c.do(ctx, client, http.MethodGet, u, wantIDs)
-	if a.err == nil {
-		c.hosts.answered(u.Host, a.status, time.Since(start))
-	}
+	c.hosts.answered(ctx, u.Host, a, time.Since(start))
 	return a
 }
 
@@ -631,4 +630,19 @@ func (p *prefetcher) results() map[Request]Result {
 	close(p.in)
 	p.wg.Wait()
 	return p.done
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
