@@ -395,7 +395,7 @@ func TestAutoDelayFollowsResponseTime(t *testing.T) {
 	// A host that takes 30 ms to answer, checked over one connection: with
 	// AutoDelay the requests to it are spaced by twice that once it has
 	// answered (asserted with a margin: at least one and a half times),
-	// and the first two start 100 ms apart.
+	// and the second waits for the first answer.
 	const took = 30 * time.Millisecond
 	var mu sync.Mutex
 	var starts []time.Time
@@ -422,14 +422,85 @@ func TestAutoDelayFollowsResponseTime(t *testing.T) {
 	if len(starts) != len(reqs) {
 		t.Fatalf("%d requests, want %d (one HEAD each)", len(starts), len(reqs))
 	}
-	if gap := starts[1].Sub(starts[0]); gap < 90*time.Millisecond {
-		t.Errorf("second request %s after the first, before any answer: want the 100 ms start gap", gap)
+	if gap := starts[1].Sub(starts[0]); gap < took {
+		t.Errorf("second request %s after the first, before its answer: want one request at a time before the host answered", gap)
 	}
 	// The mean gap from the third request on (single gaps jitter with the
 	// scheduling of arrivals; their mean does not).
 	n := len(starts) - 3
 	if mean := starts[len(starts)-1].Sub(starts[2]) / time.Duration(n); mean < 3*took/2 {
 		t.Errorf("requests started %s apart on average, want about twice the %s response time", mean, took)
+	}
+}
+
+func TestAutoDelayConnectionsGrowAndBackOff(t *testing.T) {
+	// With AutoDelay a host gets one connection until it has answered,
+	// then more while it answers healthy (up to PerHost); once it starts
+	// answering 503, the connections fall back to one.
+	var cur, peak, peakFailing, failed atomic.Int32
+	var failing atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := cur.Add(1)
+		defer cur.Add(-1)
+		top := &peak
+		if failing.Load() {
+			// Counted once the first four targets were refused (a
+			// HEAD and a GET each): the requests let in before the
+			// first refusal are done by then.
+			if failed.Load() < 8 {
+				top = new(atomic.Int32)
+			} else {
+				top = &peakFailing
+			}
+		}
+		for {
+			p := top.Load()
+			if now <= p || top.CompareAndSwap(p, now) {
+				break
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+		if strings.HasPrefix(r.URL.Path, "/fail") {
+			failed.Add(1)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(200)
+	}))
+	defer srv.Close()
+	var reqs []links.Request
+	for i := range 60 {
+		reqs = append(reqs, links.Request{URL: fmt.Sprintf("%s/%d", srv.URL, i)})
+	}
+	cfg := testConfig()
+	cfg.Delay = links.AutoDelay
+	cfg.PerHost = 4
+	cfg.Workers = 16
+	cfg.Retries = 0
+	c := links.NewChecker(cfg)
+	for _, r := range c.CheckAll(context.Background(), reqs) {
+		if r.Verdict != links.OK {
+			t.Fatalf("%s: %s", r.URL, r.Verdict)
+		}
+	}
+	if p := peak.Load(); p < 2 || p > 4 {
+		t.Errorf("peak %d requests in flight to a healthy host, want the connections grown beyond one, at most 4", p)
+	}
+	failing.Store(true)
+	var fails []links.Request
+	for i := range 8 {
+		fails = append(fails, links.Request{URL: fmt.Sprintf("%s/fail%d", srv.URL, i)})
+	}
+	for _, r := range c.CheckAll(context.Background(), fails) {
+		if r.Verdict != links.ServerError {
+			t.Errorf("%s: %s, want %s", r.URL, r.Verdict, links.ServerError)
+		}
+	}
+	if n := failed.Load(); n != 16 {
+		t.Fatalf("%d 503 answers, want 16 (a HEAD and the GET that confirms it for each)", n)
+	}
+	if p := peakFailing.Load(); p > 2 {
+		t.Errorf("peak %d requests in flight to a host answering 503, want its connections cut back from 4", p)
 	}
 }
 
