@@ -13,7 +13,10 @@ import (
 // compressing the same page again for every tool would measure the
 // server, not the tools. Requests a recording cannot answer (conditional
 // ones, methods other than GET and HEAD) go to the portal. A HEAD request
-// is answered from the recording of a GET, without its body.
+// is answered from the recording of a GET, without its body. The portal's
+// per-request noise (a CSRF token, a rotating promo, a visit counter: no
+// links in any) is frozen with the recording, so a page reached under two
+// URLs (through a redirect) now has one body where it had two.
 type replay struct {
 	next http.Handler
 	mu   sync.Mutex
