@@ -185,29 +185,40 @@ type doc struct {
 	domDL        *archive.Dateline
 	contentWords int
 	// hrefs caches the hrefs parsed and resolved against hrefBase (a page
-	// links to many URLs more than once: menus, calendars, teasers).
-	hrefs    map[string]*parsedHref
-	hrefBase *url.URL
+	// links to many URLs more than once: menus, calendars, teasers);
+	// hrefPrefix is hrefBase's "scheme://userinfo@host", "" when it has
+	// no scheme or no host.
+	hrefs      map[string]*parsedHref
+	hrefBase   *url.URL
+	hrefPrefix string
 }
 
 // parsedHref is an href of the page, parsed, and resolved on demand.
 type parsedHref struct {
-	u        *url.URL // nil when the href does not parse
+	ok       bool     // whether the href parses (url.Parse)
+	u        *url.URL // the parsed href; nil for a plain root-relative one
 	resolved bool
-	s        string // u resolved against the base (u without a base)
+	s        string // the href resolved against the base (u without a base)
 	abs      bool   // whether that resolved URL is absolute
 }
 
-// parseHref parses a trimmed href once per page and base.
+// parseHref parses a trimmed href once per page and base. A plain
+// root-relative href (see plainRootRelative) is resolved at once, as
+// url.URL.ResolveReference would, without parsing it.
 func (d *doc) parseHref(trimmed string) *parsedHref {
 	if d.hrefs == nil || d.hrefBase != d.base {
-		d.hrefs, d.hrefBase = map[string]*parsedHref{}, d.base
+		d.hrefs, d.hrefBase, d.hrefPrefix = map[string]*parsedHref{}, d.base, ""
+		if b := d.base; b != nil && b.Scheme != "" && b.Host != "" {
+			d.hrefPrefix = (&url.URL{Scheme: b.Scheme, User: b.User, Host: b.Host}).String()
+		}
 	}
 	h := d.hrefs[trimmed]
 	if h == nil {
 		h = &parsedHref{}
-		if u, err := url.Parse(trimmed); err == nil {
-			h.u = u
+		if d.hrefPrefix != "" && plainRootRelative(trimmed) {
+			h.ok, h.resolved, h.s, h.abs = true, true, d.hrefPrefix+trimmed, true
+		} else if u, err := url.Parse(trimmed); err == nil {
+			h.ok, h.u = true, u
 		}
 		d.hrefs[trimmed] = h
 	}
@@ -225,6 +236,53 @@ func (d *doc) resolved(h *parsedHref) (string, bool) {
 		h.s, h.abs, h.resolved = u.String(), u.IsAbs(), true
 	}
 	return h.s, h.abs
+}
+
+// plainRootRelative reports whether href is a root-relative path of
+// unreserved characters (A-Z a-z 0-9 - . _ ~) and slashes, without empty,
+// "." or ".." segments, with at most a non-empty query of unreserved
+// characters, "=" and "&": resolved against a base with a scheme and a
+// host, it is the base's scheme://userinfo@host followed by href itself.
+func plainRootRelative(href string) bool {
+	if len(href) == 0 || href[0] != '/' {
+		return false
+	}
+	path, query, hasQuery := strings.Cut(href, "?")
+	if hasQuery && query == "" {
+		return false
+	}
+	seg := 0 // the length of the current segment, -1 while it is all dots
+	dots := 0
+	for i := 1; i < len(path); i++ {
+		c := path[i]
+		switch {
+		case c == '/':
+			if seg == 0 || dots == seg && dots <= 2 {
+				return false
+			}
+			seg, dots = 0, 0
+			continue
+		case c == '.':
+			dots++
+		case !unreserved(c):
+			return false
+		}
+		seg++
+	}
+	if seg > 0 && dots == seg && dots <= 2 {
+		return false
+	}
+	for i := 0; i < len(query); i++ {
+		if c := query[i]; !unreserved(c) && c != '=' && c != '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// unreserved reports whether c is an unreserved URL character.
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }
 
 func (x *Extractor) run(in Input, page *archive.Page) {
@@ -421,7 +479,7 @@ func (d *doc) resolve(href string) string {
 		return ""
 	}
 	h := d.parseHref(href)
-	if h.u == nil {
+	if !h.ok {
 		return ""
 	}
 	s, abs := d.resolved(h)

@@ -159,12 +159,14 @@ func (d *doc) fillLink(l *archive.Link, raw string) {
 		return
 	}
 	h := d.parseHref(trimmed)
-	u := h.u
-	if u == nil {
+	if !h.ok {
 		l.Issue = IssueMalformed
 		return
 	}
-	if u.Scheme != "" {
+	// A plain root-relative href (h.u nil) has no scheme, and comes
+	// resolved against the base.
+	u := h.u
+	if u != nil && u.Scheme != "" {
 		scheme := strings.ToLower(u.Scheme)
 		if !knownSchemes[scheme] {
 			l.Issue = IssueBadScheme
@@ -178,7 +180,7 @@ func (d *doc) fillLink(l *archive.Link, raw string) {
 	if strings.HasPrefix(trimmed, "#") && l.Issue == "" {
 		l.Issue = IssueFragment
 	}
-	if d.base == nil && !u.IsAbs() {
+	if d.base == nil && !u.IsAbs() { // no base: u is not nil
 		if l.Issue == "" {
 			l.Issue = IssueHostless
 		}
