@@ -97,7 +97,7 @@ func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, 
 				case q.Derive != nil && it.c.BodySHA256 != "":
 					todo = append(todo, i)
 				}
-				it.page, it.doc = nil, sql.NullString{} // let the decoded JSON go
+				it.page, it.doc, it.links = nil, sql.NullString{}, sql.NullString{} // let the decoded JSON go
 			}
 			b.pending.Add(len(todo))
 			for n, i := range todo {
