@@ -74,7 +74,35 @@ func wordSep(c byte) bool {
 
 // regionHints is a cheap filter: a class or id without any of these
 // fragments cannot match the region expressions.
-var regionHints = []string{"crumb", "path", "trail", "chain", "here", "location", "menu", "nav", "foot", "bottom", "copyright", "pag", "cal", "date", "load"}
+var regionHints = newSubstrings("crumb", "path", "trail", "chain", "here", "location", "menu", "nav", "foot", "bottom", "copyright", "pag", "cal", "date", "load")
+
+// substrings tests a string for any of a few substrings in one pass: at
+// each byte, only the substrings that begin with it are compared.
+type substrings struct {
+	subs    []string
+	byFirst [256][]string
+}
+
+func newSubstrings(subs ...string) *substrings {
+	s := &substrings{subs: subs}
+	for _, x := range subs {
+		s.byFirst[x[0]] = append(s.byFirst[x[0]], x)
+	}
+	return s
+}
+
+// in reports whether s contains one of the substrings: containsAny(s,
+// subs).
+func (x *substrings) in(s string) bool {
+	for i := 0; i < len(s); i++ {
+		for _, sub := range x.byFirst[s[i]] {
+			if strings.HasPrefix(s[i:], sub) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // containsAny reports whether s contains one of subs.
 func containsAny(s string, subs []string) bool {
@@ -121,7 +149,7 @@ func (d *doc) findRegions() {
 			return false
 		}
 		ci := classID(n)
-		if ci != "" && !containsAny(ci, regionHints) {
+		if ci != "" && !regionHints.in(ci) {
 			ci = "" // no region word in it: skip the regular expressions below
 		}
 		label := attr(n, "aria-label")
@@ -224,11 +252,13 @@ func calendarContainer(t *html.Node) *html.Node {
 	// The widget's text is at most 200 runes longer than the table's;
 	// shortText stops reading an ancestor as soon as it is longer.
 	limit := textLen(t) + 200
+	// The text test first: it stops reading early, the count of tables
+	// reads the whole ancestor.
 	for p := t.Parent; p != nil && p.DataAtom != atom.Body; p = p.Parent {
-		if len(findAll(p, func(n *html.Node) bool { return n.DataAtom == atom.Table })) > 1 {
+		if _, short := shortText(p, limit); !short {
 			break
 		}
-		if _, short := shortText(p, limit); !short {
+		if len(findAll(p, func(n *html.Node) bool { return n.DataAtom == atom.Table })) > 1 {
 			break
 		}
 		c = p

@@ -71,6 +71,12 @@ func (s *phraseSet) eq(r rune, p *phraseRune) bool {
 	if r == p.r {
 		return true
 	}
+	if r < utf8.RuneSelf && p.r < utf8.RuneSelf {
+		// Between ASCII runes, both folding and lower-casing only pair
+		// the two cases of a letter.
+		lr, lp := r|0x20, p.r|0x20
+		return lr == lp && 'a' <= lp && lp <= 'z' && (s.fold || r < lr)
+	}
 	if !s.fold {
 		return unicode.ToLower(r) == p.r
 	}

@@ -96,3 +96,21 @@ func TestSaysNoNews(t *testing.T) {
 		}
 	}
 }
+
+// TestSubstrings compares substrings.in with containsAny on class lists
+// built of the region hints' pieces.
+func TestSubstrings(t *testing.T) {
+	pieces := []string{"crum", "b", "pa", "th", "trail", "chai", "n", "here", "loc", "ation", "men", "u", "nav", "foot", "bottom", "copy", "right", "pag", "ca", "l",
+		"date", "load", " ", "-", "_", "x", "é", "\xff"}
+	r := rand.New(rand.NewSource(2))
+	for range 50000 {
+		var b strings.Builder
+		for k := r.Intn(6); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := regionHints.in(s), containsAny(s, regionHints.subs); got != want {
+			t.Fatalf("regionHints.in(%q) = %v, containsAny says %v", s, got, want)
+		}
+	}
+}
