@@ -12,11 +12,12 @@
 -- pages: the index on page_links (url) is gone; Store.LinksTo narrows the
 -- scan with the URL's text). Rows of page_links without a page, which no
 -- reader could reach, are dropped.
+--
+-- The links are encoded into a temporary table and the old table dropped
+-- before the pages are rewritten, so that the new column reuses the
+-- pages page_links freed instead of growing the file by its size.
 
-ALTER TABLE pages ADD COLUMN links TEXT;
-
-UPDATE pages SET links = m.links
-FROM (
+CREATE TEMP TABLE page_links_0007 AS
     SELECT capture_id, '[' || group_concat(link, ',' ORDER BY seq) || ']' AS links
     FROM (
         SELECT capture_id, seq, CASE
@@ -37,11 +38,15 @@ FROM (
             FROM page_links
         )
     )
-    GROUP BY capture_id
-) AS m
-WHERE pages.capture_id = m.capture_id;
+    GROUP BY capture_id;
 
 DROP TABLE page_links;
+
+ALTER TABLE pages ADD COLUMN links TEXT;
+
+UPDATE pages SET links = m.links FROM temp.page_links_0007 AS m WHERE pages.capture_id = m.capture_id;
+
+DROP TABLE temp.page_links_0007;
 
 CREATE VIEW page_links (capture_id, seq, href, url, text, place, attr, tag, rel, raw, issue) AS
 SELECT p.capture_id, l.key,
