@@ -198,6 +198,13 @@ func textLen(n *html.Node) int {
 	return c.runes
 }
 
+// textLenAtMost reports whether runeLen(textOf(n)) <= limit, reading no
+// further than needed to tell.
+func textLenAtMost(n *html.Node, limit int) bool {
+	c := textCounter{limit: limit}
+	return c.node(n) && c.runes <= limit
+}
+
 // textWords is wordCount(textOf(n)), counted without building the text.
 func textWords(n *html.Node) int {
 	var c textCounter
@@ -212,26 +219,33 @@ func textWords(n *html.Node) int {
 type textCounter struct {
 	runes, words           int
 	space, started, inWord bool
+	// limit, when above 0, stops the count once runes exceeds it.
+	limit int
 }
 
-func (c *textCounter) node(n *html.Node) {
+// node counts the text of n; it returns false when it stopped at the
+// limit.
+func (c *textCounter) node(n *html.Node) bool {
 	if n.Type == html.TextNode {
 		c.add(n.Data)
-		return
+		return c.limit <= 0 || c.runes <= c.limit
 	}
 	if skipText(n) {
-		return
+		return true
 	}
 	block := isBlock(n)
 	if block {
 		c.space, c.inWord = true, false
 	}
 	for k := n.FirstChild; k != nil; k = k.NextSibling {
-		c.node(k)
+		if !c.node(k) {
+			return false
+		}
 	}
 	if block {
 		c.space, c.inWord = true, false
 	}
+	return true
 }
 
 // add counts s as collapse reads it.

@@ -241,7 +241,7 @@ func (d *doc) resolved(h *parsedHref) (string, bool) {
 // plainRootRelative reports whether href is a root-relative path of
 // unreserved characters (A-Z a-z 0-9 - . _ ~) and slashes, without empty,
 // "." or ".." segments, with at most a non-empty query of unreserved
-// characters, "=" and "&": resolved against a base with a scheme and a
+// characters, "=", "&" and "/": resolved against a base with a scheme and a
 // host, it is the base's scheme://userinfo@host followed by href itself.
 func plainRootRelative(href string) bool {
 	if len(href) == 0 || href[0] != '/' {
@@ -273,7 +273,7 @@ func plainRootRelative(href string) bool {
 		return false
 	}
 	for i := 0; i < len(query); i++ {
-		if c := query[i]; !unreserved(c) && c != '=' && c != '&' {
+		if c := query[i]; !unreserved(c) && c != '=' && c != '&' && c != '/' {
 			return false
 		}
 	}

@@ -2,10 +2,12 @@ package extract
 
 import (
 	"fmt"
+	"iter"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"golang.org/x/net/html"
@@ -17,8 +19,6 @@ var (
 	reHomeWord   = regexp.MustCompile(`(?i)^(home|home page|homepage|main|main page|start|startseite|accueil|inicio|главная|главная страница|галоўная|галоўная старонка|головна)$`)
 	rePageParam  = regexp.MustCompile(`(?i)([?&](page|p|start|pg|paged|offset|from)=\d+)|(/page/\d+)|(/p\d+/?$)`)
 	reNumber     = regexp.MustCompile(`^\d{1,5}$`)
-
-	reLetters = regexp.MustCompile(`\p{L}+`)
 )
 
 // The class and id patterns of the page's regions. Each is a set of
@@ -255,7 +255,7 @@ func calendarContainer(t *html.Node) *html.Node {
 	// The text test first: it stops reading early, the count of tables
 	// reads the whole ancestor.
 	for p := t.Parent; p != nil && p.DataAtom != atom.Body; p = p.Parent {
-		if _, short := shortText(p, limit); !short {
+		if !textLenAtMost(p, limit) {
 			break
 		}
 		if len(findAll(p, func(n *html.Node) bool { return n.DataAtom == atom.Table })) > 1 {
@@ -424,7 +424,7 @@ func (d *doc) readCalendar(n *html.Node) *archive.Calendar {
 	head := textOfSkipping(n, func(c *html.Node) bool { return c.DataAtom == atom.Tbody || c.DataAtom == atom.Td })
 	year, month := 0, 0
 	low := strings.ToLower(head)
-	for _, m := range reLetters.FindAllString(low, -1) {
+	for m := range letterRuns(low) {
 		if mo, ok := monthNames[m]; ok && len([]rune(m)) >= 3 {
 			month = mo
 			break
@@ -491,6 +491,31 @@ func (d *doc) readCalendar(n *html.Node) *archive.Calendar {
 		}
 	}
 	return cal
+}
+
+// letterRuns yields the runs of letters of s in order: the matches of
+// the regular expression \p{L}+ (FindAllString).
+func letterRuns(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		start := -1
+		for i, r := range s {
+			if unicode.IsLetter(r) {
+				if start < 0 {
+					start = i
+				}
+				continue
+			}
+			if start >= 0 {
+				if !yield(s[start:i]) {
+					return
+				}
+				start = -1
+			}
+		}
+		if start >= 0 {
+			yield(s[start:])
+		}
+	}
 }
 
 // dateFromURL reads a day from a URL: ?day=DD&month=MM&year=YY,

@@ -2,6 +2,8 @@ package extract
 
 import (
 	"math/rand"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -24,6 +26,11 @@ func checkTextCounts(t *testing.T, src string) {
 		}
 		if got, want := textWords(n), wordCount(text); got != want {
 			t.Fatalf("textWords of a %q node in %q = %d, wordCount(textOf) = %d", n.Data, src, got, want)
+		}
+		for _, limit := range []int{1, 2, 3, 5, 8, 13} {
+			if got, want := textLenAtMost(n, limit), runeLen(text) <= limit; got != want {
+				t.Fatalf("textLenAtMost(a %q node in %q, %d) = %v, want %v", n.Data, src, limit, got, want)
+			}
 		}
 		return true
 	})
@@ -64,4 +71,28 @@ func TestIsWordRune(t *testing.T) {
 			t.Fatalf("isWordRune(%U) = %v, want %v", r, got, want)
 		}
 	}
+}
+
+var reLetterRuns = regexp.MustCompile(`\p{L}+`)
+
+func checkLetterRuns(t *testing.T, s string) {
+	t.Helper()
+	got := slices.Collect(letterRuns(s))
+	if want := reLetterRuns.FindAllString(s, -1); !slices.Equal(got, want) {
+		t.Fatalf("letterRuns(%q) = %q, the regular expression finds %q", s, got, want)
+	}
+}
+
+// TestLetterRuns compares letterRuns with the regular expression \p{L}+.
+func TestLetterRuns(t *testing.T) {
+	for _, s := range []string{"", "a", " a ", "April 2024", "сакавік 2024 г.", "a\xffb", "é\u0301x", "日本語", "x1y", "« Mai »"} {
+		checkLetterRuns(t, s)
+	}
+}
+
+// FuzzLetterRuns compares letterRuns with the regular expression on
+// arbitrary strings.
+func FuzzLetterRuns(f *testing.F) {
+	f.Add("März 2024 « »")
+	f.Fuzz(checkLetterRuns)
 }
