@@ -73,7 +73,10 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 // one write transaction: the capture of a page and the links found on it
 // are stored together or not at all, at the cost of one transaction
 // instead of two. It returns the capture's id, whether its body was new to
-// the archive and how many entries were new to the run's frontier.
+// the archive and how many entries were new to the run's frontier. Entries
+// in state archive.FrontierSkipped are recorded as Skip records them (and
+// not counted): the URLs a page's links lead to that will not be fetched
+// share the page's transaction instead of costing one each.
 func (s *Store) PutCaptureAndEnqueue(ctx context.Context, c *archive.Capture, entries []archive.FrontierEntry) (id int64, newBody bool, added int, err error) {
 	if c == nil {
 		return 0, false, 0, errors.New("put capture: nil capture")

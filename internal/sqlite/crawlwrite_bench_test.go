@@ -187,3 +187,42 @@ func fileBytes(b *testing.B, s *sqlite.Store) int64 {
 	}
 	return st.FileBytes - st.FreeBytes
 }
+
+// BenchmarkSkip stores pages that each queue three links and skip one URL
+// (about the share of skipped URLs, trap families excluded, in the
+// 2,203-page demo portal's same-scope crawl): with the skip in its own
+// transaction (Skip, as the crawler records it), and with the skip among
+// the page's entries of PutCaptureAndEnqueue (one transaction a page).
+//
+//	go test -run '^$' -bench 'BenchmarkSkip$' -benchtime 3000x ./internal/sqlite
+func BenchmarkSkip(b *testing.B) {
+	ctx := context.Background()
+	for _, together := range []bool{false, true} {
+		name := "own-transaction"
+		if together {
+			name = "with-capture"
+		}
+		b.Run(name, func(b *testing.B) {
+			s, _ := mustOpen(b)
+			run := mustRun(b, s)
+			i := 0
+			cpu := sqlite.ProcessCPU()
+			for b.Loop() {
+				entries := linksOf(i, 1<<40)
+				skip := archive.FrontierEntry{URL: portalURL(i) + "?calendar=1900-01", Depth: 2, DiscoveredFrom: portalURL(i),
+					State: archive.FrontierSkipped, Reason: "excluded"}
+				if together {
+					entries = append(entries, skip)
+				} else if err := s.Skip(ctx, run, skip); err != nil {
+					b.Fatal(err)
+				}
+				c := capture(run, portalURL(i), portalPage(i))
+				if _, _, _, err := s.PutCaptureAndEnqueue(ctx, c, entries); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			reportCPU(b, cpu)
+		})
+	}
+}

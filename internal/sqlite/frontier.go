@@ -37,7 +37,9 @@ const (
 
 // Enqueue adds entries in state queued; URLs already in the run's frontier
 // (in any state) are left as they are. It returns how many were new. All
-// entries are added in one transaction.
+// entries are added in one transaction. An entry whose State is
+// archive.FrontierSkipped is recorded as Skip records it (and not counted),
+// so that a page's skipped URLs can share its transaction.
 func (s *Store) Enqueue(ctx context.Context, runID int64, entries []archive.FrontierEntry) (int, error) {
 	if len(entries) == 0 {
 		return 0, nil
@@ -62,35 +64,50 @@ func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, in *interned, runID i
 	if len(entries) == 0 {
 		return 0, nil
 	}
-	stmt, err := s.txStmt(ctx, tx, sqlEnqueue)
-	if err != nil {
-		return 0, err
-	}
-	defer stmt.Close()
+	var enqueue, skip *sql.Stmt
 	added := 0
 	for _, e := range entries {
 		if e.URL == "" {
 			return 0, fmt.Errorf("empty URL (discovered from %q)", e.DiscoveredFrom)
 		}
-		id, err := s.urlID(ctx, tx, in, e.URL)
+		st := &enqueue
+		q := sqlEnqueue
+		if e.State == archive.FrontierSkipped {
+			st, q = &skip, sqlSkip
+		}
+		if *st == nil {
+			var err error
+			if *st, err = s.txStmt(ctx, tx, q); err != nil {
+				return 0, err
+			}
+		}
+		n, err := s.insertEntry(ctx, tx, in, *st, runID, e)
 		if err != nil {
 			return 0, err
 		}
-		from, err := s.optionalURLID(ctx, tx, in, e.DiscoveredFrom, "")
-		if err != nil {
-			return 0, err
+		if st == &enqueue {
+			added += int(n)
 		}
-		res, err := stmt.ExecContext(ctx, runID, id, e.Reason, e.Depth, from, e.Attempts, timeText(e.NotBefore))
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return 0, err
-		}
-		added += int(n)
 	}
 	return added, nil
+}
+
+// insertEntry inserts e into the run's frontier with st (sqlEnqueue or
+// sqlSkip) and returns how many rows it added (0: the URL was there).
+func (s *Store) insertEntry(ctx context.Context, tx *sql.Tx, in *interned, st *sql.Stmt, runID int64, e archive.FrontierEntry) (int64, error) {
+	id, err := s.urlID(ctx, tx, in, e.URL)
+	if err != nil {
+		return 0, err
+	}
+	from, err := s.optionalURLID(ctx, tx, in, e.DiscoveredFrom, "")
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.ExecContext(ctx, runID, id, e.Reason, e.Depth, from, e.Attempts, timeText(e.NotBefore))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // Claim moves up to n queued entries whose NotBefore has passed at now to
@@ -249,19 +266,11 @@ func (s *Store) Skip(ctx context.Context, runID int64, e archive.FrontierEntry) 
 	in := &interned{}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		in.reset()
-		id, err := s.urlID(ctx, tx, in, e.URL)
-		if err != nil {
-			return err
-		}
-		from, err := s.optionalURLID(ctx, tx, in, e.DiscoveredFrom, "")
-		if err != nil {
-			return err
-		}
 		st, err := s.txStmt(ctx, tx, sqlSkip)
 		if err != nil {
 			return err
 		}
-		_, err = st.ExecContext(ctx, runID, id, e.Reason, e.Depth, from, e.Attempts, timeText(e.NotBefore))
+		_, err = s.insertEntry(ctx, tx, in, st, runID, e)
 		return err
 	})
 	if err != nil {

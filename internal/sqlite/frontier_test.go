@@ -350,3 +350,58 @@ func TestFailedWriteLeavesNoURLBehind(t *testing.T) {
 		t.Errorf("claim: %+v, %v", claimed, err)
 	}
 }
+
+// TestSkippedEntriesShareTheTransaction stores a page with the links it
+// queues and the URLs it skips in one PutCaptureAndEnqueue (and one
+// Enqueue), and checks that the skipped URLs are recorded as Skip records
+// them: in state skipped with their reason, not counted as added, and
+// leaving URLs already in the frontier as they are, in either direction.
+func TestSkippedEntriesShareTheTransaction(t *testing.T) {
+	s, _ := mustOpen(t)
+	ctx := context.Background()
+	run := mustRun(t, s)
+	page := "https://p.example/"
+	if _, err := s.Enqueue(ctx, run, []archive.FrontierEntry{{URL: page, Reason: "seed"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Claim(ctx, run, 1, t0); err != nil {
+		t.Fatal(err)
+	}
+	skip := func(u, reason string) archive.FrontierEntry {
+		return archive.FrontierEntry{URL: u, Depth: 1, DiscoveredFrom: page, State: archive.FrontierSkipped, Reason: reason}
+	}
+	c := capture(run, page, []byte("<html>links</html>"))
+	c.URL = page
+	_, _, added, err := s.PutCaptureAndEnqueue(ctx, c, []archive.FrontierEntry{
+		{URL: page + "a", Depth: 1, DiscoveredFrom: page},
+		skip(page+"cal/1900-01", "trap:calendar-range"),
+		skip(page, "excluded"), // the page itself, done: left as it is
+		{URL: page + "b", Depth: 1, DiscoveredFrom: page},
+		skip(page+"a", "excluded"), // queued just before: left as it is
+		skip(page+"cal/1900-01", "other"),
+	})
+	if err != nil || added != 2 {
+		t.Fatalf("put capture and enqueue: %d added, %v; want 2", added, err)
+	}
+	if n, err := s.Enqueue(ctx, run, []archive.FrontierEntry{skip("mailto:x@p.example", "unsupported-scheme"), {URL: page + "cal/1900-01"}}); err != nil || n != 0 {
+		t.Errorf("enqueue of a skipped entry and a skipped URL: %d added, %v; want 0", n, err)
+	}
+	var got []string
+	err = s.FrontierEntries(ctx, run, "", func(e archive.FrontierEntry) error {
+		got = append(got, fmt.Sprintf("%s %s %s %d %s", e.URL, e.State, e.Reason, e.Depth, e.DiscoveredFrom))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		page + " done ok 0 ",
+		page + "a queued  1 " + page,
+		page + "cal/1900-01 skipped trap:calendar-range 1 " + page,
+		page + "b queued  1 " + page,
+		"mailto:x@p.example skipped unsupported-scheme 1 " + page,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("frontier:\n got %q\nwant %q", got, want)
+	}
+}
