@@ -57,13 +57,17 @@ func (d *doc) domDateline() archive.Dateline {
 	if d.domDL != nil {
 		return *d.domDL
 	}
-	var blocks []string
+	// The first of the first 12 blocks that opens with a dateline: each
+	// block is parsed as the walk reaches it, and the walk stops there.
+	blocks := 0
 	root := d.main
 	if root == nil {
 		root = d.body
 	}
+	d.domDL = &archive.Dateline{}
+	found := false
 	walk(root, func(n *html.Node) bool {
-		if len(blocks) >= 12 {
+		if found || blocks >= 12 {
 			return false
 		}
 		if n.Type != html.ElementNode {
@@ -74,19 +78,15 @@ func (d *doc) domDateline() archive.Dateline {
 		}
 		if n.DataAtom == atom.P || ((n.DataAtom == atom.Div || n.DataAtom == atom.Td) && !hasBlockChild(n)) {
 			if t := textOf(n); runeLen(t) >= 20 {
-				blocks = append(blocks, t)
+				blocks++
+				if dl, ok := parseDateline(t); ok {
+					d.domDL, found = &dl, true
+				}
 			}
 			return false
 		}
 		return true
 	})
-	d.domDL = &archive.Dateline{}
-	for _, b := range blocks {
-		if dl, ok := parseDateline(b); ok {
-			d.domDL = &dl
-			break
-		}
-	}
 	return *d.domDL
 }
 
@@ -106,14 +106,28 @@ func parseDateline(t string) (dl archive.Dateline, ok bool) {
 		return dl, false
 	}
 	head := truncateRunes(t, 160)
-	if m := reDatelineDateAgency.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[3]) {
-		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: strings.TrimRight(m[2], ". "), Agency: strings.TrimSpace(m[3]), Dash: dashOf(m[4])}, true
+	// The characters each expression needs are looked for first:
+	// parentheses around an agency, slashes around TASS's, a dash.
+	parens := strings.IndexByte(head, '(') >= 0 && strings.IndexByte(head, ')') >= 0
+	slashes := strings.Count(head, "/") >= 2
+	dash := strings.ContainsAny(head, "-–—‒―&")
+	if parens && dash {
+		if m := reDatelineDateAgency.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[3]) {
+			return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: strings.TrimRight(m[2], ". "), Agency: strings.TrimSpace(m[3]), Dash: dashOf(m[4])}, true
+		}
 	}
-	if m := reDatelineTASS.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[3]) {
-		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: strings.TrimRight(m[2], ". "), Agency: strings.TrimSpace(m[3]), Dash: "/."}, true
+	if slashes {
+		if m := reDatelineTASS.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[3]) {
+			return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: strings.TrimRight(m[2], ". "), Agency: strings.TrimSpace(m[3]), Dash: "/."}, true
+		}
 	}
-	if m := reDatelineAgency.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[2]) {
-		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], Agency: strings.TrimSpace(m[2]), Dash: dashOf(m[3])}, true
+	if !dash {
+		return dl, false
+	}
+	if parens {
+		if m := reDatelineAgency.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[2]) {
+			return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], Agency: strings.TrimSpace(m[2]), Dash: dashOf(m[3])}, true
+		}
 	}
 	if m := reDatelineDate.FindStringSubmatch(head); m != nil && placeOK(m[1]) {
 		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: strings.TrimRight(m[2], ". "), Dash: dashOf(m[3])}, true

@@ -83,12 +83,48 @@ func checkDatelineCandidate(t *testing.T, s string) {
 	}
 }
 
+// parseDatelineReference is parseDateline as first written: every
+// expression in turn, with no test before them.
+func parseDatelineReference(t string) (dl archive.Dateline, ok bool) {
+	t = strings.TrimLeft(collapse(t), " ")
+	if len(t) < 8 {
+		return dl, false
+	}
+	head := truncateRunes(t, 160)
+	if m := reDatelineDateAgency.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[3]) {
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: strings.TrimRight(m[2], ". "), Agency: strings.TrimSpace(m[3]), Dash: dashOf(m[4])}, true
+	}
+	if m := reDatelineTASS.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[3]) {
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: strings.TrimRight(m[2], ". "), Agency: strings.TrimSpace(m[3]), Dash: "/."}, true
+	}
+	if m := reDatelineAgency.FindStringSubmatch(head); m != nil && placeOK(m[1]) && agencyOK(m[2]) {
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], Agency: strings.TrimSpace(m[2]), Dash: dashOf(m[3])}, true
+	}
+	if m := reDatelineDate.FindStringSubmatch(head); m != nil && placeOK(m[1]) {
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], DateText: strings.TrimRight(m[2], ". "), Dash: dashOf(m[3])}, true
+	}
+	if m := reDatelinePlace.FindStringSubmatch(head); m != nil && placeOK(m[1]) && len(t) > 80 {
+		return archive.Dateline{Raw: strings.TrimSpace(m[0]), Place: m[1], Dash: dashOf(m[2])}, true
+	}
+	return dl, false
+}
+
+func checkParseDateline(t *testing.T, s string) {
+	t.Helper()
+	got, ok := parseDateline(s)
+	want, wantOK := parseDatelineReference(s)
+	if got != want || ok != wantOK {
+		t.Fatalf("parseDateline(%q) = %+v, %v; the expressions alone give %+v, %v", s, got, ok, want, wantOK)
+	}
+}
+
 // TestDatelineCandidate checks that no dateline expression matches a text
 // that datelineCandidate turns away, on texts built of the pieces of
 // datelines.
 func TestDatelineCandidate(t *testing.T) {
 	pieces := []string{"MINSK", "Minsk", "М", "МИНСК", "Мinsk", "NEW", " YORK", ",", " ", "3", " April", " апреля", "(BelTA)", " - ", " – ", "/TASS/", ".", "'", "’",
-		"\u0301", "É", "é", "ǅ", "ǅA", "x", "\xff", "&ndash;", "\u00a0", "-", "A", "a", "Ⅻ", "ᾈ"}
+		"\u0301", "É", "é", "ǅ", "ǅA", "x", "\xff", "&ndash;", "\u00a0", "-", "A", "a", "Ⅻ", "ᾈ", "(", ")", "/", "—", "June 26", " 3 апреля", ", ",
+		" The minister said a long sentence of prose that goes on for a while.", "/.", "Dec. 4", "BelTA", "(Reuters)"}
 	r := rand.New(rand.NewSource(1))
 	for range 50000 {
 		var b strings.Builder
@@ -96,6 +132,7 @@ func TestDatelineCandidate(t *testing.T) {
 			b.WriteString(pieces[r.Intn(len(pieces))])
 		}
 		checkDatelineCandidate(t, b.String())
+		checkParseDateline(t, b.String())
 	}
 }
 
@@ -106,5 +143,6 @@ func FuzzDatelineCandidate(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		checkDatelineCandidate(t, s)
+		checkParseDateline(t, s)
 	})
 }

@@ -58,12 +58,12 @@ func (d *doc) classify() {
 	switch {
 	case d.pageURL != nil && reLangRoot.MatchString(path) && query == "":
 		set(archive.KindHome, "URL path %q is the site's (or a language's) root", path)
-	case dayQuery || reDayPath.MatchString(path):
+	case dayQuery || endsInDigit(path) && reDayPath.MatchString(path):
 		set(archive.KindDayArchive, "URL names a day (%s)", strings.TrimPrefix(path+"?"+query, "?"))
 		if noNews.in(truncateRunes(p.Body+" "+d.visibleText(), 20000)) {
 			p.KindEvidence += "; the page says there is no news"
 		}
-	case p.Calendar != nil && (hasMonth || reMonthPath.MatchString(path)) && !articleSignal:
+	case p.Calendar != nil && (hasMonth || endsInDigit(path) && reMonthPath.MatchString(path)) && !articleSignal:
 		set(archive.KindCalendar, "archive calendar for %s and a URL naming a month", p.Calendar.Month)
 	case articleSignal && ldType != "WebPage":
 		set(archive.KindArticle, "JSON-LD @type %s", ldType)
@@ -71,9 +71,9 @@ func (d *doc) classify() {
 		set(archive.KindArticle, "og:type article and %d words of main content", d.mainWords())
 	case (reListingPath.MatchString(path) || (reListingQuery.MatchString("?"+query) && !reArticlePath.MatchString(path))) && listLinks >= 1:
 		set(archive.KindListing, "URL of a list (%s) with %d item links", path, listLinks)
-	case d.domDateline().Raw != "" && d.mainWords() >= 20 && listLinks < 8:
+	case listLinks < 8 && d.domDateline().Raw != "" && d.mainWords() >= 20:
 		set(archive.KindArticle, "a wire dateline (%q) and %d words of main content", d.domDateline().Raw, d.mainWords())
-	case (d.headlineText() != "" || p.Title != "") && d.published().Value != "" && p.Published.Source != DateFromHTMLDate && d.mainWords() >= 40 && listLinks < 12:
+	case listLinks < 12 && (d.headlineText() != "" || p.Title != "") && d.published().Value != "" && p.Published.Source != DateFromHTMLDate && d.mainWords() >= 40:
 		// A date that only go-htmldate's search of the whole page found
 		// (a "Today" widget, a footer year) does not make a short page
 		// an article.
@@ -87,6 +87,13 @@ func (d *doc) classify() {
 	default:
 		set(archive.KindOther, "no article, list, archive or home signals (%d words of main content, %d item links)", d.mainWords(), listLinks)
 	}
+}
+
+// endsInDigit reports whether path ends with an ASCII digit, before at
+// most one slash: every alternative of reDayPath and reMonthPath needs it.
+func endsInDigit(path string) bool {
+	path = strings.TrimSuffix(path, "/")
+	return path != "" && path[len(path)-1] >= '0' && path[len(path)-1] <= '9'
 }
 
 // calendarInSidebar reports whether the page's calendar is a widget in an

@@ -18,7 +18,6 @@ var (
 	reCrumbLabel = regexp.MustCompile(`(?i)breadcrumb|you are here|навигационная цепочка|хлебные крошки|навігацыйны ланцужок|вы здесь|вы тут`)
 	reHomeWord   = regexp.MustCompile(`(?i)^(home|home page|homepage|main|main page|start|startseite|accueil|inicio|главная|главная страница|галоўная|галоўная старонка|головна)$`)
 	rePageParam  = regexp.MustCompile(`(?i)([?&](page|p|start|pg|paged|offset|from)=\d+)|(/page/\d+)|(/p\d+/?$)`)
-	reNumber     = regexp.MustCompile(`^\d{1,5}$`)
 )
 
 // The class and id patterns of the page's regions. Each is a set of
@@ -224,7 +223,7 @@ func isCalendarTable(t *html.Node) bool {
 	}
 	days := 0
 	for _, td := range findAll(t, func(n *html.Node) bool { return n.DataAtom == atom.Td }) {
-		if reNumber.MatchString(textOf(td)) {
+		if smallNumber(textOf(td)) {
 			days++
 		}
 	}
@@ -438,7 +437,7 @@ func (d *doc) readCalendar(n *html.Node) *archive.Calendar {
 		return c.DataAtom == atom.Td || (c.DataAtom != atom.Table && strings.Contains(classID(c), "day"))
 	}) {
 		t := textOf(td)
-		if !reNumber.MatchString(t) {
+		if !smallNumber(t) {
 			continue
 		}
 		day, _ := strconv.Atoi(t)
@@ -469,13 +468,13 @@ func (d *doc) readCalendar(n *html.Node) *archive.Calendar {
 		cal.Month = fmt.Sprintf("%04d-%02d", year, month)
 		for i := range days {
 			if validYMD(year, month, days[i].Day) {
-				days[i].Date = fmt.Sprintf("%s-%02d", cal.Month, days[i].Day)
+				days[i].Date = cal.Month + "-" + twoDigits(days[i].Day)
 			}
 		}
 	}
 	cal.Days = days
 	for _, a := range findAll(n, func(c *html.Node) bool { return c.DataAtom == atom.A && hasAttr(c, "href") }) {
-		if hasAncestor(a, func(p *html.Node) bool { return p.DataAtom == atom.Td && reNumber.MatchString(textOf(p)) }) {
+		if hasAncestor(a, func(p *html.Node) bool { return p.DataAtom == atom.Td && smallNumber(textOf(p)) }) {
 			continue
 		}
 		t := textOf(a)
@@ -491,6 +490,25 @@ func (d *doc) readCalendar(n *html.Node) *archive.Calendar {
 		}
 	}
 	return cal
+}
+
+// smallNumber reports whether s is one to five ASCII digits, as the
+// regular expression ^\d{1,5}$ does.
+func smallNumber(s string) bool {
+	if len(s) == 0 || len(s) > 5 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// twoDigits formats a day of the month, 1 to 31, as %02d does.
+func twoDigits(d int) string {
+	return string([]byte{byte('0' + d/10), byte('0' + d%10)})
 }
 
 // letterRuns yields the runs of letters of s in order: the matches of

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"math/rand"
 	"regexp"
 	"strings"
@@ -56,4 +57,31 @@ func FuzzQueryNumber(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		checkQueryNumbers(t, s)
 	})
+}
+
+// TestPathPrechecks checks the cheap tests that stand before regular
+// expressions: no day or month path expression matches a path that
+// endsInDigit turns away, and smallNumber is ^\d{1,5}$.
+func TestPathPrechecks(t *testing.T) {
+	reNumber := regexp.MustCompile(`^\d{1,5}$`)
+	pieces := []string{"/", "by-date", "archive", "2024", "19", "20", "1", "12", "123456", ".", "-", "/2024/4/3", "/archive/2024-04-03", "x", "\n", "٣", "\xff"}
+	r := rand.New(rand.NewSource(3))
+	for range 50000 {
+		var b strings.Builder
+		for k := r.Intn(8); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := b.String()
+		if !endsInDigit(s) && (reDayPath.MatchString(s) || reMonthPath.MatchString(s)) {
+			t.Fatalf("endsInDigit(%q) is false, but a day or month path expression matches", s)
+		}
+		if got, want := smallNumber(s), reNumber.MatchString(s); got != want {
+			t.Fatalf("smallNumber(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for d := 1; d <= 31; d++ {
+		if got, want := twoDigits(d), fmt.Sprintf("%02d", d); got != want {
+			t.Errorf("twoDigits(%d) = %q, want %q", d, got, want)
+		}
+	}
 }
