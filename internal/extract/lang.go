@@ -154,7 +154,8 @@ func (d *doc) extractLanguage() {
 	if d.main != nil {
 		t = d.mainText()
 	}
-	if runeLen(t) < 200 {
+	// Shorter than 200 runes (800 bytes or more hold at least 200).
+	if len(t) < 4*200 && runeLen(t) < 200 {
 		t = d.page.Title + " " + t + " " + truncateRunes(d.visibleText(), 5000)
 	}
 	d.page.DetectedLang = detectLanguage(t)
