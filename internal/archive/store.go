@@ -21,9 +21,10 @@ type RunStore interface {
 // interrupted crawl can resume without refetching what was done and without
 // losing what was claimed.
 type Frontier interface {
-	// Enqueue adds entries in state queued; URLs already in the run's
-	// frontier (in any state) are left as they are. It returns how many were
-	// new.
+	// Enqueue adds entries in state queued, or in state skipped with their
+	// reason when their State is FrontierSkipped (as Skip, in the same
+	// transaction); URLs already in the run's frontier (in any state) are
+	// left as they are. It returns how many queued entries were new.
 	Enqueue(ctx context.Context, runID int64, entries []FrontierEntry) (int, error)
 	// Claim moves up to n queued entries whose NotBefore has passed at now to
 	// state claimed and returns them, shallowest first.

@@ -159,8 +159,9 @@ func (c *crawler) discoverURL(ctx context.Context, e archive.FrontierEntry, u *u
 }
 
 // resolve turns one href found on the page of entry e into a frontier
-// entry to queue, or records why it is skipped and returns nil. Only
-// storage errors are returned.
+// entry: one to queue, or one in state skipped that records why it is not
+// fetched (see skipURL); nil for an href already met. Only storage errors
+// (of recording an alias) are returned.
 func (c *crawler) resolve(ctx context.Context, e archive.FrontierEntry, base *url.URL, href string) (*archive.FrontierEntry, error) {
 	href = strings.TrimSpace(href)
 	if href == "" || strings.HasPrefix(href, "#") {
@@ -175,15 +176,15 @@ func (c *crawler) resolve(ctx context.Context, e archive.FrontierEntry, base *ur
 func (c *crawler) resolveParsed(ctx context.Context, e archive.FrontierEntry, href string, t *url.URL, err error) (*archive.FrontierEntry, error) {
 	depth := e.Depth + 1
 	if err != nil {
-		return nil, c.skipURL(ctx, e, depth, "invalid:"+href, SkipInvalid)
+		return c.skipURL(e, depth, "invalid:"+href, SkipInvalid), nil
 	}
 	switch t.Scheme {
 	case "http", "https":
 	default:
-		return nil, c.skipURL(ctx, e, depth, t.String(), SkipScheme)
+		return c.skipURL(e, depth, t.String(), SkipScheme), nil
 	}
 	if t.Host == "" || t.Hostname() == "" {
-		return nil, c.skipURL(ctx, e, depth, "invalid:"+href, SkipInvalid)
+		return c.skipURL(e, depth, "invalid:"+href, SkipInvalid), nil
 	}
 	cu, reasons := c.canon.Canonical(t)
 	if len(reasons) > 0 {
@@ -199,28 +200,28 @@ func (c *crawler) resolveParsed(ctx context.Context, e archive.FrontierEntry, hr
 	}
 	cuURL, err := url.Parse(cu)
 	if err != nil {
-		return nil, c.skipURL(ctx, e, depth, cu, SkipInvalid)
+		return c.skipURL(e, depth, cu, SkipInvalid), nil
 	}
-	return c.admit(ctx, e, cuURL, cu)
+	return c.admit(e, cuURL, cu), nil
 }
 
 // admit decides a canonical URL cu (parsed as cuURL), met for the first
-// time on the page of entry e: the entry to queue, or nil with the reason
-// it is skipped recorded (out of scope, too deep, a trap, disallowed by
-// robots.txt). Only storage errors are returned.
-func (c *crawler) admit(ctx context.Context, e archive.FrontierEntry, cuURL *url.URL, cu string) (*archive.FrontierEntry, error) {
+// time on the page of entry e: the entry to queue, or the entry that
+// records why it is skipped (out of scope, too deep, a trap, disallowed by
+// robots.txt; see skipURL).
+func (c *crawler) admit(e archive.FrontierEntry, cuURL *url.URL, cu string) *archive.FrontierEntry {
 	depth := e.Depth + 1
 	if r := c.scope.check(cuURL, cu); r != "" {
-		return nil, c.skipURL(ctx, e, depth, cu, r)
+		return c.skipURL(e, depth, cu, r)
 	}
 	if c.cfg.MaxDepth > 0 && depth > c.cfg.MaxDepth {
-		return nil, c.skipURL(ctx, e, depth, cu, SkipMaxDepth)
+		return c.skipURL(e, depth, cu, SkipMaxDepth)
 	}
 	parked := false
 	if r := c.traps.check(cuURL, cu); r == parkCalendar {
 		parked = true
 	} else if r != "" {
-		return nil, c.skipURL(ctx, e, depth, cu, r)
+		return c.skipURL(e, depth, cu, r)
 	}
 	if c.cfg.Robots {
 		if rules := c.robots.loaded(originOf(cuURL)); rules != nil && !rules.allowed(cuURL) {
@@ -228,13 +229,13 @@ func (c *crawler) admit(ctx context.Context, e archive.FrontierEntry, cuURL *url
 			if rules.unavailable {
 				r = SkipRobotsUnavailable
 			}
-			return nil, c.skipURL(ctx, e, depth, cu, r)
+			return c.skipURL(e, depth, cu, r)
 		}
 	}
 	if parked {
-		return &archive.FrontierEntry{URL: cu, Depth: depth, DiscoveredFrom: e.URL, NotBefore: parkedUntil, Reason: parkCalendar}, nil
+		return &archive.FrontierEntry{URL: cu, Depth: depth, DiscoveredFrom: e.URL, NotBefore: parkedUntil, Reason: parkCalendar}
 	}
-	return &archive.FrontierEntry{URL: cu, Depth: depth, DiscoveredFrom: e.URL}, nil
+	return &archive.FrontierEntry{URL: cu, Depth: depth, DiscoveredFrom: e.URL}
 }
 
 // parkedUntil is the NotBefore of a parked calendar URL: it is claimed only
@@ -277,8 +278,11 @@ func (c *crawler) unpark(ctx context.Context) (bool, error) {
 	return len(parked) > 0, nil
 }
 
-// skipURL records a URL that will not be fetched.
-func (c *crawler) skipURL(ctx context.Context, e archive.FrontierEntry, depth int, u, reason string) error {
+// skipURL counts a URL that will not be fetched and returns the frontier
+// entry that records it (state skipped, with the reason), to be written
+// with the other entries of the page it was found on; nil if it was
+// recorded before.
+func (c *crawler) skipURL(e archive.FrontierEntry, depth int, u, reason string) *archive.FrontierEntry {
 	if len(u) > maxSkippedURLLength {
 		u = u[:maxSkippedURLLength]
 	}
@@ -289,11 +293,7 @@ func (c *crawler) skipURL(ctx context.Context, e archive.FrontierEntry, depth in
 		}
 	}
 	c.countSkip(reason)
-	err := c.store.Skip(ctx, c.runID, archive.FrontierEntry{URL: u, Depth: depth, DiscoveredFrom: e.URL, State: archive.FrontierSkipped, Reason: reason})
-	if err != nil {
-		return c.storeErr(ctx, err)
-	}
-	return nil
+	return &archive.FrontierEntry{URL: u, Depth: depth, DiscoveredFrom: e.URL, State: archive.FrontierSkipped, Reason: reason}
 }
 
 // recordAlias records alias → canonical once, up to maxAliasesPerURL per

@@ -66,11 +66,13 @@ func (c *crawler) queueKnown(ctx context.Context) (int, error) {
 			return nil
 		}
 		from := archive.FrontierEntry{URL: "known from run " + strconv.FormatInt(run, 10), Depth: depth - 1}
-		ent, err := c.admit(ctx, from, u, cu)
-		if err != nil || ent == nil {
-			return err
+		ent := c.admit(from, u, cu)
+		if ent == nil {
+			return nil
 		}
-		ent.Reason = from.URL
+		if ent.State != archive.FrontierSkipped {
+			ent.Reason = from.URL
+		}
 		batch = append(batch, *ent)
 		if len(batch) >= knownBatch {
 			return flush()
