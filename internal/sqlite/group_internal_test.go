@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -180,5 +181,24 @@ func TestWriterPragmas(t *testing.T) {
 		if got != c.want {
 			t.Errorf("PRAGMA %s = %s, want %s", c.pragma, got, c.want)
 		}
+	}
+}
+
+// TestWriterTempStoreInMemory checks that the writer keeps the statement
+// journals of group commits in memory once the migrations have run, and
+// that the readers are left as they are.
+func TestWriterTempStoreInMemory(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var w, r int
+	if err := s.wdb.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&w); err != nil || w != 2 {
+		t.Errorf("writer temp_store %d (%v), want 2 (memory)", w, err)
+	}
+	if err := s.rdb.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&r); err != nil || r != 0 {
+		t.Errorf("reader temp_store %d (%v), want 0 (default)", r, err)
 	}
 }
