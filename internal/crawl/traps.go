@@ -319,8 +319,24 @@ var (
 	// by-date/15.03.2024, 2024-03-15 or 2024-03 as the last segment.
 	pathDMY = regexp.MustCompile(`(?:^|/)(\d{1,2})\.(\d{1,2})\.(\d{4})/?$`)
 	pathISO = regexp.MustCompile(`(?:^|/)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?/?$`)
-	digits  = regexp.MustCompile(`^\d+`)
 )
+
+// endsInDigit reports whether a path ends in an ASCII digit, but for a
+// trailing slash: every date path (pathYMD, pathDMY, pathISO) does, so the
+// others need not be searched.
+func endsInDigit(p string) bool {
+	p = strings.TrimSuffix(p, "/")
+	return p != "" && p[len(p)-1] >= '0' && p[len(p)-1] <= '9'
+}
+
+// leadingDigits returns the ASCII digits s starts with.
+func leadingDigits(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
+}
 
 // calendarDate finds the date of a calendar or day archive URL: query
 // parameters day/month/year (or d/m/y, date=YYYY-MM-DD), or a date as the
@@ -334,7 +350,7 @@ func calendarDate(u *url.URL) (d time.Time, ok, valid bool) {
 		var y, m, day string
 		for _, p := range strings.Split(u.RawQuery, "&") {
 			k, rawV, _ := strings.Cut(p, "=")
-			v := digits.FindString(strings.TrimSpace(rawV))
+			v := leadingDigits(strings.TrimSpace(rawV))
 			switch strings.ToLower(k) {
 			case "year", "y", "yr":
 				y = v
@@ -357,6 +373,9 @@ func calendarDate(u *url.URL) (d time.Time, ok, valid bool) {
 		}
 	}
 	p := u.EscapedPath()
+	if !endsInDigit(p) {
+		return time.Time{}, false, false // an article's .html: no expression can match
+	}
 	if mm := pathYMD.FindStringSubmatch(p); mm != nil {
 		day := mm[3]
 		if day == "" {

@@ -1,8 +1,10 @@
 package crawl
 
 import (
+	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -164,7 +166,42 @@ func FuzzCalendarDate(f *testing.F) {
 		if valid && (!ok || d.IsZero()) {
 			t.Fatalf("valid date without a date: %q", s)
 		}
+		checkDatePrefilters(t, s)
 	})
+}
+
+// checkDatePrefilters checks the shortcuts of calendarDate against the
+// expressions they stand in for: a path that does not end in a digit
+// matches none of the date-path expressions, and leadingDigits finds what
+// ^\d+ finds.
+func checkDatePrefilters(t *testing.T, s string) {
+	t.Helper()
+	if !endsInDigit(s) {
+		for _, re := range []*regexp.Regexp{pathYMD, pathDMY, pathISO} {
+			if re.MatchString(s) {
+				t.Fatalf("%q does not end in a digit but matches %s", s, re)
+			}
+		}
+	}
+	if got, want := leadingDigits(s), regexp.MustCompile(`^\d+`).FindString(s); got != want {
+		t.Fatalf("leadingDigits(%q) = %q, want %q", s, got, want)
+	}
+}
+
+func TestDatePrefilters(t *testing.T) {
+	for _, s := range []string{"", "/", "/2024/03/", "/2024/03", "/2024/3/15/", "/by-date/15.03.2024/", "/2024-03", "/2024-03-15/",
+		"/en/news/a_i_0000150410.html", "/x/2024/03/15//", "12abc", "٣", "/2024/03/١", "007/"} {
+		checkDatePrefilters(t, s)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "0123456789/.-a_"
+	for range 20000 {
+		b := make([]byte, rng.IntN(14))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		checkDatePrefilters(t, string(b))
+	}
 }
 
 // TestContentDate: only links that name a day teach the calendar range; a
