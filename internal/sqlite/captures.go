@@ -78,17 +78,33 @@ func (s *Store) PutCapture(ctx context.Context, c *archive.Capture) (int64, bool
 // not counted): the URLs a page's links lead to that will not be fetched
 // share the page's transaction instead of costing one each.
 func (s *Store) PutCaptureAndEnqueue(ctx context.Context, c *archive.Capture, entries []archive.FrontierEntry) (id int64, newBody bool, added int, err error) {
+	return s.PutCaptureWith(ctx, c, entries, nil)
+}
+
+// PutCaptureWith is PutCaptureAndEnqueue that also records aliases (as
+// AddAlias does, in the capture's run) in the same transaction: the URLs
+// the page's links revealed as aliases of others cost no transaction of
+// their own. An alias's RunID must be 0 or the capture's run.
+func (s *Store) PutCaptureWith(ctx context.Context, c *archive.Capture, entries []archive.FrontierEntry, aliases []Alias) (id int64, newBody bool, added int, err error) {
 	if c == nil {
 		return 0, false, 0, errors.New("put capture: nil capture")
 	}
-	id, newBody, added, err = s.putCapture(ctx, c, entries)
+	for _, a := range aliases {
+		if err := validAlias(a.Alias, a.Canonical); err != nil {
+			return 0, false, 0, fmt.Errorf("put capture %s: alias: %w", c.URL, err)
+		}
+		if a.RunID != 0 && a.RunID != c.RunID {
+			return 0, false, 0, fmt.Errorf("put capture %s: alias %s of run %d, not of the capture's run %d", c.URL, a.Alias, a.RunID, c.RunID)
+		}
+	}
+	id, newBody, added, err = s.putCapture(ctx, c, entries, aliases)
 	if err != nil {
 		return 0, false, 0, err
 	}
 	return id, newBody, added, nil
 }
 
-func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []archive.FrontierEntry) (int64, bool, int, error) {
+func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []archive.FrontierEntry, aliases []Alias) (int64, bool, int, error) {
 	if err := validCapture(c); err != nil {
 		return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, err)
 	}
@@ -175,6 +191,11 @@ func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []ar
 		var err error
 		if added, err = s.enqueueTx(ctx, tx, in, c.RunID, entries); err != nil {
 			return fmt.Errorf("enqueue: %w", err)
+		}
+		for _, a := range aliases {
+			if err := s.addAliasTx(ctx, tx, in, c.RunID, a.Alias, a.Canonical, a.Reason); err != nil {
+				return fmt.Errorf("alias %s: %w", a.Alias, err)
+			}
 		}
 		if compress {
 			st, err := s.txStmt(ctx, tx, sqlInsertBody)
@@ -688,26 +709,13 @@ func (s *Store) EachCapture(ctx context.Context, q CaptureQuery, fn func(c *arch
 // AddAlias records that alias was collapsed into canonical in a run. An
 // alias already recorded in the run keeps its first canonical URL.
 func (s *Store) AddAlias(ctx context.Context, runID int64, alias, canonical, reason string) error {
-	if alias == "" || canonical == "" {
-		return fmt.Errorf("add alias in run %d: empty URL (alias %q, canonical %q)", runID, alias, canonical)
+	if err := validAlias(alias, canonical); err != nil {
+		return fmt.Errorf("add alias in run %d: %w", runID, err)
 	}
 	in := &interned{}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		in.reset()
-		aliasID, err := s.urlID(ctx, tx, in, alias)
-		if err != nil {
-			return err
-		}
-		canonicalID, err := s.urlID(ctx, tx, in, canonical)
-		if err != nil {
-			return err
-		}
-		st, err := s.txStmt(ctx, tx, sqlAddAlias)
-		if err != nil {
-			return err
-		}
-		_, err = st.ExecContext(ctx, runID, aliasID, canonicalID, reason)
-		return err
+		return s.addAliasTx(ctx, tx, in, runID, alias, canonical, reason)
 	})
 	if err == nil {
 		s.cache.add(in)
@@ -716,6 +724,32 @@ func (s *Store) AddAlias(ctx context.Context, runID int64, alias, canonical, rea
 		return fmt.Errorf("add alias %s in run %d: %w", alias, runID, err)
 	}
 	return nil
+}
+
+// validAlias checks that an alias and its canonical URL are given.
+func validAlias(alias, canonical string) error {
+	if alias == "" || canonical == "" {
+		return fmt.Errorf("empty URL (alias %q, canonical %q)", alias, canonical)
+	}
+	return nil
+}
+
+// addAliasTx is AddAlias inside the write transaction tx.
+func (s *Store) addAliasTx(ctx context.Context, tx *sql.Tx, in *interned, runID int64, alias, canonical, reason string) error {
+	aliasID, err := s.urlID(ctx, tx, in, alias)
+	if err != nil {
+		return err
+	}
+	canonicalID, err := s.urlID(ctx, tx, in, canonical)
+	if err != nil {
+		return err
+	}
+	st, err := s.txStmt(ctx, tx, sqlAddAlias)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx, runID, aliasID, canonicalID, reason)
+	return err
 }
 
 // Alias is a URL that a crawl collapsed into a canonical URL.

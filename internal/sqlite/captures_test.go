@@ -584,3 +584,46 @@ func sha256Of(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
 }
+
+// TestPutCaptureWithAliases stores a page with the aliases its links
+// revealed in one transaction, and checks that they read back as AddAlias
+// records them, that an alias keeps its first canonical URL, and that a
+// bad alias stores nothing of the page.
+func TestPutCaptureWithAliases(t *testing.T) {
+	s, _ := mustOpen(t)
+	ctx := context.Background()
+	run := mustRun(t, s)
+	const canon = "https://portal.example/a"
+	if err := s.AddAlias(ctx, run, "https://portal.example/a?utm_source=x", canon, "tracking-param"); err != nil {
+		t.Fatal(err)
+	}
+	page := "https://portal.example/p"
+	for _, bad := range [][]sqlite.Alias{
+		{{Alias: "", Canonical: canon}},
+		{{RunID: run + 1, Alias: "https://portal.example/b", Canonical: canon}},
+	} {
+		if _, _, _, err := s.PutCaptureWith(ctx, capture(run, page, []byte("<html>p</html>")), nil, bad); err == nil {
+			t.Errorf("aliases %+v accepted", bad)
+		}
+	}
+	if _, err := s.FindCapture(ctx, page, run); !errors.Is(err, archive.ErrNotFound) {
+		t.Errorf("a page refused for its aliases was stored: %v", err)
+	}
+	id, _, added, err := s.PutCaptureWith(ctx, capture(run, page, []byte("<html>p</html>")),
+		[]archive.FrontierEntry{{URL: canon, Depth: 1, DiscoveredFrom: page}},
+		[]sqlite.Alias{
+			{Alias: "https://portal.example/a;jsessionid=1", Canonical: canon, Reason: "session-id"},
+			{RunID: run, Alias: "https://portal.example/a?utm_source=x", Canonical: "https://portal.example/other", Reason: "later"},
+		})
+	if err != nil || id == 0 || added != 1 {
+		t.Fatalf("put capture with aliases: id %d, %d added, %v", id, added, err)
+	}
+	got, err := s.Aliases(ctx, canon)
+	want := []sqlite.Alias{
+		{RunID: run, Alias: "https://portal.example/a;jsessionid=1", Canonical: canon, Reason: "session-id"},
+		{RunID: run, Alias: "https://portal.example/a?utm_source=x", Canonical: canon, Reason: "tracking-param"},
+	}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("aliases:\n got %+v, %v\nwant %+v", got, err, want)
+	}
+}
