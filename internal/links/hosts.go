@@ -92,12 +92,12 @@ func (h *hosts) pause(host string, until time.Time, maxWait time.Duration) {
 	h.limiter.Pause(host, until)
 }
 
-// answered records an answer of the host and how long the exchange took:
+// answered records an answer of the host and its response time (a.took):
 // refusals, server errors and failures in transit (a timeout, a reset)
 // strain the host's politeness, as a 403 does from a host that served
 // pages before (a blocked bot); other answers feed its response time. A
 // request the checker itself gave up (ctx ended) tells nothing.
-func (h *hosts) answered(ctx context.Context, host string, a answer, took time.Duration) {
+func (h *hosts) answered(ctx context.Context, host string, a answer) {
 	if ctx.Err() != nil {
 		return
 	}
@@ -115,7 +115,7 @@ func (h *hosts) answered(ctx context.Context, host string, a answer, took time.D
 		a.status == http.StatusForbidden && servedBefore:
 		h.limiter.Strained(host)
 	default:
-		h.limiter.Answered(host, took)
+		h.limiter.Answered(host, a.took)
 	}
 }
 

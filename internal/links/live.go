@@ -447,6 +447,10 @@ type answer struct {
 	ids    []string
 	hasIDs bool
 	noNews bool
+	// took is the host's response time: from sending the request to its
+	// response headers (or the failure), without reading and scanning the
+	// body, which is the checker's own work.
+	took time.Duration
 }
 
 func (c *Checker) fetch(ctx context.Context, client *http.Client, u *url.URL, wantIDs bool) answer {
@@ -455,7 +459,6 @@ func (c *Checker) fetch(ctx context.Context, client *http.Client, u *url.URL, wa
 		return answer{err: err}
 	}
 	defer release()
-	start := time.Now()
 	if !wantIDs {
 		a := c.do(ctx, client, http.MethodHead, u, false)
 		// Many servers refuse or mishandle HEAD (405, 501, 403, even 404 or
@@ -463,12 +466,12 @@ func (c *Checker) fetch(ctx context.Context, client *http.Client, u *url.URL, wa
 		// believed. Rate limits are not: a GET would only add to the load.
 		if a.err != nil || a.status < 400 || a.status == http.StatusTooManyRequests ||
 			(a.status == http.StatusServiceUnavailable && a.header.Get("Retry-After") != "") {
-			c.hosts.answered(ctx, u.Host, a, time.Since(start))
+			c.hosts.answered(ctx, u.Host, a)
 			return a
 		}
 	}
 	a := c.do(ctx, client, http.MethodGet, u, wantIDs)
-	c.hosts.answered(ctx, u.Host, a, time.Since(start))
+	c.hosts.answered(ctx, u.Host, a)
 	return a
 }
 
@@ -483,7 +486,9 @@ func (c *Checker) do(ctx context.Context, client *http.Client, method string, u 
 	}
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+	start := time.Now()
 	resp, err := client.Do(req)
+	a.took = time.Since(start)
 	if err != nil {
 		a.err = err
 		return a
