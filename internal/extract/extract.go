@@ -81,8 +81,9 @@ type Options struct {
 	// are left empty. Body and WordCount are filled (as in a full
 	// extraction) only for a page whose visible text says there is no news,
 	// the link checker's soft-404 sign; elsewhere they are "" and 0. It
-	// costs about half of a full extraction (BenchmarkPageLinks), most of
-	// it the HTML parse.
+	// costs about a third of a full extraction on the evaluation pages
+	// (BenchmarkPageLinks) and an eighth on the demo portal's
+	// (BenchmarkPortalLinks), a third of that the HTML parse.
 	LinksOnly bool
 }
 
