@@ -59,3 +59,12 @@ type CaptureStore interface {
 	// AddAlias records that alias was collapsed into canonical in a run.
 	AddAlias(ctx context.Context, runID int64, alias, canonical, reason string) error
 }
+
+// Alias is a URL that a crawl collapsed into a canonical URL, and why
+// (a redirect, the same content, a rel=canonical, tracking parameters).
+type Alias struct {
+	RunID     int64  `json:"run_id"`
+	Alias     string `json:"alias"`
+	Canonical string `json:"canonical"`
+	Reason    string `json:"reason"`
+}

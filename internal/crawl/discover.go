@@ -20,11 +20,26 @@ const maxAliasesPerURL = 8
 // (javascript: and data: URLs can be long).
 const maxSkippedURLLength = 2048
 
-// discoverLinks reads the links of an HTML page or a sitemap and returns
-// the entries to queue, those in scope; the others are recorded as
-// skipped, with the reason. The caller enqueues the entries, in the
-// transaction that stores the page's capture.
-func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u, final *url.URL, header http.Header, body []byte) ([]archive.FrontierEntry, error) {
+// found is what the links of one page tell the frontier: the entries to
+// queue or to record as skipped, and the aliases met (a rel=canonical,
+// tracking parameters). The caller writes them in the transaction that
+// stores the page's capture.
+type found struct {
+	entries []archive.FrontierEntry
+	aliases []archive.Alias
+}
+
+// add appends an entry; nil is ignored.
+func (f *found) add(e *archive.FrontierEntry) {
+	if e != nil {
+		f.entries = append(f.entries, *e)
+	}
+}
+
+// discoverLinks reads the links of an HTML page or a sitemap into f: the
+// entries to queue, those in scope; the others as skipped, with the
+// reason; and the aliases the links reveal.
+func (c *crawler) discoverLinks(e archive.FrontierEntry, u, final *url.URL, header http.Header, body []byte, f *found) {
 	// Dates from a calendar or day archive page do not widen the
 	// learned range: it would grow with every page of the trap.
 	learn := !isCalendar(u)
@@ -49,9 +64,7 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 			if t, err := base.Parse(strings.TrimSpace(s.Canonical)); err == nil && (t.Scheme == "http" || t.Scheme == "https") {
 				tc, _ := c.canon.Canonical(t)
 				if tc != e.URL && c.scope.check(t, tc) == "" {
-					if err := c.recordAlias(ctx, e.URL, tc, "rel-canonical"); err != nil {
-						return nil, err
-					}
+					c.alias(f, e.URL, tc, "rel-canonical")
 				}
 			}
 		}
@@ -59,7 +72,7 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 			hrefs = append(hrefs, l.Href)
 		}
 	default:
-		return nil, nil
+		return
 	}
 	// Most links of a page were met on earlier pages (menus, calendars,
 	// listings): an href already handled under the same origin is passed
@@ -102,17 +115,9 @@ func (c *crawler) discoverLinks(ctx context.Context, e archive.FrontierEntry, u,
 			todo = append(todo, pending{h, t, err})
 		}
 	}
-	var queue []archive.FrontierEntry
 	for _, p := range todo {
-		ent, err := c.resolveParsed(ctx, e, p.href, p.t, p.err)
-		if err != nil {
-			return nil, err
-		}
-		if ent != nil {
-			queue = append(queue, *ent)
-		}
+		f.add(c.resolveParsed(e, p.href, p.t, p.err, f))
 	}
-	return queue, nil
 }
 
 // What the crawler did with an href (see markHref).
@@ -150,59 +155,61 @@ func (c *crawler) markHref(key string, want int8) int8 {
 // discoverURL records one URL found outside a page (a redirect out of
 // scope).
 func (c *crawler) discoverURL(ctx context.Context, e archive.FrontierEntry, u *url.URL, _ error) {
-	ent, err := c.resolve(ctx, e, u, u.String())
-	if err == nil && ent != nil {
-		if _, err := c.store.Enqueue(ctx, c.runID, []archive.FrontierEntry{*ent}); err != nil {
-			c.log.Warn("enqueue", "url", ent.URL, "err", err)
+	var f found
+	t := *u // resolveParsed may drop its fragment
+	f.add(c.resolveParsed(e, u.String(), &t, nil, &f))
+	if _, err := c.writeFound(ctx, &f); err != nil {
+		c.log.Warn("enqueue", "url", u.String(), "err", err)
+	}
+}
+
+// writeFound writes f without a capture: the aliases, then the entries,
+// and returns how many queued entries were new.
+func (c *crawler) writeFound(ctx context.Context, f *found) (int, error) {
+	for _, a := range f.aliases {
+		if err := c.store.AddAlias(ctx, c.runID, a.Alias, a.Canonical, a.Reason); err != nil {
+			return 0, err
 		}
 	}
-}
-
-// resolve turns one href found on the page of entry e into a frontier
-// entry: one to queue, or one in state skipped that records why it is not
-// fetched (see skipURL); nil for an href already met. Only storage errors
-// (of recording an alias) are returned.
-func (c *crawler) resolve(ctx context.Context, e archive.FrontierEntry, base *url.URL, href string) (*archive.FrontierEntry, error) {
-	href = strings.TrimSpace(href)
-	if href == "" || strings.HasPrefix(href, "#") {
-		return nil, nil
+	if len(f.entries) == 0 {
+		return 0, nil
 	}
-	t, err := base.Parse(href)
-	return c.resolveParsed(ctx, e, href, t, err)
+	return c.store.Enqueue(ctx, c.runID, f.entries)
 }
 
-// resolveParsed is resolve with the href already parsed against the base
-// (t, or the parse error).
-func (c *crawler) resolveParsed(ctx context.Context, e archive.FrontierEntry, href string, t *url.URL, err error) (*archive.FrontierEntry, error) {
+// resolveParsed turns one href found on the page of entry e, parsed
+// against the page's base (t, or the parse error), into a frontier entry:
+// one to queue, or one in state skipped that records why it is not
+// fetched (see skipURL); nil for a URL already met. An alias it reveals
+// goes to f.
+func (c *crawler) resolveParsed(e archive.FrontierEntry, href string, t *url.URL, err error, f *found) *archive.FrontierEntry {
 	depth := e.Depth + 1
 	if err != nil {
-		return c.skipURL(e, depth, "invalid:"+href, SkipInvalid), nil
+		return c.skipURL(e, depth, "invalid:"+href, SkipInvalid)
 	}
 	switch t.Scheme {
 	case "http", "https":
 	default:
-		return c.skipURL(e, depth, t.String(), SkipScheme), nil
+		return c.skipURL(e, depth, t.String(), SkipScheme)
 	}
 	if t.Host == "" || t.Hostname() == "" {
-		return c.skipURL(e, depth, "invalid:"+href, SkipInvalid), nil
+		return c.skipURL(e, depth, "invalid:"+href, SkipInvalid)
 	}
 	cu, reasons := c.canon.Canonical(t)
 	if len(reasons) > 0 {
 		t.Fragment, t.RawFragment = "", ""
 		if alias := t.String(); alias != cu {
-			if err := c.recordAlias(ctx, alias, cu, strings.Join(reasons, ",")); err != nil {
-				return nil, err
-			}
+			c.alias(f, alias, cu, strings.Join(reasons, ","))
 		}
 	}
 	if !c.markSeen(cu) {
-		return nil, nil
+		return nil
 	}
 	cuURL, err := url.Parse(cu)
 	if err != nil {
-		return c.skipURL(e, depth, cu, SkipInvalid), nil
+		return c.skipURL(e, depth, cu, SkipInvalid)
 	}
-	return c.admit(e, cuURL, cu), nil
+	return c.admit(e, cuURL, cu)
 }
 
 // admit decides a canonical URL cu (parsed as cuURL), met for the first
@@ -296,22 +303,18 @@ func (c *crawler) skipURL(e archive.FrontierEntry, depth int, u, reason string) 
 	return &archive.FrontierEntry{URL: u, Depth: depth, DiscoveredFrom: e.URL, State: archive.FrontierSkipped, Reason: reason}
 }
 
-// recordAlias records alias → canonical once, up to maxAliasesPerURL per
-// canonical URL in this process.
-func (c *crawler) recordAlias(ctx context.Context, alias, canonical, reason string) error {
+// alias adds alias → canonical to f once per process, up to
+// maxAliasesPerURL per canonical URL.
+func (c *crawler) alias(f *found, alias, canonical, reason string) {
 	c.seenMu.Lock()
+	defer c.seenMu.Unlock()
 	key := "alias " + alias
 	if c.seen[key] || c.aliases[canonical] >= maxAliasesPerURL {
-		c.seenMu.Unlock()
-		return nil
+		return
 	}
 	c.seen[key] = true
 	c.aliases[canonical]++
-	c.seenMu.Unlock()
-	if err := c.store.AddAlias(ctx, c.runID, alias, canonical, reason); err != nil {
-		return c.storeErr(ctx, err)
-	}
-	return nil
+	f.aliases = append(f.aliases, archive.Alias{RunID: c.runID, Alias: alias, Canonical: canonical, Reason: reason})
 }
 
 // contentDate returns the day a calendar or day-archive link names, when it

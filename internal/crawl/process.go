@@ -573,31 +573,25 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 	}
 
 	// The final URL of a redirect chain is captured here; it is not fetched
-	// again on its own.
+	// again on its own. What the page tells the frontier (fnd) is written
+	// with its capture.
+	var fnd found
 	if len(f.redirects) > 0 && f.note == "" && ex.Err == nil {
 		fc, _ := c.canon.Canonical(finalURL)
 		if fc != e.URL && c.scope.check(finalURL, fc) == "" && c.markSeen(fc) {
-			if err := c.store.Skip(ctx, c.runID, archive.FrontierEntry{URL: fc, Depth: e.Depth, DiscoveredFrom: e.URL, State: archive.FrontierSkipped, Reason: SkipRedirectTarget}); err != nil {
-				return c.storeErr(ctx, err)
-			}
-			if err := c.store.AddAlias(ctx, c.runID, fc, e.URL, AliasRedirect); err != nil {
-				return c.storeErr(ctx, err)
-			}
+			fnd.add(&archive.FrontierEntry{URL: fc, Depth: e.Depth, DiscoveredFrom: e.URL, State: archive.FrontierSkipped, Reason: SkipRedirectTarget})
+			fnd.aliases = append(fnd.aliases, archive.Alias{RunID: c.runID, Alias: fc, Canonical: e.URL, Reason: AliasRedirect})
 			c.countSkip(SkipRedirectTarget)
 		}
 	}
 
 	// Links are read from every response with a body, error pages
 	// included: a 404 page of a portal still carries its navigation.
-	var queue []archive.FrontierEntry
 	if ex.Err == nil && linkBody != nil && (ok || ex.Status >= 400) {
-		var err error
-		if queue, err = c.discoverLinks(ctx, e, u, finalURL, linkHeader, linkBody); err != nil {
-			return err
-		}
+		c.discoverLinks(e, u, finalURL, linkHeader, linkBody, &fnd)
 	}
 
-	id, newBody, added, err := c.putCapture(ctx, cap, queue)
+	id, newBody, added, err := c.putCapture(ctx, cap, &fnd)
 	if err != nil {
 		return c.storeErr(ctx, err)
 	}
@@ -624,24 +618,23 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 	return c.finish(ctx, e, archive.FrontierDone, reason)
 }
 
-// captureEnqueuer is implemented by stores that write a capture and the
-// links found on its page in one transaction (internal/sqlite does).
-type captureEnqueuer interface {
-	PutCaptureAndEnqueue(ctx context.Context, c *archive.Capture, entries []archive.FrontierEntry) (id int64, newBody bool, added int, err error)
+// captureWriter is implemented by stores that write a capture with the
+// links found on its page (entries to queue or to record as skipped) and
+// the aliases they revealed, in one transaction (internal/sqlite does).
+type captureWriter interface {
+	PutCaptureWith(ctx context.Context, c *archive.Capture, entries []archive.FrontierEntry, aliases []archive.Alias) (id int64, newBody bool, added int, err error)
 }
 
-// putCapture stores cap and queues the links found on its page: in one
+// putCapture stores cap with what its page told the frontier: in one
 // transaction if the store can, else the links first, so that a crash
-// between the two writes loses no link (the entry stays claimed and is
+// between the writes loses no link (the entry stays claimed and is
 // fetched again on resume).
-func (c *crawler) putCapture(ctx context.Context, cap *archive.Capture, queue []archive.FrontierEntry) (id int64, newBody bool, added int, err error) {
-	if ce, ok := c.store.(captureEnqueuer); ok {
-		return ce.PutCaptureAndEnqueue(ctx, cap, queue)
+func (c *crawler) putCapture(ctx context.Context, cap *archive.Capture, f *found) (id int64, newBody bool, added int, err error) {
+	if cw, ok := c.store.(captureWriter); ok {
+		return cw.PutCaptureWith(ctx, cap, f.entries, f.aliases)
 	}
-	if len(queue) > 0 {
-		if added, err = c.store.Enqueue(ctx, c.runID, queue); err != nil {
-			return 0, false, 0, err
-		}
+	if added, err = c.writeFound(ctx, f); err != nil {
+		return 0, false, 0, err
 	}
 	id, newBody, err = c.store.PutCapture(ctx, cap)
 	return id, newBody, added, err

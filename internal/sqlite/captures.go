@@ -752,13 +752,9 @@ func (s *Store) addAliasTx(ctx context.Context, tx *sql.Tx, in *interned, runID 
 	return err
 }
 
-// Alias is a URL that a crawl collapsed into a canonical URL.
-type Alias struct {
-	RunID     int64  `json:"run_id"`
-	Alias     string `json:"alias"`
-	Canonical string `json:"canonical"`
-	Reason    string `json:"reason"`
-}
+// Alias is a URL that a crawl collapsed into a canonical URL (the domain
+// type, named here for the callers of Aliases and PutCaptureWith).
+type Alias = archive.Alias
 
 // Aliases returns the aliases recorded for url, in every run: the URLs
 // collapsed into it when url is canonical, and the canonical URL it was
