@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
-	htmldate "github.com/markusmobius/go-htmldate"
+	"github.com/archiver-dev/archiver/internal/extract/internal/htmldate"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
