@@ -28,9 +28,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-shiori/dom"
 	"github.com/archiver-dev/archiver/internal/extract/internal/htmldate/internal/re2go"
 	"github.com/archiver-dev/archiver/internal/extract/internal/htmldate/internal/selector"
+	"github.com/go-shiori/dom"
 	"github.com/rs/zerolog"
 	"golang.org/x/net/html"
 )

@@ -22,12 +22,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-shiori/dom"
 	dps "github.com/archiver-dev/archiver/internal/extract/internal/dateparser"
-	cpydatetime "github.com/markusmobius/go-dateutil/v2/compat/datetime"
-	dateutilparser "github.com/markusmobius/go-dateutil/v2/parser"
 	"github.com/archiver-dev/archiver/internal/extract/internal/htmldate/internal/re2go"
 	"github.com/archiver-dev/archiver/internal/extract/internal/htmldate/internal/selector"
+	"github.com/go-shiori/dom"
+	cpydatetime "github.com/markusmobius/go-dateutil/v2/compat/datetime"
+	dateutilparser "github.com/markusmobius/go-dateutil/v2/parser"
 	"golang.org/x/net/html"
 )
 

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-shiori/dom"
 	"github.com/archiver-dev/archiver/internal/extract/internal/htmldate/internal/selector"
+	"github.com/go-shiori/dom"
 	"golang.org/x/net/html"
 )
 
