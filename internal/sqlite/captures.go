@@ -413,14 +413,7 @@ func (s *Store) scanCapture(row interface{ Scan(...any) error }, withBody bool) 
 	if err := row.Scan(dest...); err != nil {
 		return nil, nil, err
 	}
-	c.URL = c.CanonicalURL
-	if requested.Valid {
-		c.URL = requested.String
-	}
-	c.FinalURL = c.URL
-	if final.Valid {
-		c.FinalURL = final.String
-	}
+	setURLs(&c, requested, final)
 	c.DiscoveredFrom, c.Error = from.String, errTxt.String
 	c.Method = "GET"
 	if method.Valid {
@@ -781,4 +774,18 @@ func (s *Store) Aliases(ctx context.Context, url string) ([]Alias, error) {
 		return nil, fmt.Errorf("aliases of %s: %w", url, classify(err))
 	}
 	return out, nil
+}
+
+// setURLs sets a capture read from crawl_captures to its requested and
+// final URLs, which are stored only where they differ from the canonical
+// one (NULL otherwise).
+func setURLs(c *archive.Capture, requested, final sql.NullString) {
+	c.URL = c.CanonicalURL
+	if requested.Valid {
+		c.URL = requested.String
+	}
+	c.FinalURL = c.URL
+	if final.Valid {
+		c.FinalURL = final.String
+	}
 }

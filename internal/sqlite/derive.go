@@ -28,13 +28,13 @@ type Derivation struct {
 // EachPageDerived is EachPage with the derivation of missing and stale
 // pages spread over d.Workers goroutines, and with stored pages of the
 // versions in d.Accept taken as current. fn is still called from one
-// goroutine, in capture id order, with the same captures and pages
-// EachPage gives: while fn works on one batch, the next batches are read
-// and their pages derived (and, with q.Store, stored, a batch at a time:
-// its pages' concurrent writes share transactions through the writer's
-// group commit). At most five batches are in memory. It stops at and returns the first error of fn or
-// of storing a page; a page whose extraction fails is skipped, as in
-// EachPage.
+// goroutine, in capture id order: while fn works on one batch, the next
+// batches are read and their pages derived (and, with q.Store, stored, a
+// batch at a time: its pages' concurrent writes share transactions through
+// the writer's group commit). At most five batches are in memory. It stops at and
+// returns the first error of fn, of reading or of storing a page, or a
+// stored page that does not decode; a page whose extraction fails is
+// skipped (there is nothing to check).
 func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, fn func(*archive.Capture, *archive.Page) error) error {
 	workers := d.Workers
 	if workers <= 0 {
@@ -184,8 +184,8 @@ type deriveTask struct {
 	i int
 }
 
-// derive extracts the page of item i from its capture's body, as EachPage
-// does for a missing or stale page (store saves it).
+// derive extracts the page of item i, missing or stale, from its
+// capture's body (store saves it).
 func (b *derivedBatch) derive(ctx context.Context, s *Store, q PageQuery, i int) {
 	c := b.items[i].c
 	if ct := c.ContentType(); ct != "" && !strings.Contains(strings.ToLower(ct), "html") {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -228,88 +227,12 @@ type pageItem struct {
 // received a response and has (or, with q.Derive, can be given) an
 // extracted page, with the capture's metadata (no body; of the headers only
 // Content-Type) and the page with its images and credits. It streams:
-// pages are read in batches, each in its own short read transaction, by a
-// goroutine that decodes the next batch (on two goroutines) while fn works
-// on the current one; at most three batches are in memory. It stops at and
-// returns the first error of fn. This is the check engine's bulk read;
-// Page reads one page with everything.
+// pages are read in batches, each in its own short read transaction, while
+// fn works on an earlier batch. It stops at and returns the first error of
+// fn. It is EachPageDerived deriving on one goroutine; Page reads one page
+// with everything.
 func (s *Store) EachPage(ctx context.Context, q PageQuery, fn func(*archive.Capture, *archive.Page) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	batches := make(chan []pageItem, 1)
-	errc := make(chan error, 1)
-	go func() {
-		defer close(batches)
-		var after int64
-		for {
-			batch, err := s.readPageBatch(ctx, q, after)
-			if err != nil {
-				errc <- err
-				return
-			}
-			if len(batch) == 0 {
-				return
-			}
-			after = batch[len(batch)-1].c.ID
-			select {
-			case batches <- batch:
-			case <-ctx.Done():
-				return
-			}
-			if len(batch) < pageBatch {
-				return
-			}
-		}
-	}()
-	for batch := range batches {
-		for _, it := range batch {
-			page := it.page
-			switch {
-			case it.err != nil:
-				return it.err
-			case page != nil:
-			case q.Derive != nil && it.c.BodySHA256 != "":
-				if ct := it.c.ContentType(); ct != "" && !strings.Contains(strings.ToLower(ct), "html") {
-					continue // an image, a PDF: no page
-				}
-				full, err := s.pageSource(ctx, it.c.ID)
-				if err != nil {
-					return err
-				}
-				if !isHTMLCapture(full) {
-					continue
-				}
-				p, err := q.Derive(full)
-				if err != nil || p == nil {
-					continue // extraction failed: nothing to check
-				}
-				p.CaptureID = it.c.ID
-				if q.Store {
-					if err := s.PutPage(ctx, p); err != nil {
-						return err
-					}
-				}
-				if !q.Links {
-					p.Links = nil
-				}
-				page = p
-			default:
-				continue
-			}
-			if err := fn(it.c, page); err != nil {
-				return err
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-	select {
-	case err := <-errc:
-		return err
-	default:
-	}
-	return ctx.Err()
+	return s.EachPageDerived(ctx, q, Derivation{Workers: 1}, fn)
 }
 
 // isNotModifiedRevisit reports whether a capture is a 304 Not Modified
@@ -389,14 +312,7 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 				&it.links, &c.RevisitOf, &baseStatus, &baseCT); err != nil {
 				return err
 			}
-			c.URL = c.CanonicalURL
-			if requested.Valid {
-				c.URL = requested.String
-			}
-			c.FinalURL = c.URL
-			if final.Valid {
-				c.FinalURL = final.String
-			}
+			setURLs(c, requested, final)
 			if body != nil {
 				c.BodySHA256 = hex.EncodeToString(body)
 			}
