@@ -104,28 +104,13 @@ func detectLanguage(text string) string {
 // not a letter), read without a slice of every word.
 func stopwordCounts(text string) map[string]int {
 	counts := map[string]int{}
-	low := strings.ToLower(text)
-	words, start := 0, -1
-	for i, r := range low {
-		if unicode.IsLetter(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 {
-			for _, lang := range stopwordLangs[low[start:i]] {
-				counts[lang]++
-			}
-			start = -1
-			if words++; words == 3000 {
-				break
-			}
-		}
-	}
-	if start >= 0 && words < 3000 {
-		for _, lang := range stopwordLangs[low[start:]] {
+	words := 0
+	for w := range letterRuns(strings.ToLower(text)) {
+		for _, lang := range stopwordLangs[w] {
 			counts[lang]++
+		}
+		if words++; words == 3000 {
+			break
 		}
 	}
 	return counts
