@@ -362,13 +362,7 @@ func TestBlockedAreaIsNeverBroken(t *testing.T) {
 func TestPerHostConcurrency(t *testing.T) {
 	var cur, peak atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		now := cur.Add(1)
-		for {
-			p := peak.Load()
-			if now <= p || peak.CompareAndSwap(p, now) {
-				break
-			}
-		}
+		raisePeak(&peak, cur.Add(1))
 		time.Sleep(5 * time.Millisecond)
 		cur.Add(-1)
 		w.WriteHeader(200)
@@ -453,12 +447,7 @@ func TestAutoDelayConnectionsGrowAndBackOff(t *testing.T) {
 				top = &peakFailing
 			}
 		}
-		for {
-			p := top.Load()
-			if now <= p || top.CompareAndSwap(p, now) {
-				break
-			}
-		}
+		raisePeak(top, now)
 		time.Sleep(2 * time.Millisecond)
 		if strings.HasPrefix(r.URL.Path, "/fail") {
 			failed.Add(1)
@@ -674,4 +663,14 @@ func FuzzParseRetryAfter(f *testing.F) {
 			t.Fatalf("ParseRetryAfter(%q) = %v", s, d)
 		}
 	})
+}
+
+// raisePeak raises peak to now if now is higher.
+func raisePeak(peak *atomic.Int32, now int32) {
+	for {
+		p := peak.Load()
+		if now <= p || peak.CompareAndSwap(p, now) {
+			return
+		}
+	}
 }
