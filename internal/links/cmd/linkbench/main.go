@@ -154,26 +154,26 @@ func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope, fixed 
 		// The families of linkbench traps, as crawl globs over path and query.
 		cfg.Exclude = []string{"/*/calendar/?*", "/*/archive/?day=*", "/*/all_news/page/*", "/*/regions/news.html?*start=*start=*", "*;jsessionid=*"}
 	}
-	start := time.Now()
+	start, startCPU := time.Now(), processCPU()
 	sum, err := pipeline.Crawl(ctx, store, cfg, base+"/")
 	if err != nil {
 		return err
 	}
-	crawled := time.Now()
+	crawled, crawledCPU := time.Now(), processCPU()
 	a := pipeline.LinksArchive(store)
 	findings, err := pipeline.Check(ctx, a, sum.RunID, os.DirFS(rulesDir), links.Options{Checker: links.NewChecker(lc)}, time.Now().UTC())
 	if err != nil {
 		return err
 	}
-	checked := time.Now()
+	checked, checkedCPU := time.Now(), processCPU()
 	closing := time.Now()
 	closed = true
 	if err := store.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "archiver: %d captures, %d findings; open %s, crawl %s, check %s, close %s\n", sum.Counts.Captured, len(findings),
-		openTime.Round(time.Millisecond), crawled.Sub(start).Round(time.Millisecond), checked.Sub(crawled).Round(time.Millisecond),
-		time.Since(closing).Round(time.Millisecond))
+	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+	fmt.Fprintf(os.Stderr, "archiver: %d captures, %d findings; open %s, crawl %s (CPU %s), check %s (CPU %s), close %s\n", sum.Counts.Captured, len(findings),
+		ms(openTime), ms(crawled.Sub(start)), ms(crawledCPU-startCPU), ms(checked.Sub(crawled)), ms(checkedCPU-crawledCPU), ms(time.Since(closing)))
 	var lines []string
 	for _, f := range findings {
 		switch f.RuleID {
