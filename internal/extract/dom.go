@@ -118,7 +118,7 @@ func appendTextUpTo(b *strings.Builder, n *html.Node, visible *int, limit int) b
 			case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00A0', '\u202F', '\u2007':
 				continue
 			}
-			if !unicode.IsSpace(r) {
+			if !isSpace(r) {
 				if *visible++; *visible > limit {
 					return false
 				}
@@ -258,7 +258,7 @@ func (c *textCounter) add(s string) {
 			c.space, c.inWord = true, false
 			continue
 		}
-		if r >= utf8.RuneSelf && unicode.IsSpace(r) {
+		if r >= utf8.RuneSelf && isSpace(r) {
 			c.space, c.inWord = true, false
 			continue
 		}
@@ -350,7 +350,7 @@ func collapse(s string) string {
 		case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF':
 			continue
 		}
-		if unicode.IsSpace(r) || r == '\u00A0' || r == '\u202F' || r == '\u2007' {
+		if isSpace(r) || r == '\u00A0' || r == '\u202F' || r == '\u2007' {
 			space = true
 			continue
 		}
@@ -485,6 +485,32 @@ func isWordRune(r rune) bool {
 		return true
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// isSpace is unicode.IsSpace, without its table search for the runes
+// outside Latin-1: the white space of Unicode beyond U+00FF is U+1680,
+// U+2000 to U+200A, U+2028, U+2029, U+202F, U+205F and U+3000, so that
+// Cyrillic and most other letters are told apart by two comparisons.
+func isSpace(r rune) bool {
+	switch {
+	case r <= 0xFF:
+		switch r {
+		case '\t', '\n', '\v', '\f', '\r', ' ', 0x85, 0xA0:
+			return true
+		}
+		return false
+	case r < 0x1680:
+		return false
+	case r < 0x2000:
+		return r == 0x1680
+	case r <= 0x200A:
+		return true
+	}
+	switch r {
+	case 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+		return true
+	}
+	return false
 }
 
 // runeLen is utf8.RuneCountInString.

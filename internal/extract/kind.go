@@ -26,7 +26,11 @@ var (
 // does, which cost a quarter of a links-level extraction.
 var noNews = foldPhrases("no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет", "няма навін", "навін няма", "ничего не найдено")
 
-// classify decides the kind of page and says why.
+// classify decides the kind of page and says why. Each case tests the
+// cheap conditions (the count of words, which most cases read, and the
+// title) before the steps that a links-level extraction runs only on
+// demand (the dateline, the headline, the dates): their order does not
+// change the decision, only how often those steps run.
 func (d *doc) classify() {
 	p := d.page
 	path, query := "", ""
@@ -71,9 +75,9 @@ func (d *doc) classify() {
 		set(archive.KindArticle, "og:type article and %d words of main content", d.mainWords())
 	case (reListingPath.MatchString(path) || (reListingQuery.MatchString("?"+query) && !reArticlePath.MatchString(path))) && listLinks >= 1:
 		set(archive.KindListing, "URL of a list (%s) with %d item links", path, listLinks)
-	case listLinks < 8 && d.domDateline().Raw != "" && d.mainWords() >= 20:
+	case listLinks < 8 && d.mainWords() >= 20 && d.domDateline().Raw != "":
 		set(archive.KindArticle, "a wire dateline (%q) and %d words of main content", d.domDateline().Raw, d.mainWords())
-	case listLinks < 12 && (d.headlineText() != "" || p.Title != "") && d.published().Value != "" && p.Published.Source != DateFromHTMLDate && d.mainWords() >= 40:
+	case listLinks < 12 && d.mainWords() >= 40 && (p.Title != "" || d.headlineText() != "") && d.published().Value != "" && p.Published.Source != DateFromHTMLDate:
 		// A date that only go-htmldate's search of the whole page found
 		// (a "Today" widget, a footer year) does not make a short page
 		// an article.
@@ -82,7 +86,7 @@ func (d *doc) classify() {
 		set(archive.KindListing, "%d item links with teaser-length text", listLinks)
 	case p.Calendar != nil && d.mainWords() < 80 && !d.calendarInSidebar():
 		set(archive.KindCalendar, "archive calendar and little text")
-	case d.headlineText() != "" && d.mainWords() >= 150:
+	case d.mainWords() >= 150 && d.headlineText() != "":
 		set(archive.KindArticle, "headline and %d words of main content", d.mainWords())
 	default:
 		set(archive.KindOther, "no article, list, archive or home signals (%d words of main content, %d item links)", d.mainWords(), listLinks)

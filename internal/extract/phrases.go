@@ -78,7 +78,7 @@ func (s *phraseSet) eq(r rune, p *phraseRune) bool {
 		return lr == lp && 'a' <= lp && lp <= 'z' && (s.fold || r < lr)
 	}
 	if !s.fold {
-		return unicode.ToLower(r) == p.r
+		return cyrillicLower(r) == p.r // unicode.ToLower(r) == p.r
 	}
 	return slices.Contains(p.alts, r)
 }
@@ -127,7 +127,7 @@ func (s *phraseSet) in(text string) bool {
 		}
 		lower := r
 		if !s.fold {
-			lower = unicode.ToLower(r)
+			lower = cyrillicLower(r)
 		}
 		for _, p := range s.phrases {
 			if (p[0].r == r || p[0].r == lower || s.fold && slices.Contains(p[0].alts, r)) && s.rest(text[i+w:], p[1:]) {

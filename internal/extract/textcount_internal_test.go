@@ -96,3 +96,30 @@ func FuzzLetterRuns(f *testing.F) {
 	f.Add("März 2024 « »")
 	f.Fuzz(checkLetterRuns)
 }
+
+// TestIsSpace compares isSpace with unicode.IsSpace on every code point
+// and beyond.
+func TestIsSpace(t *testing.T) {
+	for r := rune(-1); r <= unicode.MaxRune+1; r++ {
+		if got, want := isSpace(r), unicode.IsSpace(r); got != want {
+			t.Fatalf("isSpace(%U) = %v, unicode.IsSpace says %v", r, got, want)
+		}
+	}
+}
+
+// FuzzIsSpace compares isSpace with unicode.IsSpace on the runes of
+// arbitrary strings (invalid UTF-8 reads as U+FFFD) and on arbitrary
+// integers.
+func FuzzIsSpace(f *testing.F) {
+	f.Add("a b\u00a0\u2028\u3000\x85\xff", int32(0x1680))
+	f.Fuzz(func(t *testing.T, s string, n int32) {
+		for _, r := range s + string(rune(n)) {
+			if isSpace(r) != unicode.IsSpace(r) {
+				t.Fatalf("isSpace(%U) = %v, unicode.IsSpace says %v", r, isSpace(r), unicode.IsSpace(r))
+			}
+		}
+		if r := rune(n); isSpace(r) != unicode.IsSpace(r) {
+			t.Fatalf("isSpace(%d) = %v, unicode.IsSpace says %v", n, isSpace(r), unicode.IsSpace(r))
+		}
+	})
+}
