@@ -307,14 +307,41 @@ func rawString(s string) string {
 // collapse trims s and collapses runs of white space (including no-break
 // spaces) into one space; soft hyphens and zero-width characters are removed.
 func collapse(s string) string {
+	out, _, _ := collapseMarked(s, -1, -1)
+	return out
+}
+
+// collapseMarked is collapse that also reports where the input offsets
+// from and to (rune boundaries of s, from <= to) fall in its result:
+// collapse(s[from:to]) is strings.TrimPrefix(out[outFrom:outTo], " "),
+// since the result of s[from:to] is written there, after a space when
+// white space precedes its first character. outFrom and outTo are -1 for
+// an offset that is not a rune boundary of the loop (only in invalid
+// UTF-8) or that is negative.
+func collapseMarked(s string, from, to int) (out string, outFrom, outTo int) {
 	if collapsedASCII(s) {
-		return s
+		// The result is s itself; a space that ends s[from:to] is not
+		// part of the collapsed s[from:to].
+		if from < 0 || to < from || to > len(s) {
+			return s, -1, -1
+		}
+		if to > from && s[to-1] == ' ' {
+			to--
+		}
+		return s, from, to
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	outFrom, outTo = -1, -1
 	space := false
 	started := false
 	for i := 0; i < len(s); {
+		if i == from {
+			outFrom = b.Len()
+		}
+		if i == to {
+			outTo = b.Len()
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -361,7 +388,13 @@ func collapse(s string) string {
 		started = true
 		b.WriteRune(r)
 	}
-	return b.String()
+	if len(s) == from {
+		outFrom = b.Len()
+	}
+	if len(s) == to {
+		outTo = b.Len()
+	}
+	return b.String(), outFrom, outTo
 }
 
 // collapsedASCII reports whether s is ASCII and already collapsed: no

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // collapseReference is collapse as first written, rune by rune: the
@@ -102,5 +103,77 @@ func TestASCIILatin(t *testing.T) {
 		if unicode.Is(unicode.Latin, r) != letter || unicode.Is(unicode.Cyrillic, r) {
 			t.Errorf("%q: Latin %v, Cyrillic %v", r, unicode.Is(unicode.Latin, r), unicode.Is(unicode.Cyrillic, r))
 		}
+	}
+}
+
+// checkCollapseMarked compares, for every pair of offsets of s, the
+// collapsed s[from:to] that collapseMarked places with collapse itself.
+func checkCollapseMarked(t *testing.T, s string) {
+	t.Helper()
+	whole := collapse(s)
+	for from := -1; from <= len(s)+1; from++ {
+		for to := from; to <= len(s)+1; to++ {
+			out, of, ot := collapseMarked(s, from, to)
+			if out != whole {
+				t.Fatalf("collapseMarked(%q, %d, %d) = %q, collapse gives %q", s, from, to, out, whole)
+			}
+			if of < 0 || ot < 0 {
+				// Unknown: allowed only off the rune boundaries of s.
+				boundary := func(i int) bool { return i >= 0 && (i == len(s) || i < len(s) && utf8.RuneStart(s[i])) }
+				if boundary(from) && boundary(to) && utf8.ValidString(s) {
+					t.Fatalf("collapseMarked(%q, %d, %d) gives no place on valid UTF-8", s, from, to)
+				}
+				continue
+			}
+			if got, want := strings.TrimPrefix(out[of:ot], " "), collapse(s[from:to]); got != want {
+				t.Fatalf("collapseMarked(%q, %d, %d) places %q, collapse(s[from:to]) = %q", s, from, to, got, want)
+			}
+		}
+	}
+}
+
+func TestCollapseMarked(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " a ", "a b", "a  b c", "ab cd", " x \u00a0 y\u00ad z ", "МИНСК, 3 апреля  (БЕЛТА)", "a\u2028b \u3000c",
+		"caf\xe9 \xff", "\xd0 \xbd\xd0\xbd", "日本 語", "so\u00adft\u200b"} {
+		checkCollapseMarked(t, s)
+	}
+}
+
+func FuzzCollapseMarked(f *testing.F) {
+	for _, s := range []string{"a  b", " x\u00a0y ", "caf\xe9", "so\u00adft", "a b c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 64 {
+			s = s[:64]
+		}
+		checkCollapseMarked(t, s)
+	})
+}
+
+// TestMainTextFromVisible compares mainText, read from the visible text,
+// with textOf for every element of a page taken as the main element.
+func TestMainTextFromVisible(t *testing.T) {
+	for _, page := range []string{
+		`<html><body><div>  lead <p>One  <b>two</b></p><p> three </p>tail</div><article><h1>T</h1> <p>x&nbsp;y</p><script>s</script></article> end</body></html>`,
+		`<body><nav>a</nav><main>  <p>  </p> <span>so&shy;ft</span> </main><p hidden>h</p>МИНСК — <i>x</i></body>`,
+		`<body>` + strings.Repeat(`<div><p>word word</p>  </div>`, 5) + `</body>`,
+	} {
+		root, err := html.Parse(strings.NewReader(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := findFirst(root, func(n *html.Node) bool { return n.DataAtom == atom.Body })
+		walk(root, func(n *html.Node) bool {
+			if n.Type != html.ElementNode {
+				return true
+			}
+			d := &doc{body: body, main: n}
+			d.visibleText()
+			if got, want := d.mainText(), textOf(n); got != want {
+				t.Errorf("mainText of <%s> in %q = %q, textOf gives %q", n.Data, page, got, want)
+			}
+			return true
+		})
 	}
 }

@@ -173,11 +173,13 @@ type doc struct {
 	text string
 	// visible caches textOf(body), the page's visible text; visibleRaw is
 	// that text before collapse, mainMark the place of the main element's
-	// raw text in it.
-	visible    string
-	visibleSet bool
-	visibleRaw string
-	mainMark   textMark
+	// raw text in it, and visible[mainFrom:mainTo] its collapsed text (after
+	// a space), both -1 when unknown.
+	visible          string
+	visibleSet       bool
+	visibleRaw       string
+	mainMark         textMark
+	mainFrom, mainTo int
 	// The steps that ran, so that a links-level extraction runs them on
 	// demand, once (see links_level.go).
 	headlineDone, bodyDone, datelineDone, datesDone bool

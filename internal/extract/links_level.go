@@ -58,15 +58,24 @@ func (d *doc) visibleText() string {
 		d.mainMark = textMark{n: d.main, from: -1}
 		appendTextMarked(&b, d.body, nil, &d.mainMark)
 		d.visibleRaw = b.String()
-		d.visible, d.visibleSet = collapse(d.visibleRaw), true
+		from, to := d.mainMark.from, d.mainMark.to
+		if from < 0 {
+			to = -1
+		}
+		d.visible, d.mainFrom, d.mainTo = collapseMarked(d.visibleRaw, from, to)
+		d.visibleSet = true
 	}
 	return d.visible
 }
 
-// mainText is textOf the main element: read from the body's raw text when
-// visibleText has been computed and holds it, else from the DOM.
+// mainText is textOf the main element: read from the visible text (or
+// the body's raw text) when visibleText has been computed and holds it,
+// else from the DOM.
 func (d *doc) mainText() string {
 	if d.visibleSet && d.mainMark.n == d.main && d.mainMark.from >= 0 {
+		if d.mainFrom >= 0 && d.mainTo >= d.mainFrom {
+			return strings.TrimPrefix(d.visible[d.mainFrom:d.mainTo], " ")
+		}
 		return collapse(d.visibleRaw[d.mainMark.from:d.mainMark.to])
 	}
 	return textOf(d.main)
