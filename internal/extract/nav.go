@@ -223,7 +223,7 @@ func isCalendarTable(t *html.Node) bool {
 	}
 	days := 0
 	for _, td := range findAll(t, func(n *html.Node) bool { return n.DataAtom == atom.Td }) {
-		if smallNumber(textOf(td)) {
+		if _, ok := numberText(td); ok {
 			days++
 		}
 	}
@@ -436,11 +436,10 @@ func (d *doc) readCalendar(n *html.Node) *archive.Calendar {
 	for _, td := range findAll(n, func(c *html.Node) bool {
 		return c.DataAtom == atom.Td || (c.DataAtom != atom.Table && strings.Contains(classID(c), "day"))
 	}) {
-		t := textOf(td)
-		if !smallNumber(t) {
+		day, ok := numberText(td)
+		if !ok {
 			continue
 		}
-		day, _ := strconv.Atoi(t)
 		if day < 1 || day > 31 {
 			continue
 		}
@@ -474,7 +473,13 @@ func (d *doc) readCalendar(n *html.Node) *archive.Calendar {
 	}
 	cal.Days = days
 	for _, a := range findAll(n, func(c *html.Node) bool { return c.DataAtom == atom.A && hasAttr(c, "href") }) {
-		if hasAncestor(a, func(p *html.Node) bool { return p.DataAtom == atom.Td && smallNumber(textOf(p)) }) {
+		if hasAncestor(a, func(p *html.Node) bool {
+			if p.DataAtom != atom.Td {
+				return false
+			}
+			_, ok := numberText(p)
+			return ok
+		}) {
 			continue
 		}
 		t := textOf(a)
@@ -492,14 +497,64 @@ func (d *doc) readCalendar(n *html.Node) *archive.Calendar {
 	return cal
 }
 
-// smallNumber reports whether s is one to five ASCII digits, as the
-// regular expression ^\d{1,5}$ does.
-func smallNumber(s string) bool {
-	if len(s) == 0 || len(s) > 5 {
-		return false
+// numberText reports whether textOf(n) is a small number (smallNumber)
+// and returns its value, without building the text: it reads the text as
+// collapse does and gives up at the first character that is not a digit,
+// at a sixth digit, or at white space (or a block's edge) between digits.
+func numberText(n *html.Node) (int, bool) {
+	var c numberCounter
+	if !c.node(n) || c.digits == 0 {
+		return 0, false
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
+	return c.value, true
+}
+
+// numberCounter reads the digits of a text for numberText.
+type numberCounter struct {
+	value, digits int
+	space         bool // white space after a digit
+}
+
+// node reads the text of n as appendText writes it; it returns false as
+// soon as the text cannot be a small number.
+func (c *numberCounter) node(n *html.Node) bool {
+	if n.Type == html.TextNode {
+		return c.add(n.Data)
+	}
+	if skipText(n) {
+		return true
+	}
+	block := isBlock(n)
+	if block && c.digits > 0 {
+		c.space = true
+	}
+	for k := n.FirstChild; k != nil; k = k.NextSibling {
+		if !c.node(k) {
+			return false
+		}
+	}
+	if block && c.digits > 0 {
+		c.space = true
+	}
+	return true
+}
+
+// add reads s as collapse does.
+func (c *numberCounter) add(s string) bool {
+	for _, r := range s {
+		switch {
+		case '0' <= r && r <= '9':
+			if c.space || c.digits == 5 {
+				return false
+			}
+			c.value = c.value*10 + int(r-'0')
+			c.digits++
+		case r == '\u00AD' || r == '\u200B' || r == '\u200C' || r == '\u200D' || r == '\u2060' || r == '\uFEFF':
+		case isSpace(r) || r == '\u00A0' || r == '\u202F' || r == '\u2007':
+			if c.digits > 0 {
+				c.space = true
+			}
+		default:
 			return false
 		}
 	}

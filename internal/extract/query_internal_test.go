@@ -85,3 +85,17 @@ func TestPathPrechecks(t *testing.T) {
 		}
 	}
 }
+
+// smallNumber, the reference of numberText, reports whether s is one to five ASCII digits, as the
+// regular expression ^\d{1,5}$ does.
+func smallNumber(s string) bool {
+	if len(s) == 0 || len(s) > 5 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

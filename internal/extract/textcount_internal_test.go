@@ -4,6 +4,7 @@ import (
 	"math/rand"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -12,7 +13,8 @@ import (
 )
 
 // checkTextCounts parses src and compares, for every node, textLen and
-// textWords with the rune and word counts of textOf.
+// textWords with the rune and word counts of textOf, and numberText with
+// smallNumber and strconv.Atoi of textOf.
 func checkTextCounts(t *testing.T, src string) {
 	t.Helper()
 	root, err := html.Parse(strings.NewReader(src))
@@ -26,6 +28,13 @@ func checkTextCounts(t *testing.T, src string) {
 		}
 		if got, want := textWords(n), wordCount(text); got != want {
 			t.Fatalf("textWords of a %q node in %q = %d, wordCount(textOf) = %d", n.Data, src, got, want)
+		}
+		wantN, wantOK := 0, smallNumber(text)
+		if wantOK {
+			wantN, _ = strconv.Atoi(text)
+		}
+		if gotN, gotOK := numberText(n); gotN != wantN && wantOK || gotOK != wantOK {
+			t.Fatalf("numberText of a %q node in %q = %d, %v; textOf gives %q", n.Data, src, gotN, gotOK, text)
 		}
 		for _, limit := range []int{1, 2, 3, 5, 8, 13} {
 			if got, want := textLenAtMost(n, limit), runeLen(text) <= limit; got != want {
@@ -42,7 +51,7 @@ func checkTextCounts(t *testing.T, src string) {
 func TestTextCounts(t *testing.T) {
 	pieces := []string{"<p>", "</p>", "<div>", "</div>", "<span>", "</span>", "<b>", "</b>", "<br>", "<script>x y</script>", "<style>a{}</style>",
 		"<div hidden>", "<li>", "<td>", "word", "Слово", "12", "3.5", " ", "  ", "\n", "\t", "\u00a0", "\u202f", "\u2007", "\u00ad", "\u200b", "\ufeff",
-		"\u2028", "\u0085", "\xff", "é", "日本", "-", ",", "&nbsp;", "&shy;", "<!-- c -->", "x"}
+		"\u2028", "\u0085", "\xff", "é", "日本", "-", ",", "&nbsp;", "&shy;", "<!-- c -->", "x", "7", "31", "0", "9", "<td>", "</td>"}
 	r := rand.New(rand.NewSource(1))
 	for range 5000 {
 		var b strings.Builder
@@ -55,7 +64,7 @@ func TestTextCounts(t *testing.T) {
 
 // FuzzTextCounts compares the counts with textOf on arbitrary documents.
 func FuzzTextCounts(f *testing.F) {
-	for _, s := range []string{"<p>a b</p>", "<div>wo\u00adrd</div><p> x </p>", "<b>12</b>3", "\xff<p>\u00a0</p>"} {
+	for _, s := range []string{"<p>a b</p>", "<div>wo\u00adrd</div><p> x </p>", "<b>12</b>3", "\xff<p>\u00a0</p>", "<td> 1<b>2</b>\u00ad3 </td>", "<td>12<p>3</p></td>"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
