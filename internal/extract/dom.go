@@ -85,9 +85,7 @@ func isBlock(n *html.Node) bool {
 // textOf returns the visible text under n with whitespace collapsed; block
 // elements are separated by a space.
 func textOf(n *html.Node) string {
-	var b strings.Builder
-	appendText(&b, n, nil)
-	return collapse(b.String())
+	return textOfSkipping(n, nil)
 }
 
 // shortText returns textOf(n) and true when that text has at most limit
@@ -145,26 +143,23 @@ func appendTextUpTo(b *strings.Builder, n *html.Node, visible *int, limit int) b
 }
 
 // textOfSkipping is textOf, leaving out the subtrees for which skip is true.
+// It collapses the text as it reads it (a collapser), and collapses the
+// raw text (appendText) only in the rare case of invalid UTF-8.
 func textOfSkipping(n *html.Node, skip func(*html.Node) bool) string {
-	var b strings.Builder
-	appendText(&b, n, skip)
-	return collapse(b.String())
+	var c collapser
+	c.text(n, skip, nil)
+	if c.invalid {
+		var b strings.Builder
+		appendText(&b, n, skip)
+		return collapse(b.String())
+	}
+	return c.b.String()
 }
 
+// appendText writes the raw text under n, leaving out the subtrees that
+// are never visible and those for which skip is true; block elements are
+// set apart by a space.
 func appendText(b *strings.Builder, n *html.Node, skip func(*html.Node) bool) {
-	appendTextMarked(b, n, skip, nil)
-}
-
-// textMark records where the raw text of the node n (what appendText
-// writes for it) begins and ends in a builder: b.String()[from:to]; from
-// stays -1 when n is not reached.
-type textMark struct {
-	n        *html.Node
-	from, to int
-}
-
-// appendTextMarked is appendText that also fills mark, when it is not nil.
-func appendTextMarked(b *strings.Builder, n *html.Node, skip func(*html.Node) bool, mark *textMark) {
 	if n == nil {
 		return
 	}
@@ -175,19 +170,65 @@ func appendTextMarked(b *strings.Builder, n *html.Node, skip func(*html.Node) bo
 	if skipText(n) || (skip != nil && skip(n)) {
 		return
 	}
-	if mark != nil && n == mark.n {
-		mark.from = b.Len()
-		defer func() { mark.to = b.Len() }()
-	}
 	block := isBlock(n)
 	if block {
 		b.WriteByte(' ')
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		appendTextMarked(b, c, skip, mark)
+		appendText(b, c, skip)
 	}
 	if block {
 		b.WriteByte(' ')
+	}
+}
+
+// textMark records where the text of the node n begins and ends in a
+// collapser's result: the collapsed text of n is
+// strings.TrimPrefix(result[from:to], " "). from stays -1 when n is not
+// reached.
+type textMark struct {
+	n        *html.Node
+	from, to int
+}
+
+// collapser collapses text as it is written to it, piece by piece: b holds
+// collapse of the concatenation of the pieces. A piece of invalid UTF-8
+// sets invalid (a rune could span two pieces): b may then differ, and the
+// caller collapses the concatenation instead.
+type collapser struct {
+	b              strings.Builder
+	space, started bool
+	invalid        bool
+}
+
+// text writes the text under n as appendText writes it and fills mark,
+// when it is not nil. What was written up to a point is written to b
+// except for a pending space, so that the text of a subtree is
+// b.String()[from:to] after at most one space.
+func (c *collapser) text(n *html.Node, skip func(*html.Node) bool, mark *textMark) {
+	if n == nil {
+		return
+	}
+	if n.Type == html.TextNode {
+		c.write(n.Data)
+		return
+	}
+	if skipText(n) || (skip != nil && skip(n)) {
+		return
+	}
+	if mark != nil && n == mark.n {
+		mark.from = c.b.Len()
+		defer func() { mark.to = c.b.Len() }()
+	}
+	block := isBlock(n)
+	if block {
+		c.space = true // as writing " "
+	}
+	for k := n.FirstChild; k != nil; k = k.NextSibling {
+		c.text(k, skip, mark)
+	}
+	if block {
+		c.space = true
 	}
 }
 
@@ -307,45 +348,24 @@ func rawString(s string) string {
 // collapse trims s and collapses runs of white space (including no-break
 // spaces) into one space; soft hyphens and zero-width characters are removed.
 func collapse(s string) string {
-	out, _, _ := collapseMarked(s, -1, -1)
-	return out
+	if collapsedASCII(s) {
+		return s
+	}
+	var c collapser
+	c.b.Grow(len(s))
+	c.write(s)
+	return c.b.String()
 }
 
-// collapseMarked is collapse that also reports where the input offsets
-// from and to (rune boundaries of s, from <= to) fall in its result:
-// collapse(s[from:to]) is strings.TrimPrefix(out[outFrom:outTo], " "),
-// since the result of s[from:to] is written there, after a space when
-// white space precedes its first character. outFrom and outTo are -1 for
-// an offset that is not a rune boundary of the loop (only in invalid
-// UTF-8) or that is negative.
-func collapseMarked(s string, from, to int) (out string, outFrom, outTo int) {
-	if collapsedASCII(s) {
-		// The result is s itself; a space that ends s[from:to] is not
-		// part of the collapsed s[from:to].
-		if from < 0 || to < from || to > len(s) {
-			return s, -1, -1
-		}
-		if to > from && s[to-1] == ' ' {
-			to--
-		}
-		return s, from, to
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	outFrom, outTo = -1, -1
-	space := false
-	started := false
+// write collapses s after what was written before.
+func (c *collapser) write(s string) {
+	b := &c.b
+	space, started := c.space, c.started
 	for i := 0; i < len(s); {
-		if i == from {
-			outFrom = b.Len()
-		}
-		if i == to {
-			outTo = b.Len()
-		}
-		c := s[i]
-		if c < utf8.RuneSelf {
+		ch := s[i]
+		if ch < utf8.RuneSelf {
 			i++
-			switch c {
+			switch ch {
 			case ' ', '\t', '\n', '\v', '\f', '\r':
 				space = true
 				continue
@@ -355,13 +375,13 @@ func collapseMarked(s string, from, to int) (out string, outFrom, outTo int) {
 			}
 			space = false
 			started = true
-			b.WriteByte(c)
+			b.WriteByte(ch)
 			continue
 		}
 		// A two-byte rune other than U+0085, U+00A0 and U+00AD (the only
 		// spaces or dropped characters below U+0800) is kept as it is:
 		// Cyrillic text takes this path.
-		if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 && (c != 0xC2 || s[i+1] != 0x85 && s[i+1] != 0xA0 && s[i+1] != 0xAD) {
+		if ch >= 0xC2 && ch <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 && (ch != 0xC2 || s[i+1] != 0x85 && s[i+1] != 0xA0 && s[i+1] != 0xAD) {
 			if space && started {
 				b.WriteByte(' ')
 			}
@@ -373,6 +393,9 @@ func collapseMarked(s string, from, to int) (out string, outFrom, outTo int) {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
+		if size == 1 {
+			c.invalid = true
+		}
 		switch r {
 		case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF':
 			continue
@@ -388,13 +411,7 @@ func collapseMarked(s string, from, to int) (out string, outFrom, outTo int) {
 		started = true
 		b.WriteRune(r)
 	}
-	if len(s) == from {
-		outFrom = b.Len()
-	}
-	if len(s) == to {
-		outTo = b.Len()
-	}
-	return b.String(), outFrom, outTo
+	c.space, c.started = space, started
 }
 
 // collapsedASCII reports whether s is ASCII and already collapsed: no

@@ -106,58 +106,68 @@ func TestASCIILatin(t *testing.T) {
 	}
 }
 
-// checkCollapseMarked compares, for every pair of offsets of s, the
-// collapsed s[from:to] that collapseMarked places with collapse itself.
-func checkCollapseMarked(t *testing.T, s string) {
+// checkCollapser writes s to a collapser in three pieces, for every pair
+// of places to cut it, with a mark between the pieces: the result must be
+// collapse(s), and the marked text collapse(s[from:to]), unless the
+// collapser says it read invalid UTF-8 (never when s is valid and cut
+// between runes).
+func checkCollapser(t *testing.T, s string) {
 	t.Helper()
 	whole := collapse(s)
-	for from := -1; from <= len(s)+1; from++ {
-		for to := from; to <= len(s)+1; to++ {
-			out, of, ot := collapseMarked(s, from, to)
-			if out != whole {
-				t.Fatalf("collapseMarked(%q, %d, %d) = %q, collapse gives %q", s, from, to, out, whole)
-			}
-			if of < 0 || ot < 0 {
-				// Unknown: allowed only off the rune boundaries of s.
-				boundary := func(i int) bool { return i >= 0 && (i == len(s) || i < len(s) && utf8.RuneStart(s[i])) }
-				if boundary(from) && boundary(to) && utf8.ValidString(s) {
-					t.Fatalf("collapseMarked(%q, %d, %d) gives no place on valid UTF-8", s, from, to)
+	boundary := func(i int) bool { return i == len(s) || utf8.RuneStart(s[i]) }
+	for from := 0; from <= len(s); from++ {
+		for to := from; to <= len(s); to++ {
+			var c collapser
+			c.write(s[:from])
+			m1 := c.b.Len()
+			c.write(s[from:to])
+			m2 := c.b.Len()
+			c.write(s[to:])
+			if c.invalid {
+				if utf8.ValidString(s) && boundary(from) && boundary(to) {
+					t.Fatalf("collapser on %q cut at %d and %d says invalid", s, from, to)
 				}
 				continue
 			}
-			if got, want := strings.TrimPrefix(out[of:ot], " "), collapse(s[from:to]); got != want {
-				t.Fatalf("collapseMarked(%q, %d, %d) places %q, collapse(s[from:to]) = %q", s, from, to, got, want)
+			out := c.b.String()
+			if out != whole {
+				t.Fatalf("collapser on %q cut at %d and %d = %q, collapse gives %q", s, from, to, out, whole)
+			}
+			if got, want := strings.TrimPrefix(out[m1:m2], " "), collapse(s[from:to]); got != want {
+				t.Fatalf("collapser on %q marks %q between %d and %d, collapse(s[from:to]) = %q", s, got, from, to, want)
 			}
 		}
 	}
 }
 
-func TestCollapseMarked(t *testing.T) {
+func TestCollapser(t *testing.T) {
 	for _, s := range []string{"", " ", "a", " a ", "a b", "a  b c", "ab cd", " x \u00a0 y\u00ad z ", "МИНСК, 3 апреля  (БЕЛТА)", "a\u2028b \u3000c",
-		"caf\xe9 \xff", "\xd0 \xbd\xd0\xbd", "日本 語", "so\u00adft\u200b"} {
-		checkCollapseMarked(t, s)
+		"caf\xe9 \xff", "\xd0 \xbd\xd0\xbd", "日本 語", "so\u00adft\u200b", "\ufffd \ufffd"} {
+		checkCollapser(t, s)
 	}
 }
 
-func FuzzCollapseMarked(f *testing.F) {
-	for _, s := range []string{"a  b", " x\u00a0y ", "caf\xe9", "so\u00adft", "a b c"} {
+func FuzzCollapser(f *testing.F) {
+	for _, s := range []string{"a  b", " x\u00a0y ", "caf\xe9", "so\u00adft", "a b c", "\xd0\xbd \xd0"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if len(s) > 64 {
 			s = s[:64]
 		}
-		checkCollapseMarked(t, s)
+		checkCollapser(t, s)
 	})
 }
 
 // TestMainTextFromVisible compares mainText, read from the visible text,
-// with textOf for every element of a page taken as the main element.
+// with the raw text collapsed, for every element of a page taken as the
+// main element.
 func TestMainTextFromVisible(t *testing.T) {
 	for _, page := range []string{
 		`<html><body><div>  lead <p>One  <b>two</b></p><p> three </p>tail</div><article><h1>T</h1> <p>x&nbsp;y</p><script>s</script></article> end</body></html>`,
 		`<body><nav>a</nav><main>  <p>  </p> <span>so&shy;ft</span> </main><p hidden>h</p>МИНСК — <i>x</i></body>`,
 		`<body>` + strings.Repeat(`<div><p>word word</p>  </div>`, 5) + `</body>`,
+		"<body><p>caf\xe9</p><div>\xd0<b>\xbd</b> x</div></body>",
 	} {
 		root, err := html.Parse(strings.NewReader(page))
 		if err != nil {
@@ -170,10 +180,17 @@ func TestMainTextFromVisible(t *testing.T) {
 			}
 			d := &doc{body: body, main: n}
 			d.visibleText()
-			if got, want := d.mainText(), textOf(n); got != want {
-				t.Errorf("mainText of <%s> in %q = %q, textOf gives %q", n.Data, page, got, want)
+			if got, want := d.mainText(), textOfReference(n); got != want {
+				t.Errorf("mainText of <%s> in %q = %q, the raw text collapsed is %q", n.Data, page, got, want)
 			}
 			return true
 		})
 	}
+}
+
+// textOfReference is textOf as first written: the raw text, collapsed.
+func textOfReference(n *html.Node) string {
+	var b strings.Builder
+	appendText(&b, n, nil)
+	return collapse(b.String())
 }

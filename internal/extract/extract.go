@@ -171,15 +171,11 @@ type doc struct {
 	// text is the decoded page, for the steps that hand it to go-htmldate
 	// or go-trafilatura.
 	text string
-	// visible caches textOf(body), the page's visible text; visibleRaw is
-	// that text before collapse, mainMark the place of the main element's
-	// raw text in it, and visible[mainFrom:mainTo] its collapsed text (after
-	// a space), both -1 when unknown.
-	visible          string
-	visibleSet       bool
-	visibleRaw       string
-	mainMark         textMark
-	mainFrom, mainTo int
+	// visible caches textOf(body), the page's visible text; mainMark is
+	// the place of the main element's text in it.
+	visible    string
+	visibleSet bool
+	mainMark   textMark
 	// The steps that ran, so that a links-level extraction runs them on
 	// demand, once (see links_level.go).
 	headlineDone, bodyDone, datelineDone, datesDone bool

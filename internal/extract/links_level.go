@@ -50,33 +50,26 @@ func (d *doc) runLinks() {
 }
 
 // visibleText is the page's visible text (textOf the body), computed once.
-// It keeps the body's raw text and the place of the main element's in it,
-// for mainText.
+// It keeps the place of the main element's text in it, for mainText.
 func (d *doc) visibleText() string {
 	if !d.visibleSet {
-		var b strings.Builder
+		var c collapser
 		d.mainMark = textMark{n: d.main, from: -1}
-		appendTextMarked(&b, d.body, nil, &d.mainMark)
-		d.visibleRaw = b.String()
-		from, to := d.mainMark.from, d.mainMark.to
-		if from < 0 {
-			to = -1
+		c.text(d.body, nil, &d.mainMark)
+		d.visible = c.b.String()
+		if c.invalid {
+			d.visible, d.mainMark.from = textOf(d.body), -1
 		}
-		d.visible, d.mainFrom, d.mainTo = collapseMarked(d.visibleRaw, from, to)
 		d.visibleSet = true
 	}
 	return d.visible
 }
 
-// mainText is textOf the main element: read from the visible text (or
-// the body's raw text) when visibleText has been computed and holds it,
-// else from the DOM.
+// mainText is textOf the main element: read from the visible text when
+// visibleText has been computed and holds it, else from the DOM.
 func (d *doc) mainText() string {
 	if d.visibleSet && d.mainMark.n == d.main && d.mainMark.from >= 0 {
-		if d.mainFrom >= 0 && d.mainTo >= d.mainFrom {
-			return strings.TrimPrefix(d.visible[d.mainFrom:d.mainTo], " ")
-		}
-		return collapse(d.visibleRaw[d.mainMark.from:d.mainMark.to])
+		return strings.TrimPrefix(d.visible[d.mainMark.from:d.mainMark.to], " ")
 	}
 	return textOf(d.main)
 }

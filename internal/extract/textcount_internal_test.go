@@ -12,9 +12,10 @@ import (
 	"golang.org/x/net/html"
 )
 
-// checkTextCounts parses src and compares, for every node, textLen and
-// textWords with the rune and word counts of textOf, and numberText with
-// smallNumber and strconv.Atoi of textOf.
+// checkTextCounts parses src and compares, for every node, textOf with
+// the raw text collapsed, textLen and textWords with the rune and word
+// counts of textOf, and numberText with smallNumber and strconv.Atoi of
+// textOf.
 func checkTextCounts(t *testing.T, src string) {
 	t.Helper()
 	root, err := html.Parse(strings.NewReader(src))
@@ -23,6 +24,9 @@ func checkTextCounts(t *testing.T, src string) {
 	}
 	walk(root, func(n *html.Node) bool {
 		text := textOf(n)
+		if want := textOfReference(n); text != want {
+			t.Fatalf("textOf a %q node in %q = %q, the raw text collapsed is %q", n.Data, src, text, want)
+		}
 		if got, want := textLen(n), runeLen(text); got != want {
 			t.Fatalf("textLen of a %q node in %q = %d, runeLen(textOf) = %d", n.Data, src, got, want)
 		}
