@@ -144,42 +144,23 @@ func appendTextUpTo(b *strings.Builder, n *html.Node, visible *int, limit int) b
 
 // textOfSkipping is textOf, leaving out the subtrees for which skip is true.
 // It collapses the text as it reads it (a collapser), and collapses the
-// raw text (appendText) only in the rare case of invalid UTF-8.
+// raw text (rawTextOf) only in the rare case of invalid UTF-8.
 func textOfSkipping(n *html.Node, skip func(*html.Node) bool) string {
 	var c collapser
 	c.text(n, skip, nil)
 	if c.invalid {
-		var b strings.Builder
-		appendText(&b, n, skip)
-		return collapse(b.String())
+		return collapse(rawTextOf(n, skip))
 	}
 	return c.b.String()
 }
 
-// appendText writes the raw text under n, leaving out the subtrees that
+// rawTextOf returns the raw text under n, leaving out the subtrees that
 // are never visible and those for which skip is true; block elements are
-// set apart by a space.
-func appendText(b *strings.Builder, n *html.Node, skip func(*html.Node) bool) {
-	if n == nil {
-		return
-	}
-	if n.Type == html.TextNode {
-		b.WriteString(n.Data)
-		return
-	}
-	if skipText(n) || (skip != nil && skip(n)) {
-		return
-	}
-	block := isBlock(n)
-	if block {
-		b.WriteByte(' ')
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		appendText(b, c, skip)
-	}
-	if block {
-		b.WriteByte(' ')
-	}
+// set apart by a space: what textOfSkipping collapses.
+func rawTextOf(n *html.Node, skip func(*html.Node) bool) string {
+	c := collapser{raw: true}
+	c.text(n, skip, nil)
+	return c.b.String()
 }
 
 // textMark records where the text of the node n begins and ends in a
@@ -194,16 +175,18 @@ type textMark struct {
 // collapser collapses text as it is written to it, piece by piece: b holds
 // collapse of the concatenation of the pieces. A piece of invalid UTF-8
 // sets invalid (a rune could span two pieces): b may then differ, and the
-// caller collapses the concatenation instead.
+// caller collapses the concatenation instead. A raw collapser keeps the
+// pieces as they are.
 type collapser struct {
 	b              strings.Builder
+	raw            bool
 	space, started bool
 	invalid        bool
 }
 
-// text writes the text under n as appendText writes it and fills mark,
-// when it is not nil. What was written up to a point is written to b
-// except for a pending space, so that the text of a subtree is
+// text writes the text under n (what rawTextOf reads) and fills mark,
+// when it is not nil. What was written up to a point is in b except for a
+// pending space, so that the collapsed text of a subtree is
 // b.String()[from:to] after at most one space.
 func (c *collapser) text(n *html.Node, skip func(*html.Node) bool, mark *textMark) {
 	if n == nil {
@@ -222,14 +205,23 @@ func (c *collapser) text(n *html.Node, skip func(*html.Node) bool, mark *textMar
 	}
 	block := isBlock(n)
 	if block {
-		c.space = true // as writing " "
+		c.edge()
 	}
 	for k := n.FirstChild; k != nil; k = k.NextSibling {
 		c.text(k, skip, mark)
 	}
 	if block {
-		c.space = true
+		c.edge()
 	}
+}
+
+// edge writes the space that sets a block element apart.
+func (c *collapser) edge() {
+	if c.raw {
+		c.b.WriteByte(' ')
+		return
+	}
+	c.space = true
 }
 
 // textLen is runeLen(textOf(n)), counted without building the text.
@@ -319,9 +311,7 @@ func (c *textCounter) add(s string) {
 // rawText returns the text under n as printed: runs of other white space
 // become one space, but no-break spaces are kept; soft hyphens are dropped.
 func rawText(n *html.Node) string {
-	var in strings.Builder
-	appendText(&in, n, nil)
-	return rawString(in.String())
+	return rawString(rawTextOf(n, nil))
 }
 
 // rawString is rawText for a string.
@@ -360,6 +350,10 @@ func collapse(s string) string {
 // write collapses s after what was written before.
 func (c *collapser) write(s string) {
 	b := &c.b
+	if c.raw {
+		b.WriteString(s)
+		return
+	}
 	space, started := c.space, c.started
 	for i := 0; i < len(s); {
 		ch := s[i]

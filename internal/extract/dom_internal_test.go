@@ -190,7 +190,5 @@ func TestMainTextFromVisible(t *testing.T) {
 
 // textOfReference is textOf as first written: the raw text, collapsed.
 func textOfReference(n *html.Node) string {
-	var b strings.Builder
-	appendText(&b, n, nil)
-	return collapse(b.String())
+	return collapse(rawTextOf(n, nil))
 }

@@ -340,11 +340,11 @@ func navigationCall(name string) bool {
 // whose text is not content (a <button>), else its title, aria-label or
 // value.
 func elementText(n *html.Node) string {
-	var b strings.Builder
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		appendText(&b, c, nil)
+	c := collapser{raw: true}
+	for k := n.FirstChild; k != nil; k = k.NextSibling {
+		c.text(k, nil, nil)
 	}
-	if t := collapse(b.String()); t != "" {
+	if t := collapse(c.b.String()); t != "" {
 		return truncateRunes(t, 200)
 	}
 	for _, k := range []string{"title", "aria-label", "value"} {
