@@ -226,6 +226,7 @@ type crawler struct {
 	client *http.Client
 	local  *localSite
 	seeds  []*url.URL
+	writes *writer // the loop's batch writer; nil: each write at once (see submit)
 
 	seenMu  sync.Mutex
 	seen    map[string]bool   // canonical URLs enqueued or skipped by this process
@@ -433,16 +434,21 @@ func (c *crawler) loop(ctx context.Context) (string, error) {
 	fail := func(err error) {
 		fatalOnce.Do(func() { fatal = err; cancel(err) })
 	}
+	if bw, ok := c.store.(batchWriter); ok {
+		c.writes = c.startWriter(ctx, bw, fail, wake)
+	}
 	for range c.cfg.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for e := range jobs {
+				// The write that ends e's processing counts the page
+				// when it is stored (see submit); until then it keeps
+				// e in flight.
 				if err := c.process(runCtx, e); err != nil {
 					fail(err)
 				}
 				c.inflight.Add(-1)
-				c.pages.Add(1)
 				select {
 				case wake <- struct{}{}:
 				default:
@@ -550,6 +556,10 @@ func (c *crawler) loop(ctx context.Context) (string, error) {
 	}
 	close(jobs)
 	wg.Wait()
+	if c.writes != nil {
+		c.writes.close()
+		c.writes = nil
+	}
 	if fatal != nil {
 		return "", fatal
 	}

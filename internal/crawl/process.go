@@ -503,12 +503,13 @@ func sha256Hex(b []byte) string {
 
 // storeCapture records a fetch: revisits against the previous capture,
 // duplicates of a body already fetched under another URL this run, the
-// links of HTML pages and sitemaps. Aliases and skips are written before
-// the capture, the links queued in the capture's transaction, which also
-// ends the entry's claim for an ok or revisit verdict (other verdicts are
-// finished after it), so a crash at any point loses nothing and duplicates
-// nothing. The frontier reason of a page stored as ok or revisit is its
-// verdict.
+// links of HTML pages and sitemaps. The capture, the links it queues or
+// skips, the aliases they reveal and the end of the entry's claim (for an
+// ok or revisit verdict the capture's own; other verdicts are finished
+// after it) are one write (see submit): with the crawl's writer one
+// transaction, shared with other pages, so a crash at any point loses
+// nothing and duplicates nothing. The frontier reason of a page stored as
+// ok or revisit is its verdict.
 func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f fetched, prev *archive.Capture, verdict archive.Verdict) error {
 	ex := f.ex
 	cap := c.captureOf(e, f, verdict)
@@ -564,11 +565,11 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 		c.seenMu.Unlock()
 		c.traps.sawContent(u, tdup && tfirst != e.URL)
 		if dup && first != e.URL && len(f.redirects) == 0 {
-			if err := c.store.AddAlias(ctx, c.runID, e.URL, first, AliasSameContent); err != nil {
-				return c.storeErr(ctx, err)
-			}
 			c.countSkip(SkipDuplicate)
-			return c.finish(ctx, e, archive.FrontierDone, SkipDuplicate+" of "+first)
+			return c.submit(ctx, pageWrite{
+				Aliases: []archive.Alias{{RunID: c.runID, Alias: e.URL, Canonical: first, Reason: AliasSameContent}},
+				End:     ended(e, archive.FrontierDone, SkipDuplicate+" of "+first),
+			})
 		}
 	}
 
@@ -591,31 +592,20 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 		c.discoverLinks(e, u, finalURL, linkHeader, linkBody, &fnd)
 	}
 
-	id, newBody, added, err := c.putCapture(ctx, cap, &fnd)
-	if err != nil {
-		return c.storeErr(ctx, err)
+	pw := pageWrite{Capture: cap, Entries: fnd.entries, Aliases: fnd.aliases}
+	if (cap.Verdict != archive.VerdictOK && cap.Verdict != archive.VerdictRevisit) || cap.CanonicalURL != e.URL {
+		// The capture of an ok or revisit verdict moves the claimed
+		// entry to done, with the verdict as its reason, itself.
+		reason := "http " + strconv.Itoa(ex.Status)
+		switch {
+		case cap.Verdict == archive.VerdictRefused:
+			reason = "refused"
+		case cap.Verdict == archive.VerdictError:
+			reason = "error"
+		}
+		pw.End = ended(e, archive.FrontierDone, reason)
 	}
-	c.queued.Add(int64(added))
-	switch {
-	case cap.Verdict == archive.VerdictRevisit:
-		c.revisits.Add(1)
-	case newBody:
-		c.captured.Add(1)
-	}
-	c.log.Debug("captured", "url", e.URL, "capture", id, "verdict", cap.Verdict, "new_body", newBody)
-	if (cap.Verdict == archive.VerdictOK || cap.Verdict == archive.VerdictRevisit) && cap.CanonicalURL == e.URL {
-		// PutCapture moved the claimed entry to done, with the verdict as
-		// its reason, in the capture's transaction.
-		return nil
-	}
-	reason := "http " + strconv.Itoa(ex.Status)
-	switch {
-	case cap.Verdict == archive.VerdictRefused:
-		reason = "refused"
-	case cap.Verdict == archive.VerdictError:
-		reason = "error"
-	}
-	return c.finish(ctx, e, archive.FrontierDone, reason)
+	return c.submit(ctx, pw)
 }
 
 // captureWriter is implemented by stores that write a capture with the
@@ -673,11 +663,15 @@ func (c *crawler) storeErr(ctx context.Context, err error) error {
 	return fmt.Errorf("archive: %w", err)
 }
 
+// finish moves the claimed entry e to state (done or skipped) with a
+// reason, through submit.
 func (c *crawler) finish(ctx context.Context, e archive.FrontierEntry, state archive.FrontierState, reason string) error {
-	if err := c.store.Finish(ctx, c.runID, e.URL, state, reason); err != nil {
-		return c.storeErr(ctx, err)
-	}
-	return nil
+	return c.submit(ctx, pageWrite{End: ended(e, state, reason)})
+}
+
+// ended is the frontier entry e in its new state, for pageWrite.End.
+func ended(e archive.FrontierEntry, state archive.FrontierState, reason string) archive.FrontierEntry {
+	return archive.FrontierEntry{RunID: e.RunID, URL: e.URL, State: state, Reason: reason}
 }
 
 func (c *crawler) finishSkip(ctx context.Context, e archive.FrontierEntry, reason string) error {
@@ -685,11 +679,12 @@ func (c *crawler) finishSkip(ctx context.Context, e archive.FrontierEntry, reaso
 	return c.finish(ctx, e, archive.FrontierSkipped, reason)
 }
 
+// retry puts the claimed entry e back in the queue, not to be claimed
+// before at, through submit.
 func (c *crawler) retry(ctx context.Context, e archive.FrontierEntry, at time.Time, reason string) error {
-	if err := c.store.Retry(ctx, c.runID, e.URL, at, reason); err != nil {
-		return c.storeErr(ctx, err)
-	}
-	return nil
+	end := ended(e, archive.FrontierQueued, reason)
+	end.NotBefore = at
+	return c.submit(ctx, pageWrite{End: end})
 }
 
 // markSeen records a canonical URL as handled by this process and reports

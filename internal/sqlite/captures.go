@@ -89,221 +89,264 @@ func (s *Store) PutCaptureWith(ctx context.Context, c *archive.Capture, entries 
 	if c == nil {
 		return 0, false, 0, errors.New("put capture: nil capture")
 	}
-	for _, a := range aliases {
-		if err := validAlias(a.Alias, a.Canonical); err != nil {
-			return 0, false, 0, fmt.Errorf("put capture %s: alias: %w", c.URL, err)
-		}
-		if a.RunID != 0 && a.RunID != c.RunID {
-			return 0, false, 0, fmt.Errorf("put capture %s: alias %s of run %d, not of the capture's run %d", c.URL, a.Alias, a.RunID, c.RunID)
-		}
+	if err := validAliases(c.RunID, aliases); err != nil {
+		return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, err)
 	}
-	id, newBody, added, err = s.putCapture(ctx, c, entries, aliases)
+	p, err := s.prepareCapture(ctx, c)
 	if err != nil {
 		return 0, false, 0, err
 	}
-	return id, newBody, added, nil
-}
-
-func (s *Store) putCapture(ctx context.Context, c *archive.Capture, entries []archive.FrontierEntry, aliases []Alias) (int64, bool, int, error) {
-	if err := validCapture(c); err != nil {
-		return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, err)
-	}
-	if s.readOnly {
-		return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, ErrReadOnly)
-	}
-	var (
-		sum      = c.BodySHA256
-		size     = c.Size
-		raw      = c.Body
-		hasBody  = true
-		haveRaw  = true
-		kind     Codec
-		blob     []byte
-		compress = false
-	)
-	switch {
-	case c.Body != nil:
-		sum, size = sha256Hex(c.Body), int64(len(c.Body))
-		if c.BodySHA256 != "" && c.BodySHA256 != sum {
-			return 0, false, 0, fmt.Errorf("put capture %s: BodySHA256 %s does not match the body's SHA-256 %s", c.URL, c.BodySHA256, sum)
-		}
-	case c.BodySHA256 != "":
-		if !validSHA256(c.BodySHA256) {
-			return 0, false, 0, fmt.Errorf("put capture %s: BodySHA256 %q is not a lowercase hex SHA-256", c.URL, c.BodySHA256)
-		}
-		haveRaw = false
-	case c.Status == 0:
-		hasBody, haveRaw, sum, size = false, false, "", 0
-	default:
-		raw, sum, size = []byte{}, emptySHA256, 0
-	}
-	if haveRaw {
-		// Compress outside the write transaction, so that concurrent
-		// writers compress in parallel; skip it for a body the archive
-		// already holds (bodies are never deleted).
-		exists, err := s.bodyExists(ctx, sum)
-		if err != nil {
-			return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, err)
-		}
-		if !exists {
-			compress = true
-			if kind, blob, err = s.codec.encode(raw); err != nil {
-				return 0, false, 0, fmt.Errorf("put capture %s: compress: %w", c.URL, err)
-			}
-			if blob == nil {
-				blob = []byte{}
-			}
-		}
-	}
-	var redirects any
-	if c.Redirects != nil {
-		j, err := json.Marshal(c.Redirects)
-		if err != nil {
-			return 0, false, 0, fmt.Errorf("put capture %s: redirects: %w", c.URL, err)
-		}
-		redirects = string(j)
-	}
-	var method, errText any
-	if c.Method != "" && c.Method != "GET" {
-		method = c.Method
-	}
-	if c.Error != "" {
-		errText = c.Error
-	}
-	var bodyArg any
-	if hasBody {
-		b, err := hex.DecodeString(sum)
-		if err != nil {
-			return 0, false, 0, fmt.Errorf("put capture %s: body SHA-256: %w", c.URL, err)
-		}
-		bodyArg = b
-	}
-	reqHeader, header := prepareHeader(c.RequestHeader, nil), prepareHeader(c.Header, c.RequestHeader)
 	in := &interned{}
-	var (
-		id      int64
-		newBody bool
-		added   int
-	)
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		newBody = false
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		in.reset()
 		var err error
 		if added, err = s.enqueueTx(ctx, tx, in, c.RunID, entries); err != nil {
 			return fmt.Errorf("enqueue: %w", err)
 		}
-		for _, a := range aliases {
-			if err := s.addAliasTx(ctx, tx, in, c.RunID, a.Alias, a.Canonical, a.Reason); err != nil {
-				return fmt.Errorf("alias %s: %w", a.Alias, err)
-			}
-		}
-		if compress {
-			st, err := s.txStmt(ctx, tx, sqlInsertBody)
-			if err != nil {
-				return err
-			}
-			res, err := st.ExecContext(ctx, sum, string(kind), size, len(blob), c.RunID, blob)
-			if err != nil {
-				return fmt.Errorf("store body: %w", err)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			newBody = n == 1
-		} else if hasBody && !haveRaw {
-			st, err := s.txStmt(ctx, tx, sqlBodySize)
-			if err != nil {
-				return err
-			}
-			err = st.QueryRowContext(ctx, sum).Scan(&size)
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("body %s: %w", sum, archive.ErrNotFound)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		canonical, err := s.urlID(ctx, tx, in, c.CanonicalURL)
-		if err != nil {
+		if err := s.addAliasesTx(ctx, tx, in, c.RunID, aliases); err != nil {
 			return err
 		}
-		requested, err := s.optionalURLID(ctx, tx, in, c.URL, c.CanonicalURL)
-		if err != nil {
-			return err
-		}
-		final, err := s.optionalURLID(ctx, tx, in, c.FinalURL, c.URL)
-		if err != nil {
-			return err
-		}
-		from, err := s.optionalURLID(ctx, tx, in, c.DiscoveredFrom, "")
-		if err != nil {
-			return err
-		}
-		reqSet, reqOwn, err := s.headerArgs(ctx, tx, in, reqHeader)
-		if err != nil {
-			return err
-		}
-		set, own, err := s.headerArgs(ctx, tx, in, header)
-		if err != nil {
-			return err
-		}
-		peer, err := s.peerID(ctx, tx, in, c.Proto, c.RemoteAddr)
-		if err != nil {
-			return err
-		}
-		var revisitOf any
-		bodyRef := bodyArg
-		if c.RevisitOf != 0 {
-			revisitOf = c.RevisitOf
-			if bodyRef != nil {
-				// A revisit that repeats the body of the capture it
-				// revisits refers to it (an empty blob) instead of
-				// storing the SHA-256 again.
-				st, err := s.txStmt(ctx, tx, sqlRevisitedBody)
-				if err != nil {
-					return err
-				}
-				var base []byte
-				err = st.QueryRowContext(ctx, c.RevisitOf).Scan(&base)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					return err
-				}
-				if bytes.Equal(base, bodyArg.([]byte)) {
-					bodyRef = []byte{}
-				}
-			}
-		}
-		id, err = s.insertID(ctx, tx, sqlInsertCapture,
-			c.RunID, canonical, requested, final, redirects, method, reqSet, reqOwn,
-			c.Status, peer, set, own, c.ContentType(), timeValue(c.FetchedAt), int64(c.Duration),
-			c.ContentLength, size, c.Truncated, bodyRef, c.Depth, from,
-			string(c.Verdict), revisitOf, errText)
-		if err != nil {
-			return err
-		}
-		if c.Verdict != archive.VerdictOK && c.Verdict != archive.VerdictRevisit {
-			return nil
-		}
-		// The fetch of a claimed URL is over once its response is stored:
-		// ending the claim in the same transaction means a crash between
-		// PutCapture and Finish cannot make a resumed crawl fetch it again.
-		st, err := s.txStmt(ctx, tx, sqlEndClaim)
-		if err != nil {
-			return err
-		}
-		_, err = st.ExecContext(ctx, string(c.Verdict), c.RunID, canonical)
-		return err
+		return p.insertTx(ctx, s, tx, in)
 	})
 	if err != nil {
 		return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, err)
 	}
 	s.cache.add(in)
-	c.ID, c.BodySHA256, c.Size = id, sum, size
+	p.done()
+	return p.id, p.newBody, added, nil
+}
+
+// validAliases checks the aliases of a write in run runID: each names an
+// alias and its canonical URL, in run 0 (the write's) or runID.
+func validAliases(runID int64, aliases []Alias) error {
+	for _, a := range aliases {
+		if err := validAlias(a.Alias, a.Canonical); err != nil {
+			return fmt.Errorf("alias: %w", err)
+		}
+		if a.RunID != 0 && a.RunID != runID {
+			return fmt.Errorf("alias %s of run %d, not of the capture's run %d", a.Alias, a.RunID, runID)
+		}
+	}
+	return nil
+}
+
+// addAliasesTx records aliases in run runID inside the write transaction
+// tx.
+func (s *Store) addAliasesTx(ctx context.Context, tx *sql.Tx, in *interned, runID int64, aliases []Alias) error {
+	for _, a := range aliases {
+		if err := s.addAliasTx(ctx, tx, in, runID, a.Alias, a.Canonical, a.Reason); err != nil {
+			return fmt.Errorf("alias %s: %w", a.Alias, err)
+		}
+	}
+	return nil
+}
+
+// preparedCapture is a capture ready to be inserted: checked, its body
+// hashed and, if the archive lacks it, compressed, and its headers
+// encoded, all outside the write transaction, so that concurrent writers
+// do that work in parallel. insertTx fills id, newBody and size.
+type preparedCapture struct {
+	c         *archive.Capture
+	sum       string
+	size      int64
+	hasBody   bool
+	haveRaw   bool
+	compress  bool
+	kind      Codec
+	blob      []byte
+	redirects any
+	method    any
+	errText   any
+	bodyArg   any
+	reqHeader storedHeader
+	header    storedHeader
+
+	id      int64
+	newBody bool
+}
+
+// prepareCapture checks c and does the work of storing it that needs no
+// transaction (see PutCapture for how the body is chosen).
+func (s *Store) prepareCapture(ctx context.Context, c *archive.Capture) (*preparedCapture, error) {
+	if err := validCapture(c); err != nil {
+		return nil, fmt.Errorf("put capture %s: %w", c.URL, err)
+	}
+	if s.readOnly {
+		return nil, fmt.Errorf("put capture %s: %w", c.URL, ErrReadOnly)
+	}
+	p := &preparedCapture{c: c, sum: c.BodySHA256, size: c.Size, hasBody: true, haveRaw: true}
+	raw := c.Body
+	switch {
+	case c.Body != nil:
+		p.sum, p.size = sha256Hex(c.Body), int64(len(c.Body))
+		if c.BodySHA256 != "" && c.BodySHA256 != p.sum {
+			return nil, fmt.Errorf("put capture %s: BodySHA256 %s does not match the body's SHA-256 %s", c.URL, c.BodySHA256, p.sum)
+		}
+	case c.BodySHA256 != "":
+		if !validSHA256(c.BodySHA256) {
+			return nil, fmt.Errorf("put capture %s: BodySHA256 %q is not a lowercase hex SHA-256", c.URL, c.BodySHA256)
+		}
+		p.haveRaw = false
+	case c.Status == 0:
+		p.hasBody, p.haveRaw, p.sum, p.size = false, false, "", 0
+	default:
+		raw, p.sum, p.size = []byte{}, emptySHA256, 0
+	}
+	if p.haveRaw {
+		// Compress outside the write transaction, so that concurrent
+		// writers compress in parallel; skip it for a body the archive
+		// already holds (bodies are never deleted).
+		exists, err := s.bodyExists(ctx, p.sum)
+		if err != nil {
+			return nil, fmt.Errorf("put capture %s: %w", c.URL, err)
+		}
+		if !exists {
+			p.compress = true
+			if p.kind, p.blob, err = s.codec.encode(raw); err != nil {
+				return nil, fmt.Errorf("put capture %s: compress: %w", c.URL, err)
+			}
+			if p.blob == nil {
+				p.blob = []byte{}
+			}
+		}
+	}
+	if c.Redirects != nil {
+		j, err := json.Marshal(c.Redirects)
+		if err != nil {
+			return nil, fmt.Errorf("put capture %s: redirects: %w", c.URL, err)
+		}
+		p.redirects = string(j)
+	}
+	if c.Method != "" && c.Method != "GET" {
+		p.method = c.Method
+	}
+	if c.Error != "" {
+		p.errText = c.Error
+	}
+	if p.hasBody {
+		b, err := hex.DecodeString(p.sum)
+		if err != nil {
+			return nil, fmt.Errorf("put capture %s: body SHA-256: %w", c.URL, err)
+		}
+		p.bodyArg = b
+	}
+	p.reqHeader, p.header = prepareHeader(c.RequestHeader, nil), prepareHeader(c.Header, c.RequestHeader)
+	return p, nil
+}
+
+// insertTx inserts the capture, and its body if new, inside the write
+// transaction tx, and ends the claim of its frontier entry if its verdict
+// is ok or revisit.
+func (p *preparedCapture) insertTx(ctx context.Context, s *Store, tx *sql.Tx, in *interned) error {
+	c := p.c
+	p.newBody = false
+	if p.compress {
+		st, err := s.txStmt(ctx, tx, sqlInsertBody)
+		if err != nil {
+			return err
+		}
+		res, err := st.ExecContext(ctx, p.sum, string(p.kind), p.size, len(p.blob), c.RunID, p.blob)
+		if err != nil {
+			return fmt.Errorf("store body: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		p.newBody = n == 1
+	} else if p.hasBody && !p.haveRaw {
+		st, err := s.txStmt(ctx, tx, sqlBodySize)
+		if err != nil {
+			return err
+		}
+		err = st.QueryRowContext(ctx, p.sum).Scan(&p.size)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("body %s: %w", p.sum, archive.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	canonical, err := s.urlID(ctx, tx, in, c.CanonicalURL)
+	if err != nil {
+		return err
+	}
+	requested, err := s.optionalURLID(ctx, tx, in, c.URL, c.CanonicalURL)
+	if err != nil {
+		return err
+	}
+	final, err := s.optionalURLID(ctx, tx, in, c.FinalURL, c.URL)
+	if err != nil {
+		return err
+	}
+	from, err := s.optionalURLID(ctx, tx, in, c.DiscoveredFrom, "")
+	if err != nil {
+		return err
+	}
+	reqSet, reqOwn, err := s.headerArgs(ctx, tx, in, p.reqHeader)
+	if err != nil {
+		return err
+	}
+	set, own, err := s.headerArgs(ctx, tx, in, p.header)
+	if err != nil {
+		return err
+	}
+	peer, err := s.peerID(ctx, tx, in, c.Proto, c.RemoteAddr)
+	if err != nil {
+		return err
+	}
+	var revisitOf any
+	bodyRef := p.bodyArg
+	if c.RevisitOf != 0 {
+		revisitOf = c.RevisitOf
+		if bodyRef != nil {
+			// A revisit that repeats the body of the capture it
+			// revisits refers to it (an empty blob) instead of
+			// storing the SHA-256 again.
+			st, err := s.txStmt(ctx, tx, sqlRevisitedBody)
+			if err != nil {
+				return err
+			}
+			var base []byte
+			err = st.QueryRowContext(ctx, c.RevisitOf).Scan(&base)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if bytes.Equal(base, p.bodyArg.([]byte)) {
+				bodyRef = []byte{}
+			}
+		}
+	}
+	p.id, err = s.insertID(ctx, tx, sqlInsertCapture,
+		c.RunID, canonical, requested, final, p.redirects, p.method, reqSet, reqOwn,
+		c.Status, peer, set, own, c.ContentType(), timeValue(c.FetchedAt), int64(c.Duration),
+		c.ContentLength, p.size, c.Truncated, bodyRef, c.Depth, from,
+		string(c.Verdict), revisitOf, p.errText)
+	if err != nil {
+		return err
+	}
+	if c.Verdict != archive.VerdictOK && c.Verdict != archive.VerdictRevisit {
+		return nil
+	}
+	// The fetch of a claimed URL is over once its response is stored:
+	// ending the claim in the same transaction means a crash between
+	// PutCapture and Finish cannot make a resumed crawl fetch it again.
+	st, err := s.txStmt(ctx, tx, sqlEndClaim)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx, string(c.Verdict), c.RunID, canonical)
+	return err
+}
+
+// done sets the capture's ID, BodySHA256, Size and Method once the
+// transaction that inserted it has committed.
+func (p *preparedCapture) done() {
+	c := p.c
+	c.ID, c.BodySHA256, c.Size = p.id, p.sum, p.size
 	if c.Method == "" {
 		c.Method = "GET"
 	}
-	return id, newBody, added, nil
 }
 
 func validCapture(c *archive.Capture) error {

@@ -171,15 +171,7 @@ func (s *Store) Finish(ctx context.Context, runID int64, url string, state archi
 		return fmt.Errorf("finish %s in run %d: state %q is not done or skipped", url, runID, state)
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		st, err := s.txStmt(ctx, tx, sqlFinish)
-		if err != nil {
-			return err
-		}
-		res, err := st.ExecContext(ctx, string(state), reason, runID, url)
-		if err != nil {
-			return err
-		}
-		return mustAffect(res)
+		return s.finishTx(ctx, tx, runID, url, state, reason)
 	})
 	if err != nil {
 		return fmt.Errorf("finish %s in run %d: %w", url, runID, err)
@@ -187,25 +179,43 @@ func (s *Store) Finish(ctx context.Context, runID int64, url string, state archi
 	return nil
 }
 
+// finishTx is Finish inside the write transaction tx.
+func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, runID int64, url string, state archive.FrontierState, reason string) error {
+	st, err := s.txStmt(ctx, tx, sqlFinish)
+	if err != nil {
+		return err
+	}
+	res, err := st.ExecContext(ctx, string(state), reason, runID, url)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res)
+}
+
 // Retry puts an entry back in the queue, not to be claimed before
 // notBefore, records the reason and counts the attempt. It returns
 // archive.ErrNotFound if the URL is not in the run's frontier.
 func (s *Store) Retry(ctx context.Context, runID int64, url string, notBefore time.Time, reason string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		st, err := s.txStmt(ctx, tx, sqlRetry)
-		if err != nil {
-			return err
-		}
-		res, err := st.ExecContext(ctx, timeText(notBefore), reason, runID, url)
-		if err != nil {
-			return err
-		}
-		return mustAffect(res)
+		return s.retryTx(ctx, tx, runID, url, notBefore, reason)
 	})
 	if err != nil {
 		return fmt.Errorf("retry %s in run %d: %w", url, runID, err)
 	}
 	return nil
+}
+
+// retryTx is Retry inside the write transaction tx.
+func (s *Store) retryTx(ctx context.Context, tx *sql.Tx, runID int64, url string, notBefore time.Time, reason string) error {
+	st, err := s.txStmt(ctx, tx, sqlRetry)
+	if err != nil {
+		return err
+	}
+	res, err := st.ExecContext(ctx, timeText(notBefore), reason, runID, url)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res)
 }
 
 // Release puts every claimed entry of the run back in the queue and returns
