@@ -183,6 +183,11 @@ type doc struct {
 	// computed).
 	domDL        *archive.Dateline
 	contentWords int
+	// anchorWords are the <a> elements of the page in document order with
+	// the count of words of their text, from extractLinks; anchorNext is
+	// linkWords' cursor in them.
+	anchorWords []nodeWords
+	anchorNext  int
 	// hrefs caches the hrefs parsed and resolved against hrefBase (a page
 	// links to many URLs more than once: menus, calendars, teasers);
 	// hrefPrefix is hrefBase's "scheme://userinfo@host", "" when it has
@@ -358,7 +363,6 @@ func (x *Extractor) run(in Input, page *archive.Page) {
 	d.needHeadline()
 	d.extractNavigation()
 	d.extractLinks()
-	d.extractIDs()
 	d.needBody()
 	d.needDateline()
 	d.needDates(true)

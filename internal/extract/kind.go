@@ -124,7 +124,7 @@ func (d *doc) listingLinks() int {
 		}
 		if c.DataAtom == atom.A {
 			href := attr(c, "href")
-			if href != "" && !seen[href] && textWords(c) >= 4 {
+			if href != "" && !seen[href] && d.linkWords(c) >= 4 {
 				seen[href] = true
 				n++
 			}

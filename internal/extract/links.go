@@ -37,13 +37,17 @@ var (
 // extractLinks records every link of the page: <a>/<area> hrefs (also
 // empty, javascript: and malformed ones), links that exist only in onclick,
 // and the resources of <link>, <img>, <script>, <iframe>, with their place
-// and anchor text.
+// and anchor text. In the same walk it records the element ids and <a
+// name> anchors, for fragment checks, and the word counts of the anchors'
+// texts, for listingLinks.
 func (d *doc) extractLinks() {
 	p := d.page
+	seenID := map[string]bool{}
 	walk(d.root, func(n *html.Node) bool {
 		if n.Type != html.ElementNode {
 			return true
 		}
+		d.recordIDs(n, seenID)
 		if d.removed[n] {
 			return false
 		}
@@ -70,7 +74,11 @@ func (d *doc) extractLinks() {
 				}
 				l.Issue = IssueNoTarget
 			}
-			l.Text = linkText(n)
+			var words int
+			l.Text, words = linkTextWords(n)
+			if n.DataAtom == atom.A {
+				d.anchorWords = append(d.anchorWords, nodeWords{n, words})
+			}
 			if l.Text == "" && l.Issue == "" {
 				l.Issue = IssueEmptyText
 			}
@@ -217,9 +225,21 @@ func (d *doc) placeOf(n *html.Node) archive.LinkPlace {
 // linkText is the anchor text of a link, else the alt of an image in it,
 // else its title or aria-label.
 func linkText(n *html.Node) string {
+	t, _ := linkTextWords(n)
+	return t
+}
+
+// linkTextWords is linkText and the count of words of n's text
+// (textWords).
+func linkTextWords(n *html.Node) (string, int) {
 	if t := textOf(n); t != "" {
-		return truncateRunes(t, 500)
+		return truncateRunes(t, 500), wordCount(t)
 	}
+	return linkTextOther(n), 0
+}
+
+// linkTextOther is linkText of a link without text.
+func linkTextOther(n *html.Node) string {
 	if img := findFirst(n, func(c *html.Node) bool { return c.DataAtom == atom.Img }); img != nil {
 		if alt := collapse(attr(img, "alt")); alt != "" {
 			return truncateRunes(alt, 500)
@@ -233,26 +253,39 @@ func linkText(n *html.Node) string {
 	return ""
 }
 
-// extractIDs records the element ids and <a name> anchors, for fragment
-// checks.
-func (d *doc) extractIDs() {
-	seen := map[string]bool{}
-	walk(d.root, func(n *html.Node) bool {
-		if n.Type != html.ElementNode {
-			return true
+// recordIDs records the id of n and, for an <a>, its name, once each,
+// for fragment checks.
+func (d *doc) recordIDs(n *html.Node, seen map[string]bool) {
+	if id := attr(n, "id"); id != "" && !seen[id] && len(id) <= 512 {
+		seen[id] = true
+		d.page.IDs = append(d.page.IDs, id)
+	}
+	if n.DataAtom == atom.A {
+		if name := attr(n, "name"); name != "" && !seen[name] && len(name) <= 512 {
+			seen[name] = true
+			d.page.IDs = append(d.page.IDs, name)
 		}
-		if id := attr(n, "id"); id != "" && !seen[id] && len(id) <= 512 {
-			seen[id] = true
-			d.page.IDs = append(d.page.IDs, id)
+	}
+}
+
+// nodeWords is an element with the count of words of its text.
+type nodeWords struct {
+	n     *html.Node
+	words int
+}
+
+// linkWords is textWords(a) for an <a> element: the count extractLinks
+// recorded, read with a cursor (listingLinks asks for anchors in document
+// order, as extractLinks met them), else counted.
+func (d *doc) linkWords(a *html.Node) int {
+	for d.anchorNext < len(d.anchorWords) {
+		w := d.anchorWords[d.anchorNext]
+		d.anchorNext++
+		if w.n == a {
+			return w.words
 		}
-		if n.DataAtom == atom.A {
-			if name := attr(n, "name"); name != "" && !seen[name] && len(name) <= 512 {
-				seen[name] = true
-				d.page.IDs = append(d.page.IDs, name)
-			}
-		}
-		return true
-	})
+	}
+	return textWords(a)
 }
 
 func getAttr(n *html.Node, key string) (string, bool) {

@@ -35,7 +35,6 @@ func (d *doc) runLinks() {
 	p := d.page
 	d.extractNavigation()
 	d.extractLinks()
-	d.extractIDs()
 	if saysNoNews(d.visibleText()) {
 		d.needBody()
 	}
