@@ -338,7 +338,7 @@ func rawString(s string) string {
 // collapse trims s and collapses runs of white space (including no-break
 // spaces) into one space; soft hyphens and zero-width characters are removed.
 func collapse(s string) string {
-	if collapsedASCII(s) {
+	if collapsedPlain(s) {
 		return s
 	}
 	var c collapser
@@ -347,7 +347,10 @@ func collapse(s string) string {
 	return c.b.String()
 }
 
-// write collapses s after what was written before.
+// write collapses s after what was written before. Runs of characters
+// that collapse keeps as they are (ASCII other than white space, and the
+// two-byte runes other than U+0085, U+00A0 and U+00AD, the only spaces or
+// dropped characters below U+0800: Cyrillic text) are copied whole.
 func (c *collapser) write(s string) {
 	b := &c.b
 	if c.raw {
@@ -356,33 +359,36 @@ func (c *collapser) write(s string) {
 	}
 	space, started := c.space, c.started
 	for i := 0; i < len(s); {
-		ch := s[i]
-		if ch < utf8.RuneSelf {
-			i++
-			switch ch {
-			case ' ', '\t', '\n', '\v', '\f', '\r':
-				space = true
+		j := i
+		for j < len(s) {
+			ch := s[j]
+			if ch < utf8.RuneSelf {
+				if ch == ' ' || ch == '\t' || ch == '\n' || ch == '\v' || ch == '\f' || ch == '\r' {
+					break
+				}
+				j++
 				continue
 			}
+			if ch >= 0xC2 && ch <= 0xDF && j+1 < len(s) && s[j+1]&0xC0 == 0x80 && (ch != 0xC2 || s[j+1] != 0x85 && s[j+1] != 0xA0 && s[j+1] != 0xAD) {
+				j += 2
+				continue
+			}
+			break
+		}
+		if j > i {
 			if space && started {
 				b.WriteByte(' ')
 			}
 			space = false
 			started = true
-			b.WriteByte(ch)
+			b.WriteString(s[i:j])
+			i = j
 			continue
 		}
-		// A two-byte rune other than U+0085, U+00A0 and U+00AD (the only
-		// spaces or dropped characters below U+0800) is kept as it is:
-		// Cyrillic text takes this path.
-		if ch >= 0xC2 && ch <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 && (ch != 0xC2 || s[i+1] != 0x85 && s[i+1] != 0xA0 && s[i+1] != 0xAD) {
-			if space && started {
-				b.WriteByte(' ')
-			}
-			space = false
-			started = true
-			b.WriteString(s[i : i+2])
-			i += 2
+		if ch := s[i]; ch < utf8.RuneSelf {
+			// ASCII white space: the run above stops at nothing else.
+			space = true
+			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -408,14 +414,18 @@ func (c *collapser) write(s string) {
 	c.space, c.started = space, started
 }
 
-// collapsedASCII reports whether s is ASCII and already collapsed: no
-// white space but single spaces between other characters. collapse
-// returns such a string as it is, without copying it.
-func collapsedASCII(s string) bool {
+// collapsedPlain reports whether s is already collapsed and made of
+// ASCII and of the two-byte runes other than U+0085, U+00A0 and U+00AD
+// (Cyrillic text): no white space but single spaces between other
+// characters. collapse returns such a string as it is, without copying it.
+func collapsedPlain(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c >= utf8.RuneSelf:
-			return false
+			if c < 0xC2 || c > 0xDF || i+1 >= len(s) || s[i+1]&0xC0 != 0x80 || c == 0xC2 && (s[i+1] == 0x85 || s[i+1] == 0xA0 || s[i+1] == 0xAD) {
+				return false
+			}
+			i++
 		case c == ' ':
 			if i == 0 || i == len(s)-1 || s[i-1] == ' ' {
 				return false

@@ -37,7 +37,8 @@ func collapseReference(s string) string {
 
 func TestCollapse(t *testing.T) {
 	for _, s := range []string{"", " ", "a", " a ", "a  b", "a b", "a\tb", "a\u00a0b", "\u00ad", "so\u00adft", "x\u200by", "\u2007a\u202f",
-		"caf\xe9 \xff", "a\x85b", "a\u2028b", "\x00 \x01", "Minsk, 3 April (BelTA)", "  lead\n\n  trail  ", "МИНСК, 3 апреля", "\v\f\r"} {
+		"caf\xe9 \xff", "a\x85b", "a\u2028b", "\x00 \x01", "Minsk, 3 April (BelTA)", "  lead\n\n  trail  ", "МИНСК, 3 апреля", "\v\f\r",
+		"Слово слово", "Слово  слово", " Слово", "Слово ", "x\u0085y", "x\u00ady", "\xd0", "я\xd0", "\xd0\xbd\xd0", "ӿ߿ ߿", "日本 語"} {
 		if got, want := collapse(s), collapseReference(s); got != want {
 			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
 		}
