@@ -64,7 +64,7 @@ func (d *doc) classify() {
 		set(archive.KindHome, "URL path %q is the site's (or a language's) root", path)
 	case dayQuery || endsInDigit(path) && reDayPath.MatchString(path):
 		set(archive.KindDayArchive, "URL names a day (%s)", strings.TrimPrefix(path+"?"+query, "?"))
-		if noNews.in(truncateRunes(p.Body+" "+d.visibleText(), 20000)) {
+		if d.bodySaysNoNews() {
 			p.KindEvidence += "; the page says there is no news"
 		}
 	case p.Calendar != nil && (hasMonth || endsInDigit(path) && reMonthPath.MatchString(path)) && !articleSignal:
@@ -91,6 +91,18 @@ func (d *doc) classify() {
 	default:
 		set(archive.KindOther, "no article, list, archive or home signals (%d words of main content, %d item links)", d.mainWords(), listLinks)
 	}
+}
+
+// bodySaysNoNews reports whether the first 20,000 runes of the body and
+// the visible text, joined by a space, hold a noNews phrase. Without a body
+// they are the space and the first 19,999 runes of the visible text, where
+// no phrase begins with the space: the visible text is read without a
+// copy.
+func (d *doc) bodySaysNoNews() bool {
+	if d.page.Body == "" {
+		return noNews.in(truncateRunes(d.visibleText(), 20000-1))
+	}
+	return noNews.in(truncateRunes(d.page.Body+" "+d.visibleText(), 20000))
 }
 
 // endsInDigit reports whether path ends with an ASCII digit, before at

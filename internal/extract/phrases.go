@@ -20,6 +20,7 @@ type phraseSet struct {
 	src     []string // the phrases as given
 	phrases [][]phraseRune
 	firsts  []phraseRune // the distinct first runes of the phrases
+	byFirst [][]int      // for each of firsts, the phrases that begin with it
 	// lead[r] says, for a rune r below 0x800, whether r matches the first
 	// rune of some phrase.
 	lead [0x800]bool
@@ -56,9 +57,13 @@ func newPhraseSet(fold bool, phrases []string) *phraseSet {
 			panic("extract: empty phrase")
 		}
 		s.phrases = append(s.phrases, rs)
-		if !slices.ContainsFunc(s.firsts, func(f phraseRune) bool { return f.r == rs[0].r }) {
+		k := slices.IndexFunc(s.firsts, func(f phraseRune) bool { return f.r == rs[0].r })
+		if k < 0 {
+			k = len(s.firsts)
 			s.firsts = append(s.firsts, rs[0])
+			s.byFirst = append(s.byFirst, nil)
 		}
+		s.byFirst[k] = append(s.byFirst[k], len(s.phrases)-1)
 	}
 	for r := range rune(len(s.lead)) {
 		s.lead[r] = s.leads(r)
@@ -125,16 +130,35 @@ func (s *phraseSet) in(text string) bool {
 				continue
 			}
 		}
-		lower := r
-		if !s.fold {
-			lower = cyrillicLower(r)
+		if s.at(r, text[i+w:]) {
+			return true
 		}
-		for _, p := range s.phrases {
-			if (p[0].r == r || p[0].r == lower || s.fold && slices.Contains(p[0].alts, r)) && s.rest(text[i+w:], p[1:]) {
+		i += w
+	}
+	return false
+}
+
+// at reports whether a phrase begins with the text's rune r followed by
+// next. It reads the rune after r once for the phrases that begin with r.
+func (s *phraseSet) at(r rune, next string) bool {
+	lower := r
+	if !s.fold {
+		lower = cyrillicLower(r)
+	}
+	r2, w2 := utf8.RuneError, 0
+	if next != "" {
+		r2, w2 = utf8.DecodeRuneInString(next)
+	}
+	for k := range s.firsts {
+		if f := &s.firsts[k]; f.r != r && f.r != lower && !(s.fold && slices.Contains(f.alts, r)) {
+			continue
+		}
+		for _, i := range s.byFirst[k] {
+			p := s.phrases[i]
+			if len(p) == 1 || w2 > 0 && s.eq(r2, &p[1]) && s.rest(next[w2:], p[2:]) {
 				return true
 			}
 		}
-		i += w
 	}
 	return false
 }

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/archiver-dev/archiver/internal/archive"
 )
 
 // The regular expressions the region matchers replace: they are the
@@ -111,6 +113,23 @@ func TestSubstrings(t *testing.T) {
 		s := b.String()
 		if got, want := regionHints.in(s), containsAny(s, regionHints.subs); got != want {
 			t.Fatalf("regionHints.in(%q) = %v, containsAny says %v", s, got, want)
+		}
+	}
+}
+
+// TestBodySaysNoNews compares bodySaysNoNews with the search of the body
+// and the visible text joined, cut to 20,000 runes, that it replaces, with
+// phrases at the start, the end and across the cut.
+func TestBodySaysNoNews(t *testing.T) {
+	long := strings.Repeat("я", 19990)
+	for _, body := range []string{"", "No", "text"} {
+		for _, visible := range []string{"", "no news", "No News here", " no news", long + "no news", long[:len(long)-2] + "no news",
+			long[:len(long)-4] + "no news", long + "нет новостей", long + "abcde" + "no news", long + "ab" + "no news", "news", strings.Repeat("x", 30000) + "no results"} {
+			d := &doc{page: &archive.Page{Body: body}, visible: visible, visibleSet: true}
+			want := noNews.in(truncateRunes(body+" "+visible, 20000))
+			if got := d.bodySaysNoNews(); got != want {
+				t.Errorf("bodySaysNoNews(body %q, visible of %d bytes ending %q) = %v, want %v", body, len(visible), visible[max(0, len(visible)-20):], got, want)
+			}
 		}
 	}
 }
