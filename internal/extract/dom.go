@@ -281,31 +281,58 @@ func (c *textCounter) node(n *html.Node) bool {
 	return true
 }
 
-// add counts s as collapse reads it.
+// add counts s as collapse reads it. ASCII and two-byte runes (Cyrillic
+// text) are read without decoding them as runes.
 func (c *textCounter) add(s string) {
-	for _, r := range s {
-		switch r {
-		case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF':
-			continue
-		case ' ', '\t', '\n', '\v', '\f', '\r', '\u00A0', '\u202F', '\u2007':
-			c.space, c.inWord = true, false
-			continue
+	runes, words, space, started, inWord := c.runes, c.words, c.space, c.started, c.inWord
+	for i := 0; i < len(s); {
+		var w bool
+		switch ch := s[i]; {
+		case ch < utf8.RuneSelf:
+			i++
+			if ch == ' ' || ch == '\t' || ch == '\n' || ch == '\v' || ch == '\f' || ch == '\r' {
+				space, inWord = true, false
+				continue
+			}
+			w = lowWordRunes[ch]
+		case ch >= 0xC2 && ch <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			r := rune(ch&0x1F)<<6 | rune(s[i+1]&0x3F)
+			i += 2
+			switch r {
+			case '\u00AD':
+				continue
+			case '\u0085', '\u00A0':
+				space, inWord = true, false
+				continue
+			}
+			w = lowWordRunes[r]
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			switch r {
+			case '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF':
+				continue
+			case '\u202F', '\u2007':
+				space, inWord = true, false
+				continue
+			}
+			if isSpace(r) {
+				space, inWord = true, false
+				continue
+			}
+			w = isWordRune(r)
 		}
-		if r >= utf8.RuneSelf && isSpace(r) {
-			c.space, c.inWord = true, false
-			continue
+		if space && started {
+			runes++
 		}
-		if c.space && c.started {
-			c.runes++
+		space, started = false, true
+		runes++
+		if w && !inWord {
+			words++
 		}
-		c.space, c.started = false, true
-		c.runes++
-		w := isWordRune(r)
-		if w && !c.inWord {
-			c.words++
-		}
-		c.inWord = w
+		inWord = w
 	}
+	c.runes, c.words, c.space, c.started, c.inWord = runes, words, space, started, inWord
 }
 
 // rawText returns the text under n as printed: runs of other white space
@@ -515,12 +542,26 @@ func contains(root, n *html.Node) bool {
 	return false
 }
 
-// wordCount counts the words of s (runs of letters or digits).
+// wordCount counts the words of s (runs of letters or digits). It reads
+// ASCII and two-byte runes (Cyrillic text) without decoding them as
+// runes.
 func wordCount(s string) int {
 	n := 0
 	in := false
-	for _, r := range s {
-		w := isWordRune(r)
+	for i := 0; i < len(s); {
+		var w bool
+		switch c := s[i]; {
+		case c < utf8.RuneSelf:
+			w = lowWordRunes[c]
+			i++
+		case c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			w = lowWordRunes[rune(c&0x1F)<<6|rune(s[i+1]&0x3F)]
+			i += 2
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			w = isWordRune(r)
+			i += size
+		}
 		if w && !in {
 			n++
 		}
@@ -529,14 +570,21 @@ func wordCount(s string) int {
 	return n
 }
 
+// lowWordRunes tells, for the runes below U+0800 (ASCII, Latin, Greek,
+// Cyrillic…), whether unicode.IsLetter or unicode.IsDigit holds (built
+// once; read only).
+var lowWordRunes = func() (t [0x800]bool) {
+	for r := range rune(len(t)) {
+		t[r] = unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
+	return t
+}()
+
 // isWordRune is unicode.IsLetter(r) || unicode.IsDigit(r), without the
-// table search for ASCII and the letters of the Cyrillic alphabets.
+// table search below U+0800.
 func isWordRune(r rune) bool {
-	switch {
-	case r < utf8.RuneSelf:
-		return 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
-	case 'Ѐ' <= r && r <= 'ҁ':
-		return true
+	if uint32(r) < uint32(len(lowWordRunes)) {
+		return lowWordRunes[r]
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }

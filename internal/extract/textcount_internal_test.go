@@ -136,3 +136,50 @@ func FuzzIsSpace(f *testing.F) {
 		}
 	})
 }
+
+// wordCountReference is wordCount as first written, rune by rune.
+func wordCountReference(s string) int {
+	n := 0
+	in := false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+// TestWordCount compares wordCount with its reference on strings of
+// letters, digits, spaces, punctuation and invalid UTF-8, and on every
+// rune between two letters.
+func TestWordCount(t *testing.T) {
+	pieces := []string{"a", "Z", "9", " ", "-", "é", "ß", "Слово", "ў", "і", "日本", "\u00a0", "\u0301", "\xff", "\xd0", "\xbd", "\xe2\x80", "’", "ӿ", "߿", "\U0001F600", "x1"}
+	r := rand.New(rand.NewSource(2))
+	for range 20000 {
+		var b strings.Builder
+		for k := r.Intn(10); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		if s := b.String(); wordCount(s) != wordCountReference(s) {
+			t.Fatalf("wordCount(%q) = %d, want %d", s, wordCount(s), wordCountReference(s))
+		}
+	}
+	for c := rune(0); c <= unicode.MaxRune; c++ {
+		if s := "a" + string(c) + "b"; wordCount(s) != wordCountReference(s) {
+			t.Fatalf("wordCount(%q) = %d, want %d", s, wordCount(s), wordCountReference(s))
+		}
+	}
+}
+
+// FuzzWordCount compares wordCount with its reference on arbitrary
+// strings.
+func FuzzWordCount(f *testing.F) {
+	f.Add("Minsk, 3 April — Мінск, 3 красавіка \xff\xd0")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := wordCount(s), wordCountReference(s); got != want {
+			t.Fatalf("wordCount(%q) = %d, want %d", s, got, want)
+		}
+	})
+}
