@@ -38,37 +38,7 @@ func detectLanguage(text string) string {
 	if len(text) > 20000 {
 		text = truncateRunes(text, 20000)
 	}
-	var latin, cyr int
-	var be, uk, ru, i int
-	for _, r := range text {
-		switch {
-		case r < utf8.RuneSelf:
-			// ASCII: only its letters are Latin (and none Cyrillic).
-			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
-				latin++
-			}
-		case 'А' <= r && r <= 'я' || unicode.Is(unicode.Cyrillic, r):
-			cyr++
-			switch cyrillicLower(r) {
-			case 'ў':
-				be += 3
-			case 'ї', 'є', 'ґ':
-				uk += 3
-			case 'і':
-				i++
-			case 'ъ', 'щ':
-				ru += 2
-			case 'и':
-				ru++
-				uk++
-			case 'ы', 'э':
-				ru++
-				be++
-			}
-		case unicode.Is(unicode.Latin, r):
-			latin++
-		}
-	}
+	latin, cyr, be, uk, ru, i := letterCounts(text)
 	if cyr+latin < 40 {
 		return ""
 	}
@@ -98,6 +68,86 @@ func detectLanguage(text string) string {
 	}
 	return best
 }
+
+// letterCounts counts the Latin and the Cyrillic letters of text and the
+// scores of the letters that tell Belarusian, Ukrainian and Russian apart
+// (see detectLanguage). ASCII and two-byte runes are read without decoding
+// them as runes, and classed by a table below U+0800.
+func letterCounts(text string) (latin, cyr, be, uk, ru, i int) {
+	for k := 0; k < len(text); {
+		var r rune
+		switch c := text[k]; {
+		case c < utf8.RuneSelf:
+			// ASCII: only its letters are Latin (and none Cyrillic).
+			if 'a' <= c|0x20 && c|0x20 <= 'z' {
+				latin++
+			}
+			k++
+			continue
+		case c >= 0xC2 && c <= 0xDF && k+1 < len(text) && text[k+1]&0xC0 == 0x80:
+			r = rune(c&0x1F)<<6 | rune(text[k+1]&0x3F)
+			k += 2
+			switch lowScripts[r] {
+			case scriptLatin:
+				latin++
+				continue
+			case scriptNone:
+				continue
+			}
+		default:
+			var size int
+			r, size = utf8.DecodeRuneInString(text[k:])
+			k += size
+			switch {
+			case unicode.Is(unicode.Cyrillic, r):
+			case unicode.Is(unicode.Latin, r):
+				latin++
+				continue
+			default:
+				continue
+			}
+		}
+		cyr++
+		switch cyrillicLower(r) {
+		case 'ў':
+			be += 3
+		case 'ї', 'є', 'ґ':
+			uk += 3
+		case 'і':
+			i++
+		case 'ъ', 'щ':
+			ru += 2
+		case 'и':
+			ru++
+			uk++
+		case 'ы', 'э':
+			ru++
+			be++
+		}
+	}
+	return latin, cyr, be, uk, ru, i
+}
+
+// The scripts of lowScripts.
+const (
+	scriptNone = iota
+	scriptLatin
+	scriptCyrillic
+)
+
+// lowScripts tells, for the runes below U+0800, whether unicode.Cyrillic
+// or unicode.Latin holds them (built once; read only).
+var lowScripts = func() (t [0x800]uint8) {
+	for r := range rune(len(t)) {
+		switch {
+		case unicode.Is(unicode.Cyrillic, r):
+			t[r] = scriptCyrillic
+		case unicode.Is(unicode.Latin, r):
+			t[r] = scriptLatin
+		}
+	}
+	return t
+}()
 
 // stopwordCounts counts, per language, the stop words among the first
 // 3,000 words of text: the fields of strings.FieldsFunc(strings.ToLower(text),

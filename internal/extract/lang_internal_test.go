@@ -56,3 +56,72 @@ func TestStopwordCounts(t *testing.T) {
 		}
 	}
 }
+
+// letterCountsReference is the counting loop of detectLanguage as first
+// written, rune by rune.
+func letterCountsReference(text string) (latin, cyr, be, uk, ru, i int) {
+	for _, r := range text {
+		switch {
+		case r < 0x80:
+			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
+				latin++
+			}
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+			switch unicode.ToLower(r) {
+			case 'ў':
+				be += 3
+			case 'ї', 'є', 'ґ':
+				uk += 3
+			case 'і':
+				i++
+			case 'ъ', 'щ':
+				ru += 2
+			case 'и':
+				ru++
+				uk++
+			case 'ы', 'э':
+				ru++
+				be++
+			}
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		}
+	}
+	return
+}
+
+func checkLetterCounts(t *testing.T, s string) {
+	t.Helper()
+	got := [6]int{}
+	got[0], got[1], got[2], got[3], got[4], got[5] = letterCounts(s)
+	want := [6]int{}
+	want[0], want[1], want[2], want[3], want[4], want[5] = letterCountsReference(s)
+	if got != want {
+		t.Fatalf("letterCounts(%q) = %v, want %v", s, got, want)
+	}
+}
+
+// TestLetterCounts compares letterCounts with its reference on every rune
+// and on random texts of Latin, Cyrillic, other letters and invalid UTF-8.
+func TestLetterCounts(t *testing.T) {
+	for c := rune(0); c <= unicode.MaxRune; c++ {
+		checkLetterCounts(t, "a"+string(c)+"я")
+	}
+	pieces := []string{"a", "Z", "@", "[", "9", " ", "é", "ß", "ǅ", "Слово", "ЎўЇїЄєҐґІіЪъЩщИиЫыЭэ", "Ѐ", "ԯ", "ᲀ", "Ꙁ", "日本", "\xff", "\xd0", "\xe2\x80", "ﬀ", "Ａ"}
+	r := rand.New(rand.NewSource(3))
+	for range 20000 {
+		var b strings.Builder
+		for k := r.Intn(10); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		checkLetterCounts(t, b.String())
+	}
+}
+
+// FuzzLetterCounts compares letterCounts with its reference on arbitrary
+// texts.
+func FuzzLetterCounts(f *testing.F) {
+	f.Add("Мінск ўсё, Київ їжак, Москва съезд; Paris été \xff")
+	f.Fuzz(checkLetterCounts)
+}
