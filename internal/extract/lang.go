@@ -38,7 +38,8 @@ func detectLanguage(text string) string {
 	if len(text) > 20000 {
 		text = truncateRunes(text, 20000)
 	}
-	latin, cyr, be, uk, ru, i := letterCounts(text)
+	t := letterCounts(text)
+	latin, cyr, be, uk, ru, i := t.latin, t.cyr, t.be, t.uk, t.ru, t.i
 	if cyr+latin < 40 {
 		return ""
 	}
@@ -73,14 +74,15 @@ func detectLanguage(text string) string {
 // scores of the letters that tell Belarusian, Ukrainian and Russian apart
 // (see detectLanguage). ASCII and two-byte runes are read without decoding
 // them as runes, and classed by a table below U+0800.
-func letterCounts(text string) (latin, cyr, be, uk, ru, i int) {
+func letterCounts(text string) letterTally {
+	var t letterTally
 	for k := 0; k < len(text); {
 		var r rune
 		switch c := text[k]; {
 		case c < utf8.RuneSelf:
 			// ASCII: only its letters are Latin (and none Cyrillic).
 			if 'a' <= c|0x20 && c|0x20 <= 'z' {
-				latin++
+				t.latin++
 			}
 			k++
 			continue
@@ -89,7 +91,7 @@ func letterCounts(text string) (latin, cyr, be, uk, ru, i int) {
 			k += 2
 			switch lowScripts[r] {
 			case scriptLatin:
-				latin++
+				t.latin++
 				continue
 			case scriptNone:
 				continue
@@ -101,31 +103,39 @@ func letterCounts(text string) (latin, cyr, be, uk, ru, i int) {
 			switch {
 			case unicode.Is(unicode.Cyrillic, r):
 			case unicode.Is(unicode.Latin, r):
-				latin++
+				t.latin++
 				continue
 			default:
 				continue
 			}
 		}
-		cyr++
-		switch cyrillicLower(r) {
-		case 'ў':
-			be += 3
-		case 'ї', 'є', 'ґ':
-			uk += 3
-		case 'і':
-			i++
-		case 'ъ', 'щ':
-			ru += 2
-		case 'и':
-			ru++
-			uk++
-		case 'ы', 'э':
-			ru++
-			be++
-		}
+		t.addCyrillic(r)
 	}
-	return latin, cyr, be, uk, ru, i
+	return t
+}
+
+// letterTally is what letterCounts counts.
+type letterTally struct{ latin, cyr, be, uk, ru, i int }
+
+// addCyrillic counts the Cyrillic letter r.
+func (t *letterTally) addCyrillic(r rune) {
+	t.cyr++
+	switch cyrillicLower(r) {
+	case 'ў':
+		t.be += 3
+	case 'ї', 'є', 'ґ':
+		t.uk += 3
+	case 'і':
+		t.i++
+	case 'ъ', 'щ':
+		t.ru += 2
+	case 'и':
+		t.ru++
+		t.uk++
+	case 'ы', 'э':
+		t.ru++
+		t.be++
+	}
 }
 
 // The scripts of lowScripts.

@@ -59,46 +59,27 @@ func TestStopwordCounts(t *testing.T) {
 
 // letterCountsReference is the counting loop of detectLanguage as first
 // written, rune by rune.
-func letterCountsReference(text string) (latin, cyr, be, uk, ru, i int) {
+func letterCountsReference(text string) letterTally {
+	var t letterTally
 	for _, r := range text {
 		switch {
 		case r < 0x80:
 			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
-				latin++
+				t.latin++
 			}
 		case unicode.Is(unicode.Cyrillic, r):
-			cyr++
-			switch unicode.ToLower(r) {
-			case 'ў':
-				be += 3
-			case 'ї', 'є', 'ґ':
-				uk += 3
-			case 'і':
-				i++
-			case 'ъ', 'щ':
-				ru += 2
-			case 'и':
-				ru++
-				uk++
-			case 'ы', 'э':
-				ru++
-				be++
-			}
+			t.addCyrillic(r)
 		case unicode.Is(unicode.Latin, r):
-			latin++
+			t.latin++
 		}
 	}
-	return
+	return t
 }
 
 func checkLetterCounts(t *testing.T, s string) {
 	t.Helper()
-	got := [6]int{}
-	got[0], got[1], got[2], got[3], got[4], got[5] = letterCounts(s)
-	want := [6]int{}
-	want[0], want[1], want[2], want[3], want[4], want[5] = letterCountsReference(s)
-	if got != want {
-		t.Fatalf("letterCounts(%q) = %v, want %v", s, got, want)
+	if got, want := letterCounts(s), letterCountsReference(s); got != want {
+		t.Fatalf("letterCounts(%q) = %+v, want %+v", s, got, want)
 	}
 }
 
