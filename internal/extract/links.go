@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"golang.org/x/net/html"
@@ -157,12 +158,11 @@ func (d *doc) fillLink(l *archive.Link, raw string) {
 	case trimmed != raw:
 		l.Issue = IssueWhitespace
 	}
-	low := strings.ToLower(trimmed)
-	if strings.HasPrefix(low, "javascript:") {
+	if lowerHasPrefix(trimmed, "javascript:") {
 		l.Issue = IssueJavaScript
 		return
 	}
-	if strings.HasPrefix(low, "file:") || (len(trimmed) > 2 && trimmed[1] == ':' && (trimmed[2] == '\\' || trimmed[2] == '/')) {
+	if lowerHasPrefix(trimmed, "file:") || (len(trimmed) > 2 && trimmed[1] == ':' && (trimmed[2] == '\\' || trimmed[2] == '/')) {
 		l.Issue = IssueLocalFile
 		return
 	}
@@ -195,6 +195,32 @@ func (d *doc) fillLink(l *archive.Link, raw string) {
 		return
 	}
 	l.URL, _ = d.resolved(h)
+}
+
+// lowerHasPrefix reports whether strings.ToLower(s) begins with prefix,
+// an ASCII string without capital letters, without a lower-cased copy of
+// s: when the first len(prefix) bytes of s are ASCII, they are its first
+// runes and lower-case byte for byte; otherwise s is lower-cased (a rune
+// such as U+0130 or the Kelvin sign lower-cases to an ASCII letter).
+func lowerHasPrefix(s, prefix string) bool {
+	for i := 0; i < len(s) && i < len(prefix); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.HasPrefix(strings.ToLower(s), prefix)
+		}
+	}
+	if len(s) < len(prefix) {
+		return false // ASCII, as long lower-cased
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // placeOf says where on the page an element stands: in the breadcrumb, the

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math/rand"
 	"slices"
 	"strings"
 	"testing"
@@ -66,4 +67,36 @@ func reversed(ns []*html.Node) []*html.Node {
 	out := slices.Clone(ns)
 	slices.Reverse(out)
 	return out
+}
+
+func checkLowerHasPrefix(t *testing.T, s string) {
+	t.Helper()
+	for _, prefix := range []string{"javascript:", "file:", "", "a"} {
+		if got, want := lowerHasPrefix(s, prefix), strings.HasPrefix(strings.ToLower(s), prefix); got != want {
+			t.Fatalf("lowerHasPrefix(%q, %q) = %v, strings.HasPrefix(strings.ToLower) says %v", s, prefix, got, want)
+		}
+	}
+}
+
+// TestLowerHasPrefix compares lowerHasPrefix with strings.HasPrefix of
+// strings.ToLower on strings built of the prefixes' letters in both cases,
+// the runes that lower-case to ASCII letters, a control character one
+// case step from ':', and invalid UTF-8.
+func TestLowerHasPrefix(t *testing.T) {
+	pieces := []string{"java", "JAVA", "Script", "scrİpt", "script", ":", "\x1a", "file", "FILE", "fİle", "\u212a", "K", "/", " ", "\xff", "é", "É", "x"}
+	r := rand.New(rand.NewSource(4))
+	for range 20000 {
+		var b strings.Builder
+		for k := r.Intn(5); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		checkLowerHasPrefix(t, b.String())
+	}
+}
+
+// FuzzLowerHasPrefix compares lowerHasPrefix with its reference on
+// arbitrary strings.
+func FuzzLowerHasPrefix(f *testing.F) {
+	f.Add("JavaScrİpt:void(0)")
+	f.Fuzz(checkLowerHasPrefix)
 }
