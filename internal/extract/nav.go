@@ -251,18 +251,45 @@ func calendarContainer(t *html.Node) *html.Node {
 	// The widget's text is at most 200 runes longer than the table's;
 	// shortText stops reading an ancestor as soon as it is longer.
 	limit := textLen(t) + 200
-	// The text test first: it stops reading early, the count of tables
-	// reads the whole ancestor.
+	// The text test first: it stops reading early. The tables of an
+	// ancestor are those of the widget so far and those of the ancestor
+	// itself and its other children: each node is read once, until a
+	// second table.
+	tables := countTables(t, 2)
 	for p := t.Parent; p != nil && p.DataAtom != atom.Body; p = p.Parent {
 		if !textLenAtMost(p, limit) {
 			break
 		}
-		if len(findAll(p, func(n *html.Node) bool { return n.DataAtom == atom.Table })) > 1 {
+		if p.DataAtom == atom.Table {
+			tables++
+		}
+		for k := p.FirstChild; k != nil && tables <= 1; k = k.NextSibling {
+			if k != c {
+				tables += countTables(k, 2-tables)
+			}
+		}
+		if tables > 1 {
 			break
 		}
 		c = p
 	}
 	return c
+}
+
+// countTables counts the <table> elements of the subtree of n, n
+// included, up to most of them.
+func countTables(n *html.Node, most int) int {
+	count := 0
+	walk(n, func(c *html.Node) bool {
+		if count >= most {
+			return false
+		}
+		if c.Type == html.ElementNode && c.DataAtom == atom.Table {
+			count++
+		}
+		return true
+	})
+	return count
 }
 
 // findTextTrail looks for a breadcrumb written as text: "Home | Government |

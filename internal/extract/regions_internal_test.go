@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // The regular expressions the region matchers replace: they are the
@@ -129,6 +131,45 @@ func TestBodySaysNoNews(t *testing.T) {
 			want := noNews.in(truncateRunes(body+" "+visible, 20000))
 			if got := d.bodySaysNoNews(); got != want {
 				t.Errorf("bodySaysNoNews(body %q, visible of %d bytes ending %q) = %v, want %v", body, len(visible), visible[max(0, len(visible)-20):], got, want)
+			}
+		}
+	}
+}
+
+// calendarContainerReference is calendarContainer as first written, which
+// counts the tables of each ancestor with findAll.
+func calendarContainerReference(t *html.Node) *html.Node {
+	c := t
+	limit := textLen(t) + 200
+	for p := t.Parent; p != nil && p.DataAtom != atom.Body; p = p.Parent {
+		if !textLenAtMost(p, limit) || len(findAll(p, func(n *html.Node) bool { return n.DataAtom == atom.Table })) > 1 {
+			break
+		}
+		c = p
+	}
+	return c
+}
+
+// TestCalendarContainer compares calendarContainer with its reference for
+// every table of pages with nested, sibling and distant tables.
+func TestCalendarContainer(t *testing.T) {
+	grid := `<table class="cal"><tr><th>Mo</th><th>Tu</th></tr><tr><td>1</td><td>2</td></tr></table>`
+	pages := []string{
+		`<div id="w"><h3>March 2024</h3>` + grid + `<a href="/prev">«</a></div><div><table><tr><td>other</td></tr></table></div>`,
+		`<section><div><div>` + grid + `</div><p>x</p></div><table><tr><td>` + grid + `</td></tr></table></section>`,
+		`<div><div><div><div>` + grid + `</div></div></div><p>` + strings.Repeat("long text ", 40) + `</p></div>`,
+		`<table><tr><td><div>` + grid + `</div></td></tr></table>`,
+		`<div>` + grid + grid + `</div>`,
+		`<template><div>` + grid + `</div></template><div><span>` + grid + `</span><b>x</b></div>`,
+	}
+	for _, page := range pages {
+		root, err := html.Parse(strings.NewReader("<html><body>" + page + "</body></html>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range findAll(root, func(n *html.Node) bool { return n.DataAtom == atom.Table }) {
+			if got, want := calendarContainer(table), calendarContainerReference(table); got != want {
+				t.Errorf("calendarContainer in %q = <%s %v>, want <%s %v>", page, got.Data, got.Attr, want.Data, want.Attr)
 			}
 		}
 	}
