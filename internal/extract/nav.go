@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"golang.org/x/net/html"
@@ -103,6 +104,63 @@ func (x *substrings) in(s string) bool {
 	return false
 }
 
+// inASCII is in of the lower-cased s for an ASCII s, without a
+// lower-cased copy of s; the substrings are lower-case.
+func (x *substrings) inASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		for _, sub := range x.byFirst[lowerASCII(s[i])] {
+			if len(s)-i >= len(sub) && asciiFoldEqual(s[i:i+len(sub)], sub) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lowerASCII lower-cases an ASCII capital letter.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// asciiFoldEqual reports whether s, lower-cased byte by byte, is the
+// lower-case w.
+func asciiFoldEqual(s, w string) bool {
+	for i := 0; i < len(w); i++ {
+		if lowerASCII(s[i]) != w[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// isASCII reports whether s is ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// regionClassID is classID(n) when it holds one of regionHints, else "".
+// An ASCII class and id (whose lower-cased join holds a hint only where
+// one of them does: no hint holds a space) are tested without joining and
+// lower-casing them.
+func regionClassID(n *html.Node) string {
+	c, id := attr(n, "class"), attr(n, "id")
+	if c == "" && id == "" || isASCII(c) && isASCII(id) && !regionHints.inASCII(c) && !regionHints.inASCII(id) {
+		return ""
+	}
+	if ci := classID(n); regionHints.in(ci) {
+		return ci
+	}
+	return ""
+}
+
 // containsAny reports whether s contains one of subs.
 func containsAny(s string, subs []string) bool {
 	for _, x := range subs {
@@ -147,10 +205,7 @@ func (d *doc) findRegions() {
 		if skipText(n) && n.DataAtom != atom.Select {
 			return false
 		}
-		ci := classID(n)
-		if ci != "" && !regionHints.in(ci) {
-			ci = "" // no region word in it: skip the regular expressions below
-		}
+		ci := regionClassID(n) // "" without a region word: skip the tests below
 		label := attr(n, "aria-label")
 		crumbLabel := label != "" && reCrumbLabel.MatchString(label)
 		role := strings.ToLower(attr(n, "role"))

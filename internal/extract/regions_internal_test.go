@@ -174,3 +174,45 @@ func TestCalendarContainer(t *testing.T) {
 		}
 	}
 }
+
+func checkRegionClassID(t *testing.T, class, id string) {
+	t.Helper()
+	n := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div, Attr: []html.Attribute{{Key: "class", Val: class}, {Key: "id", Val: id}}}
+	want := classID(n)
+	if want != "" && !regionHints.in(want) {
+		want = ""
+	}
+	if got := regionClassID(n); got != want {
+		t.Fatalf("regionClassID(class %q, id %q) = %q, want %q", class, id, got, want)
+	}
+}
+
+// TestRegionClassID compares regionClassID with the test of the lower-cased
+// class and id it replaces, on values built of the hints' pieces in both
+// cases, separators, and runes that lower-case to ASCII letters.
+func TestRegionClassID(t *testing.T) {
+	for _, h := range regionHints.subs {
+		if strings.ContainsAny(h, " \t\n\f\r") || strings.ToLower(h) != h {
+			t.Fatalf("region hint %q: a hint must be lower-case, without white space", h)
+		}
+	}
+	pieces := []string{"cr", "UMB", "pa", "TH", "nav", "NAV", "foo", "T", "men", "u", "Cal", "da", "te", "loa", "d", "pag", " ", "-", "x", "İ", "\u212a", "é", "\xff"}
+	r := rand.New(rand.NewSource(5))
+	for range 20000 {
+		var parts [2]strings.Builder
+		for k := range parts {
+			for j := r.Intn(4); j > 0; j-- {
+				parts[k].WriteString(pieces[r.Intn(len(pieces))])
+			}
+		}
+		checkRegionClassID(t, parts[0].String(), parts[1].String())
+	}
+}
+
+// FuzzRegionClassID compares regionClassID with its reference on
+// arbitrary classes and ids.
+func FuzzRegionClassID(f *testing.F) {
+	f.Add("Main-NAV", "foo")
+	f.Add("pagİnation", "")
+	f.Fuzz(checkRegionClassID)
+}
