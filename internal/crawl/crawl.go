@@ -89,6 +89,11 @@ var ErrRunComplete = errors.New("run is already complete")
 // status complete. A cancelled context, MaxPages or MaxDuration leaves the
 // run interrupted and returns an error wrapping ErrIncomplete; a storage
 // error fails the run and is returned.
+//
+// With a store that writes pages in batches (internal/sqlite does), the
+// pages the workers finish within a moment are written in one transaction
+// (see writer): a crash loses at most the batches not yet committed, whose
+// entries are still claimed and are fetched again when the run resumes.
 func Run(ctx context.Context, cfg Config, store Store) (Summary, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
