@@ -147,15 +147,22 @@ func isASCII(s string) bool {
 }
 
 // regionClassID is classID(n) when it holds one of regionHints, else "".
-// An ASCII class and id (whose lower-cased join holds a hint only where
-// one of them does: no hint holds a space) are tested without joining and
-// lower-casing them.
-func regionClassID(n *html.Node) string {
+func regionClassID(n *html.Node) string { return hintedClassID(n, regionHints) }
+
+// calHints are the fragments one of which a class or id of a calendar of
+// divs holds.
+var calHints = newSubstrings("cal", "date")
+
+// hintedClassID is classID(n) when it holds one of hints (lower-case,
+// without white space), else "". An ASCII class and id (whose lower-cased
+// join holds a hint only where one of them does) are tested without
+// joining and lower-casing them.
+func hintedClassID(n *html.Node, hints *substrings) string {
 	c, id := attr(n, "class"), attr(n, "id")
-	if c == "" && id == "" || isASCII(c) && isASCII(id) && !regionHints.inASCII(c) && !regionHints.inASCII(id) {
+	if c == "" && id == "" || isASCII(c) && isASCII(id) && !hints.inASCII(c) && !hints.inASCII(id) {
 		return ""
 	}
-	if ci := classID(n); regionHints.in(ci) {
+	if ci := classID(n); hints.in(ci) {
 		return ci
 	}
 	return ""
@@ -244,8 +251,8 @@ func (d *doc) findRegions() {
 	// numbered day cells.
 	if d.calNode == nil {
 		for _, n := range findAll(d.body, func(n *html.Node) bool {
-			ci := classID(n)
-			return ci != "" && (strings.Contains(ci, "cal") || strings.Contains(ci, "date")) && calClass(ci) && n.DataAtom != atom.A && n.DataAtom != atom.Td && n.DataAtom != atom.Span
+			ci := hintedClassID(n, calHints) // classID(n) holding "cal" or "date", else ""
+			return ci != "" && calClass(ci) && n.DataAtom != atom.A && n.DataAtom != atom.Td && n.DataAtom != atom.Span
 		}) {
 			if weekdayCount(n) >= 7 {
 				d.calNode = n

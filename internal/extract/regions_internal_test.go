@@ -3,6 +3,7 @@ package extract
 import (
 	"math/rand"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,18 +186,24 @@ func checkRegionClassID(t *testing.T, class, id string) {
 	if got := regionClassID(n); got != want {
 		t.Fatalf("regionClassID(class %q, id %q) = %q, want %q", class, id, got, want)
 	}
+	// The test of a calendar of divs it replaces.
+	ci := classID(n)
+	wantCal := ci != "" && (strings.Contains(ci, "cal") || strings.Contains(ci, "date"))
+	if got := hintedClassID(n, calHints); (got != "") != wantCal || wantCal && got != ci {
+		t.Fatalf("hintedClassID(class %q, id %q, calHints) = %q, want %q (%v)", class, id, got, ci, wantCal)
+	}
 }
 
-// TestRegionClassID compares regionClassID with the test of the lower-cased
-// class and id it replaces, on values built of the hints' pieces in both
+// TestRegionClassID compares regionClassID and hintedClassID with the tests
+// of the lower-cased class and id they replace, on values built of the hints' pieces in both
 // cases, separators, and runes that lower-case to ASCII letters.
 func TestRegionClassID(t *testing.T) {
-	for _, h := range regionHints.subs {
+	for _, h := range append(slices.Clone(regionHints.subs), calHints.subs...) {
 		if strings.ContainsAny(h, " \t\n\f\r") || strings.ToLower(h) != h {
 			t.Fatalf("region hint %q: a hint must be lower-case, without white space", h)
 		}
 	}
-	pieces := []string{"cr", "UMB", "pa", "TH", "nav", "NAV", "foo", "T", "men", "u", "Cal", "da", "te", "loa", "d", "pag", " ", "-", "x", "İ", "\u212a", "é", "\xff"}
+	pieces := []string{"cr", "UMB", "pa", "TH", "nav", "NAV", "foo", "T", "men", "u", "Cal", "da", "te", "loa", "d", "pag", " ", "-", "x", "İ", "\u212a", "é", "\xff", "c", "AL", "DATE", "ca"}
 	r := rand.New(rand.NewSource(5))
 	for range 20000 {
 		var parts [2]strings.Builder
