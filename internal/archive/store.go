@@ -68,3 +68,30 @@ type Alias struct {
 	Canonical string `json:"canonical"`
 	Reason    string `json:"reason"`
 }
+
+// CaptureWrite is what a crawl writes when it is done with one claimed
+// frontier entry: the page's capture, if there is one, with the frontier
+// entries and aliases its links revealed, and the end of the entry's
+// claim. A store that writes several of them in one transaction lets a
+// crawl share one commit among the pages its workers finish together.
+//
+// End moves the entry End.URL of the run: with State FrontierDone or
+// FrontierSkipped as a Finish does (with End.Reason), with State
+// FrontierQueued as a Retry does (not before End.NotBefore). An empty
+// End.URL moves nothing; a capture whose verdict is ok or revisit ends
+// its entry's claim by itself.
+//
+// ID, NewBody and Added are the store's results once the write has
+// committed: the capture's id and whether its body was new to the archive
+// (0 and false without a capture), and how many Entries were new to the
+// frontier.
+type CaptureWrite struct {
+	Capture *Capture
+	Entries []FrontierEntry
+	Aliases []Alias
+	End     FrontierEntry
+
+	ID      int64
+	NewBody bool
+	Added   int
+}

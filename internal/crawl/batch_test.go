@@ -38,7 +38,7 @@ type counting struct {
 }
 
 // PutCaptures is the archive's, counted.
-func (c *counting) PutCaptures(ctx context.Context, runID int64, writes []sqlite.CaptureWrite) error {
+func (c *counting) PutCaptures(ctx context.Context, runID int64, writes []archive.CaptureWrite) error {
 	c.batches.Add(1)
 	c.pages.Add(int64(len(writes)))
 	return c.Store.PutCaptures(ctx, runID, writes)

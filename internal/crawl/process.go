@@ -566,7 +566,7 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 		c.traps.sawContent(u, tdup && tfirst != e.URL)
 		if dup && first != e.URL && len(f.redirects) == 0 {
 			c.countSkip(SkipDuplicate)
-			return c.submit(ctx, pageWrite{
+			return c.submit(ctx, archive.CaptureWrite{
 				Aliases: []archive.Alias{{RunID: c.runID, Alias: e.URL, Canonical: first, Reason: AliasSameContent}},
 				End:     ended(e, archive.FrontierDone, SkipDuplicate+" of "+first),
 			})
@@ -592,7 +592,7 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 		c.discoverLinks(e, u, finalURL, linkHeader, linkBody, &fnd)
 	}
 
-	pw := pageWrite{Capture: cap, Entries: fnd.entries, Aliases: fnd.aliases}
+	pw := archive.CaptureWrite{Capture: cap, Entries: fnd.entries, Aliases: fnd.aliases}
 	if (cap.Verdict != archive.VerdictOK && cap.Verdict != archive.VerdictRevisit) || cap.CanonicalURL != e.URL {
 		// The capture of an ok or revisit verdict moves the claimed
 		// entry to done, with the verdict as its reason, itself.
@@ -666,10 +666,10 @@ func (c *crawler) storeErr(ctx context.Context, err error) error {
 // finish moves the claimed entry e to state (done or skipped) with a
 // reason, through submit.
 func (c *crawler) finish(ctx context.Context, e archive.FrontierEntry, state archive.FrontierState, reason string) error {
-	return c.submit(ctx, pageWrite{End: ended(e, state, reason)})
+	return c.submit(ctx, archive.CaptureWrite{End: ended(e, state, reason)})
 }
 
-// ended is the frontier entry e in its new state, for pageWrite.End.
+// ended is the frontier entry e in its new state, for archive.CaptureWrite.End.
 func ended(e archive.FrontierEntry, state archive.FrontierState, reason string) archive.FrontierEntry {
 	return archive.FrontierEntry{RunID: e.RunID, URL: e.URL, State: state, Reason: reason}
 }
@@ -684,7 +684,7 @@ func (c *crawler) finishSkip(ctx context.Context, e archive.FrontierEntry, reaso
 func (c *crawler) retry(ctx context.Context, e archive.FrontierEntry, at time.Time, reason string) error {
 	end := ended(e, archive.FrontierQueued, reason)
 	end.NotBefore = at
-	return c.submit(ctx, pageWrite{End: end})
+	return c.submit(ctx, archive.CaptureWrite{End: end})
 }
 
 // markSeen records a canonical URL as handled by this process and reports

@@ -9,32 +9,11 @@ import (
 	"github.com/archiver-dev/archiver/internal/archive"
 )
 
-// pageWrite is what the crawl writes when it is done with a claimed
-// frontier entry: the page's capture (nil for none) with the entries and
-// aliases its links revealed, and End, the entry's new state (done or
-// skipped as Finish sets it, queued as Retry does; an empty URL for none:
-// a capture with verdict ok or revisit ends its entry's claim itself).
-// ID, NewBody and Added are the store's results.
-//
-// It is an alias of the unnamed struct type that internal/sqlite names
-// CaptureWrite, so that batchWriter can be satisfied by that store
-// without this package importing it.
-type pageWrite = struct {
-	Capture *archive.Capture
-	Entries []archive.FrontierEntry
-	Aliases []archive.Alias
-	End     archive.FrontierEntry
-
-	ID      int64
-	NewBody bool
-	Added   int
-}
-
 // batchWriter is implemented by stores that write several pages'
 // captures and frontier changes in one transaction (internal/sqlite
 // does): after a nil error all of them are stored, after an error none.
 type batchWriter interface {
-	PutCaptures(ctx context.Context, runID int64, writes []pageWrite) error
+	PutCaptures(ctx context.Context, runID int64, writes []archive.CaptureWrite) error
 }
 
 // The writer's batches: it waits up to writeLinger for more pages before
@@ -66,8 +45,8 @@ const (
 type writer struct {
 	c      *crawler
 	store  batchWriter
-	ctx    context.Context // the batches' context: never cancelled
-	queue  chan pageWrite  // bounded: a worker waits when it is full
+	ctx    context.Context           // the batches' context: never cancelled
+	queue  chan archive.CaptureWrite // bounded: a worker waits when it is full
 	fail   func(error)
 	wake   chan<- struct{} // the crawl loop's
 	failed atomic.Bool
@@ -79,7 +58,7 @@ type writer struct {
 func (c *crawler) startWriter(ctx context.Context, store batchWriter, fail func(error), wake chan<- struct{}) *writer {
 	w := &writer{
 		c: c, store: store, ctx: context.WithoutCancel(ctx),
-		queue: make(chan pageWrite, c.cfg.Workers),
+		queue: make(chan archive.CaptureWrite, c.cfg.Workers),
 		fail:  fail, wake: wake, done: make(chan struct{}),
 	}
 	go w.run()
@@ -95,7 +74,7 @@ func (w *writer) close() {
 
 func (w *writer) run() {
 	defer close(w.done)
-	batch := make([]pageWrite, 0, maxWriteBatch)
+	batch := make([]archive.CaptureWrite, 0, maxWriteBatch)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for first := range w.queue {
@@ -108,7 +87,7 @@ func (w *writer) run() {
 
 // gather adds to batch what is queued and, while other entries are being
 // processed, what arrives within writeLinger, up to maxWriteBatch.
-func (w *writer) gather(batch []pageWrite, timer *time.Timer) []pageWrite {
+func (w *writer) gather(batch []archive.CaptureWrite, timer *time.Timer) []archive.CaptureWrite {
 	lingering := false
 	defer func() {
 		if lingering {
@@ -151,7 +130,7 @@ func (w *writer) gather(batch []pageWrite, timer *time.Timer) []pageWrite {
 // commit writes batch in one transaction and counts what it stored; a
 // failure is fatal for the crawl, and after one the writer drops every
 // batch (their entries stay claimed for a resume).
-func (w *writer) commit(batch []pageWrite) {
+func (w *writer) commit(batch []archive.CaptureWrite) {
 	c := w.c
 	defer func() {
 		c.inflight.Add(-int64(len(batch)))
@@ -178,7 +157,7 @@ func (w *writer) commit(batch []pageWrite) {
 // commits), else at once. It returns only storage errors of a write made
 // at once; a cancelled crawl drops a write it cannot hand over, leaving
 // the entry claimed for a resume.
-func (c *crawler) submit(ctx context.Context, pw pageWrite) error {
+func (c *crawler) submit(ctx context.Context, pw archive.CaptureWrite) error {
 	w := c.writes
 	if w == nil {
 		if err := c.writeNow(ctx, &pw); err != nil {
@@ -203,7 +182,7 @@ func (c *crawler) submit(ctx context.Context, pw pageWrite) error {
 // order that loses nothing if the process dies between two writes: the
 // links and aliases first, then the capture (see putCapture), then the
 // entry's new state.
-func (c *crawler) writeNow(ctx context.Context, pw *pageWrite) error {
+func (c *crawler) writeNow(ctx context.Context, pw *archive.CaptureWrite) error {
 	f := found{entries: pw.Entries, aliases: pw.Aliases}
 	var err error
 	if pw.Capture != nil {
@@ -225,7 +204,7 @@ func (c *crawler) writeNow(ctx context.Context, pw *pageWrite) error {
 }
 
 // stored counts a page whose write has committed.
-func (c *crawler) stored(pw *pageWrite) {
+func (c *crawler) stored(pw *archive.CaptureWrite) {
 	c.queued.Add(int64(pw.Added))
 	if cp := pw.Capture; cp != nil {
 		switch {

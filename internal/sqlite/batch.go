@@ -9,36 +9,6 @@ import (
 	"github.com/archiver-dev/archiver/internal/archive"
 )
 
-// CaptureWrite is what a crawl writes when it is done with one claimed
-// frontier entry, for PutCaptures: the page's capture, if there is one,
-// with the frontier entries and aliases its links revealed (as
-// PutCaptureWith writes them), and the end of the entry's claim.
-//
-// End moves the entry End.URL of the run: with State archive.FrontierDone
-// or archive.FrontierSkipped as Finish does (with End.Reason), with State
-// archive.FrontierQueued as Retry does (not before End.NotBefore). An
-// empty End.URL moves nothing; a capture whose verdict is ok or revisit
-// ends its entry's claim by itself (see PutCapture).
-//
-// ID, NewBody and Added are set by PutCaptures once the write has
-// committed: the capture's id and whether its body was new to the archive
-// (0 and false without a capture), and how many Entries were new to the
-// frontier.
-//
-// CaptureWrite is an unnamed struct type, so that a package that does not
-// import this one (the crawler, which only knows the domain types) can
-// name the same type by declaring its own alias of it.
-type CaptureWrite = struct {
-	Capture *archive.Capture
-	Entries []archive.FrontierEntry
-	Aliases []archive.Alias
-	End     archive.FrontierEntry
-
-	ID      int64
-	NewBody bool
-	Added   int
-}
-
 // PutCaptures writes several pages in one write transaction: for each
 // write, in order, its Entries (as Enqueue), its Aliases (as AddAlias),
 // its Capture (as PutCapture) and its End (as Finish or Retry), all in run
@@ -50,9 +20,9 @@ type CaptureWrite = struct {
 // (an End whose URL is not in the run's frontier is an error wrapping
 // archive.ErrNotFound and fails the batch). Each Capture gets its ID,
 // BodySHA256 and Size as with PutCapture, and each write its results
-// (see CaptureWrite). The bodies are hashed and compressed before the
+// (see archive.CaptureWrite). The bodies are hashed and compressed before the
 // transaction begins, on the caller's goroutine.
-func (s *Store) PutCaptures(ctx context.Context, runID int64, writes []CaptureWrite) error {
+func (s *Store) PutCaptures(ctx context.Context, runID int64, writes []archive.CaptureWrite) error {
 	if len(writes) == 0 {
 		return nil
 	}
@@ -99,7 +69,7 @@ func (s *Store) PutCaptures(ctx context.Context, runID int64, writes []CaptureWr
 
 // putWriteTx writes w (p is its prepared capture, nil for none) inside the
 // write transaction tx and sets its Added.
-func (s *Store) putWriteTx(ctx context.Context, tx *sql.Tx, in *interned, runID int64, w *CaptureWrite, p *preparedCapture) error {
+func (s *Store) putWriteTx(ctx context.Context, tx *sql.Tx, in *interned, runID int64, w *archive.CaptureWrite, p *preparedCapture) error {
 	var err error
 	if w.Added, err = s.enqueueTx(ctx, tx, in, runID, w.Entries); err != nil {
 		return fmt.Errorf("enqueue: %w", err)
@@ -128,7 +98,7 @@ func (s *Store) putWriteTx(ctx context.Context, tx *sql.Tx, in *interned, runID 
 }
 
 // validWrite checks a write of PutCaptures in run runID.
-func validWrite(runID int64, w *CaptureWrite) error {
+func validWrite(runID int64, w *archive.CaptureWrite) error {
 	if w.Capture == nil && len(w.Entries) == 0 && len(w.Aliases) == 0 && w.End.URL == "" {
 		return errors.New("an empty write")
 	}
@@ -149,7 +119,7 @@ func validWrite(runID int64, w *CaptureWrite) error {
 }
 
 // writeURL names a write in errors: its capture's URL, else its entry's.
-func writeURL(w *CaptureWrite) string {
+func writeURL(w *archive.CaptureWrite) string {
 	if w.Capture != nil {
 		return w.Capture.URL
 	}

@@ -40,13 +40,13 @@ func BenchmarkPutCaptures(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu := sqlite.ProcessCPU()
-			batch := make([]sqlite.CaptureWrite, 0, size)
+			batch := make([]archive.CaptureWrite, 0, size)
 			for i := 0; i < pages; i += size {
 				batch = batch[:0]
 				for j := i; j < min(i+size, pages); j++ {
 					c := capture(run, portalURL(j), bodies[j])
 					c.URL = c.CanonicalURL
-					batch = append(batch, sqlite.CaptureWrite{Capture: c, Entries: linksOf(pages+j, 4*pages)})
+					batch = append(batch, archive.CaptureWrite{Capture: c, Entries: linksOf(pages+j, 4*pages)})
 				}
 				if err := s.PutCaptures(ctx, run, batch); err != nil {
 					b.Fatal(err)

@@ -59,7 +59,7 @@ func TestPutCapturesWritesEachPage(t *testing.T) {
 	refused := capture(run, b, body) // the same body: stored once
 	refused.URL, refused.Status, refused.Verdict = b, 429, archive.VerdictRefused
 	retryAt := t0.Add(time.Minute)
-	writes := []sqlite.CaptureWrite{
+	writes := []archive.CaptureWrite{
 		{
 			Capture: capture(run, a, body),
 			Entries: []archive.FrontierEntry{
@@ -128,32 +128,32 @@ func TestPutCapturesIsOneTransaction(t *testing.T) {
 	run := mustRun(t, s)
 	const a, b = "https://portal.example/a", "https://portal.example/b"
 	claimAll(t, s, run, a, b)
-	good := func() sqlite.CaptureWrite {
-		return sqlite.CaptureWrite{
+	good := func() archive.CaptureWrite {
+		return archive.CaptureWrite{
 			Capture: capture(run, a, []byte("<html>a</html>")),
 			Entries: []archive.FrontierEntry{{URL: "https://portal.example/new", Depth: 2, DiscoveredFrom: a}},
 		}
 	}
 	for _, tc := range []struct {
 		name     string
-		bad      sqlite.CaptureWrite
+		bad      archive.CaptureWrite
 		notFound bool
 	}{
-		{name: "end of an entry not in the frontier", bad: sqlite.CaptureWrite{End: archive.FrontierEntry{URL: "https://portal.example/unknown", State: archive.FrontierDone, Reason: "x"}}, notFound: true},
-		{name: "retry of an entry not in the frontier", bad: sqlite.CaptureWrite{End: archive.FrontierEntry{URL: "https://portal.example/unknown", State: archive.FrontierQueued}}, notFound: true},
-		{name: "end in state claimed", bad: sqlite.CaptureWrite{End: archive.FrontierEntry{URL: b, State: archive.FrontierClaimed}}},
-		{name: "capture of another run", bad: sqlite.CaptureWrite{Capture: capture(run+1, b, []byte("b"))}},
-		{name: "invalid capture", bad: sqlite.CaptureWrite{Capture: &archive.Capture{RunID: run, URL: b}}},
-		{name: "alias of another run", bad: sqlite.CaptureWrite{Aliases: []archive.Alias{{RunID: run + 1, Alias: b, Canonical: a}}}},
-		{name: "empty write", bad: sqlite.CaptureWrite{}},
-		{name: "revisit of a body not in the archive", bad: sqlite.CaptureWrite{Capture: func() *archive.Capture {
+		{name: "end of an entry not in the frontier", bad: archive.CaptureWrite{End: archive.FrontierEntry{URL: "https://portal.example/unknown", State: archive.FrontierDone, Reason: "x"}}, notFound: true},
+		{name: "retry of an entry not in the frontier", bad: archive.CaptureWrite{End: archive.FrontierEntry{URL: "https://portal.example/unknown", State: archive.FrontierQueued}}, notFound: true},
+		{name: "end in state claimed", bad: archive.CaptureWrite{End: archive.FrontierEntry{URL: b, State: archive.FrontierClaimed}}},
+		{name: "capture of another run", bad: archive.CaptureWrite{Capture: capture(run+1, b, []byte("b"))}},
+		{name: "invalid capture", bad: archive.CaptureWrite{Capture: &archive.Capture{RunID: run, URL: b}}},
+		{name: "alias of another run", bad: archive.CaptureWrite{Aliases: []archive.Alias{{RunID: run + 1, Alias: b, Canonical: a}}}},
+		{name: "empty write", bad: archive.CaptureWrite{}},
+		{name: "revisit of a body not in the archive", bad: archive.CaptureWrite{Capture: func() *archive.Capture {
 			c := capture(run, b, nil)
 			c.Body, c.BodySHA256, c.Verdict, c.Status = nil, "0000000000000000000000000000000000000000000000000000000000000000", archive.VerdictRevisit, 304
 			return c
 		}()}, notFound: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := s.PutCaptures(ctx, run, []sqlite.CaptureWrite{good(), tc.bad})
+			err := s.PutCaptures(ctx, run, []archive.CaptureWrite{good(), tc.bad})
 			if err == nil {
 				t.Fatal("the batch was stored")
 			}
