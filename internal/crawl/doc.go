@@ -20,6 +20,10 @@
 //   - Async and the queue package: not used. A synchronous collector is
 //     driven by a bounded pool of workers that claim URLs from the frontier
 //     kept in the archive, so depth is ours and nothing claimed is lost.
+//     A finished page (its capture, its links, the end of its claim) is
+//     committed by one writer goroutine, with the pages finished within a
+//     couple of milliseconds, in one transaction: a crash loses only the
+//     batches not committed, whose entries stay claimed for the resume.
 //   - Visited-before-fetch: AllowURLRevisit is on; the frontier in the
 //     archive is the only record of what was done, written after the fetch.
 //   - Redirects: the HTTP client never follows them; each hop is requested
