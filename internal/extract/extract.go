@@ -82,8 +82,8 @@ type Options struct {
 	// extraction) only for a page whose visible text says there is no news,
 	// the link checker's soft-404 sign; elsewhere they are "" and 0. It
 	// costs about a third of a full extraction on the evaluation pages
-	// (BenchmarkPageLinks) and an eighth on the demo portal's
-	// (BenchmarkPortalLinks), a third of that the HTML parse.
+	// (BenchmarkPageLinks) and a tenth on the demo portal's
+	// (BenchmarkPortalLinks), nearly half of that the HTML parse.
 	LinksOnly bool
 }
 
