@@ -8,6 +8,7 @@ package archive
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -101,6 +102,22 @@ func (c *Capture) ContentType() string {
 		return ""
 	}
 	return c.Header.Get("Content-Type")
+}
+
+// IsHTML reports whether the capture holds an HTML page, the captures
+// that pages are derived from: its Content-Type says html, or, without
+// one, its first 512 bytes look like HTML.
+func (c *Capture) IsHTML() bool {
+	ct := strings.ToLower(c.ContentType())
+	if ct != "" {
+		return strings.Contains(ct, "html")
+	}
+	head := c.Body
+	if len(head) > 512 {
+		head = head[:512]
+	}
+	h := strings.ToLower(string(head))
+	return strings.Contains(h, "<html") || strings.Contains(h, "<!doctype html") || strings.Contains(h, "<head") || strings.Contains(h, "<body")
 }
 
 // FrontierState is the state of a URL in the crawl frontier.

@@ -81,6 +81,10 @@ type Alias struct {
 // End.URL moves nothing; a capture whose verdict is ok or revisit ends
 // its entry's claim by itself.
 //
+// Page, if not nil, is the page derived from Capture (which it needs),
+// stored with it: the store sets its CaptureID to the capture's id, so
+// that a check finds the page made and reads it instead of deriving it.
+//
 // ID, NewBody and Added are the store's results once the write has
 // committed: the capture's id and whether its body was new to the archive
 // (0 and false without a capture), and how many Entries were new to the
@@ -90,6 +94,7 @@ type CaptureWrite struct {
 	Entries []FrontierEntry
 	Aliases []Alias
 	End     FrontierEntry
+	Page    *Page
 
 	ID      int64
 	NewBody bool

@@ -11,8 +11,8 @@ import (
 
 // PutCaptures writes several pages in one write transaction: for each
 // write, in order, its Entries (as Enqueue), its Aliases (as AddAlias),
-// its Capture (as PutCapture) and its End (as Finish or Retry), all in run
-// runID. A crawl hands it the pages its workers finished within a moment,
+// its Capture (as PutCapture) with its Page (as PutPage, under the
+// capture's new id) and its End (as Finish or Retry), all in run runID. A crawl hands it the pages its workers finished within a moment,
 // so that they share one commit instead of paying for one each.
 //
 // The batch is one transaction and so the unit of durability: after a
@@ -81,6 +81,16 @@ func (s *Store) putWriteTx(ctx context.Context, tx *sql.Tx, in *interned, runID 
 		if err := p.insertTx(ctx, s, tx, in); err != nil {
 			return err
 		}
+		if w.Page != nil {
+			w.Page.CaptureID = p.id
+			doc, links, err := encodePage(w.Page)
+			if err != nil {
+				return fmt.Errorf("page: %w", err)
+			}
+			if err := s.putPageTx(ctx, tx, w.Page, doc, links); err != nil {
+				return fmt.Errorf("page: %w", err)
+			}
+		}
 	}
 	switch e := w.End; {
 	case e.URL == "":
@@ -104,6 +114,14 @@ func validWrite(runID int64, w *archive.CaptureWrite) error {
 	}
 	if w.Capture != nil && w.Capture.RunID != runID {
 		return fmt.Errorf("capture %s of run %d", w.Capture.URL, w.Capture.RunID)
+	}
+	if w.Page != nil {
+		if w.Capture == nil {
+			return fmt.Errorf("%s: a page without its capture", writeURL(w))
+		}
+		if w.Page.ExtractorVersion == "" {
+			return fmt.Errorf("%s: a page without its extractor version", writeURL(w))
+		}
 	}
 	if err := validAliases(runID, w.Aliases); err != nil {
 		return fmt.Errorf("%s: %w", writeURL(w), err)

@@ -118,6 +118,52 @@ func TestPutCapturesWritesEachPage(t *testing.T) {
 	}
 }
 
+// TestPutCapturesStoresPages writes captures with the pages derived from
+// them: each page is stored under its capture's new id, as PutPage would
+// store it, with its links, images and credits; a capture without a page
+// gets none.
+func TestPutCapturesStoresPages(t *testing.T) {
+	s, _ := mustOpen(t)
+	ctx := context.Background()
+	run := mustRun(t, s)
+	const a, b, c = "https://portal.example/a", "https://portal.example/b", "https://portal.example/c"
+	claimAll(t, s, run, a, b, c)
+	page := func(u string) *archive.Page {
+		return &archive.Page{
+			URL: u, ExtractorVersion: "links-test", Kind: archive.KindArticle, Title: "Page " + u, WordCount: 42,
+			Links:   []archive.Link{{Href: "/x", URL: "https://portal.example/x", Text: "X", Place: "menu", Tag: "a"}},
+			Images:  []archive.Image{{Src: "https://portal.example/i.jpg", Alt: "i", Credit: "BelTA"}},
+			Credits: []archive.Credit{{Kind: "photo", Name: "BelTA", Text: "Photo by BelTA"}},
+		}
+	}
+	writes := []archive.CaptureWrite{
+		{Capture: capture(run, a, []byte("<html>a</html>")), Page: page(a)},
+		{Capture: capture(run, b, []byte("<html>b</html>"))},
+		{Capture: capture(run, c, []byte("<html>a</html>")), Page: page(c)}, // a body stored already
+	}
+	if err := s.PutCaptures(ctx, run, writes); err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range map[int]string{0: a, 2: c} {
+		w := writes[i]
+		if w.Page.CaptureID != w.ID || w.ID == 0 {
+			t.Fatalf("write %d: page of capture %d, capture id %d", i, w.Page.CaptureID, w.ID)
+		}
+		got, err := s.Page(ctx, w.ID)
+		if err != nil {
+			t.Fatalf("page of capture %d: %v", w.ID, err)
+		}
+		want := page(u)
+		want.CaptureID = w.ID
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("page of capture %d:\n got %+v\nwant %+v", w.ID, got, want)
+		}
+	}
+	if _, err := s.Page(ctx, writes[1].ID); !errors.Is(err, archive.ErrNotFound) {
+		t.Errorf("a capture written without a page has one: %v", err)
+	}
+}
+
 // TestPutCapturesIsOneTransaction checks that a batch is stored all or
 // not at all: a write that fails (its entry is not in the frontier) or is
 // invalid leaves no page of its batch in the archive, and its entries
@@ -146,6 +192,11 @@ func TestPutCapturesIsOneTransaction(t *testing.T) {
 		{name: "invalid capture", bad: archive.CaptureWrite{Capture: &archive.Capture{RunID: run, URL: b}}},
 		{name: "alias of another run", bad: archive.CaptureWrite{Aliases: []archive.Alias{{RunID: run + 1, Alias: b, Canonical: a}}}},
 		{name: "empty write", bad: archive.CaptureWrite{}},
+		{name: "page without its capture", bad: archive.CaptureWrite{
+			Page: &archive.Page{URL: b, ExtractorVersion: "v"},
+			End:  archive.FrontierEntry{URL: b, State: archive.FrontierDone, Reason: "x"},
+		}},
+		{name: "page without an extractor version", bad: archive.CaptureWrite{Capture: capture(run, b, []byte("b")), Page: &archive.Page{URL: b}}},
 		{name: "revisit of a body not in the archive", bad: archive.CaptureWrite{Capture: func() *archive.Capture {
 			c := capture(run, b, nil)
 			c.Body, c.BodySHA256, c.Verdict, c.Status = nil, "0000000000000000000000000000000000000000000000000000000000000000", archive.VerdictRevisit, 304

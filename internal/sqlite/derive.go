@@ -196,7 +196,7 @@ func (b *derivedBatch) derive(ctx context.Context, s *Store, q PageQuery, i int)
 		b.fail(err)
 		return
 	}
-	if !isHTMLCapture(full) {
+	if !full.IsHTML() {
 		return
 	}
 	p, err := q.Derive(full)

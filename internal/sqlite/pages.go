@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -25,74 +26,96 @@ const (
 // PutPage stores the page extracted from a capture, replacing any page,
 // links, images and credits stored for that capture before.
 func (s *Store) PutPage(ctx context.Context, p *archive.Page) error {
-	if p == nil || p.CaptureID == 0 {
-		return fmt.Errorf("put page: no capture id")
+	if err := validPage(p); err != nil {
+		return fmt.Errorf("put page: %w", err)
 	}
-	if p.ExtractorVersion == "" {
-		return fmt.Errorf("put page %d: no extractor version", p.CaptureID)
-	}
-	stripped := *p
-	stripped.Links, stripped.Images, stripped.Credits = nil, nil, nil
-	doc, err := json.Marshal(&stripped)
+	doc, links, err := encodePage(p)
 	if err != nil {
 		return fmt.Errorf("put page %d: %w", p.CaptureID, err)
 	}
-	var links any // NULL: no links
+	if err := s.write(ctx, func(tx *sql.Tx) error { return s.putPageTx(ctx, tx, p, doc, links) }); err != nil {
+		return fmt.Errorf("put page %d: %w", p.CaptureID, err)
+	}
+	return nil
+}
+
+// validPage checks what a stored page needs: its capture's id and the
+// version of the extractor that made it.
+func validPage(p *archive.Page) error {
+	if p == nil || p.CaptureID == 0 {
+		return errors.New("no capture id")
+	}
+	if p.ExtractorVersion == "" {
+		return fmt.Errorf("page %d: no extractor version", p.CaptureID)
+	}
+	return nil
+}
+
+// encodePage encodes p for its row: the document without its links,
+// images and credits (which have their own columns and tables), and the
+// links in their compact JSON, or nil (NULL) for none.
+func encodePage(p *archive.Page) (doc string, links any, err error) {
+	stripped := *p
+	stripped.Links, stripped.Images, stripped.Credits = nil, nil, nil
+	b, err := json.Marshal(&stripped)
+	if err != nil {
+		return "", nil, err
+	}
 	if len(p.Links) > 0 {
 		links = string(appendLinks(make([]byte, 0, linksSize(p.Links)), p.Links))
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		stmt := func(q string) (*sql.Stmt, error) { return s.txStmt(ctx, tx, q) }
-		st, err := stmt(sqlPageExists)
-		if err != nil {
-			return err
-		}
-		var existed bool
-		if err := st.QueryRowContext(ctx, p.CaptureID).Scan(&existed); err != nil {
-			return err
-		}
-		if existed {
-			// Images and credits are stored only with a page.
-			for _, q := range []string{sqlDeleteImages, sqlDeleteCredits} {
-				if st, err = stmt(q); err != nil {
-					return err
-				}
-				if _, err := st.ExecContext(ctx, p.CaptureID); err != nil {
-					return err
-				}
-			}
-		}
-		if st, err = stmt(sqlPutPage); err != nil {
-			return err
-		}
-		if _, err := st.ExecContext(ctx, p.CaptureID, p.ExtractorVersion, p.URL, p.CanonicalURL, string(p.Kind), firstNonEmpty(p.Lang, p.DetectedLang),
-			p.Headline, p.Published.Value, p.Modified.Value, p.Source, strings.Join(p.Authors, "; "), p.WordCount, string(doc), links); err != nil {
-			return err
-		}
-		if len(p.Images) > 0 {
-			if st, err = stmt(sqlInsertImage); err != nil {
-				return err
-			}
-			for i, im := range p.Images {
-				if _, err := st.ExecContext(ctx, p.CaptureID, i, im.Src, im.Alt, im.Caption, im.Credit, im.CreditText, im.CreditSource); err != nil {
-					return err
-				}
-			}
-		}
-		if len(p.Credits) > 0 {
-			if st, err = stmt(sqlInsertCredit); err != nil {
-				return err
-			}
-			for i, c := range p.Credits {
-				if _, err := st.ExecContext(ctx, p.CaptureID, i, c.Kind, c.Name, c.Text, c.Image); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	return string(b), links, nil
+}
+
+// putPageTx stores p, encoded as doc and links (see encodePage), in the
+// write transaction tx, replacing the page of its capture if there is one.
+func (s *Store) putPageTx(ctx context.Context, tx *sql.Tx, p *archive.Page, doc string, links any) error {
+	stmt := func(q string) (*sql.Stmt, error) { return s.txStmt(ctx, tx, q) }
+	st, err := stmt(sqlPageExists)
 	if err != nil {
-		return fmt.Errorf("put page %d: %w", p.CaptureID, err)
+		return err
+	}
+	var existed bool
+	if err := st.QueryRowContext(ctx, p.CaptureID).Scan(&existed); err != nil {
+		return err
+	}
+	if existed {
+		// Images and credits are stored only with a page.
+		for _, q := range []string{sqlDeleteImages, sqlDeleteCredits} {
+			if st, err = stmt(q); err != nil {
+				return err
+			}
+			if _, err := st.ExecContext(ctx, p.CaptureID); err != nil {
+				return err
+			}
+		}
+	}
+	if st, err = stmt(sqlPutPage); err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(ctx, p.CaptureID, p.ExtractorVersion, p.URL, p.CanonicalURL, string(p.Kind), firstNonEmpty(p.Lang, p.DetectedLang),
+		p.Headline, p.Published.Value, p.Modified.Value, p.Source, strings.Join(p.Authors, "; "), p.WordCount, doc, links); err != nil {
+		return err
+	}
+	if len(p.Images) > 0 {
+		if st, err = stmt(sqlInsertImage); err != nil {
+			return err
+		}
+		for i, im := range p.Images {
+			if _, err := st.ExecContext(ctx, p.CaptureID, i, im.Src, im.Alt, im.Caption, im.Credit, im.CreditText, im.CreditSource); err != nil {
+				return err
+			}
+		}
+	}
+	if len(p.Credits) > 0 {
+		if st, err = stmt(sqlInsertCredit); err != nil {
+			return err
+		}
+		for i, c := range p.Credits {
+			if _, err := st.ExecContext(ctx, p.CaptureID, i, c.Kind, c.Name, c.Text, c.Image); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -318,7 +341,7 @@ func (s *Store) RebuildPages(ctx context.Context, runID int64, version string, f
 		if err != nil {
 			return err
 		}
-		if !isHTMLCapture(c) {
+		if !c.IsHTML() {
 			return nil
 		}
 		st.Seen++
@@ -342,19 +365,4 @@ func (s *Store) RebuildPages(ctx context.Context, runID int64, version string, f
 		return st, fmt.Errorf("rebuild pages: %w", err)
 	}
 	return st, nil
-}
-
-// isHTMLCapture reports whether a capture holds an HTML page: by its
-// Content-Type, or, without one, by its first bytes.
-func isHTMLCapture(c *archive.Capture) bool {
-	ct := strings.ToLower(c.ContentType())
-	if ct != "" {
-		return strings.Contains(ct, "html")
-	}
-	head := c.Body
-	if len(head) > 512 {
-		head = head[:512]
-	}
-	h := strings.ToLower(string(head))
-	return strings.Contains(h, "<html") || strings.Contains(h, "<!doctype html") || strings.Contains(h, "<head") || strings.Contains(h, "<body")
 }
