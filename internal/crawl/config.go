@@ -3,6 +3,7 @@ package crawl
 import (
 	"errors"
 	"fmt"
+	"github.com/archiver-dev/archiver/internal/archive"
 	"log/slog"
 	"net"
 	"net/url"
@@ -105,6 +106,17 @@ type Config struct {
 	// "www.portal.example:443=127.0.0.1:8443". The Host header and TLS
 	// server name stay those of the URL.
 	Resolve []string `json:"resolve,omitempty"`
+
+	// Derive, if set, derives the page of every HTML capture as the crawl
+	// stores it, from the bytes it holds, and the page is written in the
+	// capture's transaction: a check that accepts pages of that extractor
+	// version then reads them instead of reading each body back to derive
+	// it (archiver crawl sets a links-level extraction; see --derive). A
+	// 304 revisit is derived as the response it repeats, as a check
+	// derives it. A page whose derivation fails is not written (the check
+	// derives it again and decides). It is called from the crawl's
+	// workers, concurrently.
+	Derive func(*archive.Capture) (*archive.Page, error) `json:"-"`
 
 	// ResumeRunID continues an interrupted run instead of starting a new
 	// one: its claimed URLs are released and the crawl goes on.

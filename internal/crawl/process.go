@@ -515,6 +515,7 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 	cap := c.captureOf(e, f, verdict)
 	linkBody, linkHeader := ex.Body, ex.Header
 	linkBase := ex.URL
+	var repeated *archive.Capture // what a 304 revisit repeats, with its body
 	if verdict == archive.VerdictOK && ex.Status == http.StatusNotModified && prev != nil && prev.BodySHA256 != "" {
 		cap.Verdict = archive.VerdictRevisit
 		cap.RevisitOf = revisitBase(prev)
@@ -526,6 +527,7 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 		if old, err := c.store.Capture(ctx, cap.RevisitOf, true); err == nil {
 			linkBody = old.Body
 			linkHeader = old.Header
+			repeated = old
 		} else if ctx.Err() == nil {
 			c.log.Warn("revisit: cannot load the repeated body for its links", "url", e.URL, "capture", cap.RevisitOf, "err", err)
 		}
@@ -592,7 +594,7 @@ func (c *crawler) storeCapture(ctx context.Context, e archive.FrontierEntry, f f
 		c.discoverLinks(e, u, finalURL, linkHeader, linkBody, &fnd)
 	}
 
-	pw := archive.CaptureWrite{Capture: cap, Entries: fnd.entries, Aliases: fnd.aliases}
+	pw := archive.CaptureWrite{Capture: cap, Entries: fnd.entries, Aliases: fnd.aliases, Page: c.derive(cap, repeated)}
 	if (cap.Verdict != archive.VerdictOK && cap.Verdict != archive.VerdictRevisit) || cap.CanonicalURL != e.URL {
 		// The capture of an ok or revisit verdict moves the claimed
 		// entry to done, with the verdict as its reason, itself.

@@ -193,6 +193,12 @@ func (c *crawler) writeNow(ctx context.Context, pw *archive.CaptureWrite) error 
 	if err != nil {
 		return err
 	}
+	if ps, ok := c.store.(pageStore); ok && pw.Page != nil {
+		pw.Page.CaptureID = pw.ID
+		if err := ps.PutPage(ctx, pw.Page); err != nil {
+			return err
+		}
+	}
 	switch e := pw.End; {
 	case e.URL == "":
 		return nil
