@@ -160,13 +160,6 @@ func runCheck(c *cli.Context, e *env) error {
 	}
 	defer store.Close()
 
-	runID := c.Int64("run")
-	if len(seeds) > 0 {
-		if runID, err = checkCrawl(c, e, store, seeds, now); err != nil {
-			return err
-		}
-	}
-
 	lo, closeLive, err := linkOptions(c, store, seeds, now)
 	if err != nil {
 		return err
@@ -181,8 +174,18 @@ func runCheck(c *cli.Context, e *env) error {
 			return usageErrorf("check: --only: %v", err)
 		}
 	}
+	ca := checkArchive(store, set)
+
+	// The seeds are crawled once the rules are known, so that the crawl
+	// derives the pages at the level the check reads.
+	runID := c.Int64("run")
+	if len(seeds) > 0 {
+		if runID, err = checkCrawl(c, e, store, seeds, now, ca.Extract); err != nil {
+			return err
+		}
+	}
 	req := check.Request{
-		Archive:        checkArchive(store, set),
+		Archive:        ca,
 		RunID:          runID,
 		Rules:          set,
 		History:        check.StoreHistory{Store: store},
@@ -307,10 +310,11 @@ func flagsAfterArgs(c *cli.Context) ([]string, error) {
 	return rest, nil
 }
 
-// checkCrawl crawls the seeds into store and returns the new run's id.
-func checkCrawl(c *cli.Context, e *env, store *sqlite.Store, seeds []string, now func() time.Time) (_ int64, err error) {
+// checkCrawl crawls the seeds into store, deriving each page with derive
+// as it is stored, and returns the new run's id.
+func checkCrawl(c *cli.Context, e *env, store *sqlite.Store, seeds []string, now func() time.Time, derive check.ExtractFunc) (_ int64, err error) {
 	cfg := crawl.DefaultConfig()
-	cfg.Seeds = seeds
+	cfg.Seeds, cfg.Derive = seeds, derive
 	if cfg.Delay, err = crawl.ParseDelay(c.String("delay")); err != nil {
 		return 0, usageErrorf("check: --delay: %v", err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/crawl"
+	"github.com/archiver-dev/archiver/internal/extract"
 	"github.com/archiver-dev/archiver/internal/sqlite"
 )
 
@@ -108,6 +109,9 @@ without refetching what was done.`,
 			flag("resume", "resume the newest incomplete run (of these seeds, if given)"),
 			&cli.Int64Flag{Name: "resume-run", Usage: "resume this run `ID`", EnvVars: env("resume-run")},
 			flag("fresh", "start a new run even if an incomplete run of these seeds exists"),
+			str("derive", "links", "derive the page of each HTML capture as it is stored, for the checks to read instead of deriving it: "+
+				"`LEVEL` links (what the links pack reads: links, ids, title, kind; about a tenth of a full extraction), "+
+				"full (what every rule pack reads), or none (every check derives what it needs)"),
 		},
 		Action: func(c *cli.Context) error { return runCrawl(c, e) },
 	}
@@ -117,7 +121,13 @@ without refetching what was done.`,
 func crawlConfig(c *cli.Context) (crawl.Config, error) {
 	cfg := crawl.DefaultConfig()
 	cfg.Seeds = c.Args().Slice()
-	err := applyCrawlFlags(c, &cfg, false)
+	if err := applyCrawlFlags(c, &cfg, false); err != nil {
+		return cfg, err
+	}
+	// The derivation is not part of a run's stored configuration: a
+	// resumed run derives as the command that resumes it says.
+	var err error
+	cfg.Derive, err = pageDeriver(c.String("derive"))
 	return cfg, err
 }
 
@@ -308,6 +318,21 @@ func runCrawl(c *cli.Context, e *env) error {
 		return withCode(exitIncomplete, fmt.Errorf("crawl interrupted: %w", err))
 	}
 	return withCode(exitError, err)
+}
+
+// pageDeriver returns the derivation a crawl's --derive names: a
+// links-level or a full extraction (as the checks that read the pages
+// make them), or nil for none.
+func pageDeriver(level string) (func(*archive.Capture) (*archive.Page, error), error) {
+	switch level {
+	case "links":
+		return extract.New(extract.Options{LinksOnly: true}).Capture, nil
+	case "full":
+		return extract.New(extract.Options{}).Capture, nil
+	case "none":
+		return nil, nil
+	}
+	return nil, usageErrorf("--derive: want links, full or none, got %q", level)
 }
 
 // writeSummary prints the end-of-crawl summary.
