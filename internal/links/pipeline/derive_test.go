@@ -36,23 +36,13 @@ func TestCrawlDerivesPagesAsCheckWould(t *testing.T) {
 	} {
 		t.Run(tc.level, func(t *testing.T) {
 			ctx := context.Background()
-			p, err := portal.New(portal.Config{Seed: 7, Articles: 24})
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(p.Handler())
-			defer srv.Close()
-			store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "archive.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer store.Close()
+			base, store := portalArchive(t)
 			cfg := crawl.DefaultConfig()
 			cfg.Delay = 0
 			cfg.Exclude = calendarTraps
 			cfg.Derive = tc.x.Capture
 			for range 2 {
-				if _, err := pipeline.Crawl(ctx, store, cfg, srv.URL+"/"); err != nil {
+				if _, err := pipeline.Crawl(ctx, store, cfg, base+"/"); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -107,6 +97,25 @@ func TestCrawlDerivesPagesAsCheckWould(t *testing.T) {
 	}
 }
 
+// portalArchive serves the demo portal (24 articles a language, the
+// fewest that plant every quirk) on loopback for the test, and opens an
+// empty archive for it; both are closed when the test ends.
+func portalArchive(t *testing.T) (base string, store *sqlite.Store) {
+	t.Helper()
+	p, err := portal.New(portal.Config{Seed: 7, Articles: 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p.Handler())
+	t.Cleanup(srv.Close)
+	store, err = sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return srv.URL, store
+}
+
 // calendarTraps keeps the crawls of these tests out of the portal's
 // calendar and day archives, which hold most of its URLs.
 var calendarTraps = []string{"/*/calendar/?*", "/*/archive/?day=*", "/*/all_news/page/*", "/*/regions/news.html?*start=*start=*", "*;jsessionid=*"}
@@ -138,19 +147,9 @@ func pagesByCapture(t *testing.T, store *sqlite.Store) map[int64]string {
 // and stops nothing: the crawl goes on, and the check derives the page.
 func TestCrawlDeriveFailure(t *testing.T) {
 	ctx := context.Background()
-	p, err := portal.New(portal.Config{Seed: 7, Articles: 24})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(p.Handler())
-	defer srv.Close()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "archive.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	base, store := portalArchive(t)
 	x := extract.New(extract.Options{LinksOnly: true})
-	home := srv.URL + "/"
+	home := base + "/"
 	cfg := crawl.DefaultConfig()
 	cfg.Delay = 0
 	cfg.Exclude = calendarTraps
