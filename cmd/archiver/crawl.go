@@ -109,9 +109,10 @@ without refetching what was done.`,
 			flag("resume", "resume the newest incomplete run (of these seeds, if given)"),
 			&cli.Int64Flag{Name: "resume-run", Usage: "resume this run `ID`", EnvVars: env("resume-run")},
 			flag("fresh", "start a new run even if an incomplete run of these seeds exists"),
-			str("derive", "links", "derive the page of each HTML capture as it is stored, for the checks to read instead of deriving it: "+
+			str("derive", "none", "derive the page of each HTML capture as it is stored, for the checks to read instead of deriving it: "+
 				"`LEVEL` links (what the links pack reads: links, ids, title, kind; about a tenth of a full extraction), "+
-				"full (what every rule pack reads), or none (every check derives what it needs)"),
+				"full (what every rule pack reads), or none (each check derives what it needs). Worth it on a polite crawl, "+
+				"whose workers mostly wait; on a crawl bound by CPU it moves the work from the check to the crawl"),
 		},
 		Action: func(c *cli.Context) error { return runCrawl(c, e) },
 	}

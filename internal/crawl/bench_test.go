@@ -44,10 +44,11 @@ type childRun struct {
 // With ARCHIVER_CRAWL_TEST_CPUPROFILE set, the child writes its CPU profile
 // to that name with "." and tag appended, so that the first crawl's profile
 // and the recrawl's are kept apart.
-func runCrawlChild(b *testing.B, db, seed, tag string, volatile []string) childRun {
+func runCrawlChild(b *testing.B, db, seed, tag string, volatile []string, env ...string) childRun {
 	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
 	cmd.Env = append(os.Environ(), childDBEnv+"="+db, childSeedEnv+"="+seed, childBenchEnv+"=1",
 		childVolatileEnv+"="+strings.Join(volatile, "\n"))
+	cmd.Env = append(cmd.Env, env...)
 	if prof := os.Getenv(cpuProfileEnv); prof != "" {
 		cmd.Env = append(cmd.Env, cpuProfileEnv+"="+prof+"."+tag)
 	}
@@ -79,7 +80,9 @@ func fileSize(paths ...string) int64 {
 
 // BenchmarkCrawlPortal crawls a 10,000-page demo portal over loopback with
 // politeness off, then crawls it again (the portal behind ETag validators),
-// and mirrors it with wget in the same run. It reports pages/s, the crawler's peak RSS, the archive's bytes
+// crawls it once more into a new archive deriving links-level pages
+// (archiver crawl --derive links), and mirrors it with wget in the same
+// run. It reports pages/s, the crawler's peak RSS, the archive's bytes
 // per page after the first crawl and what the recrawl added per page.
 //
 //	go test -run '^$' -bench CrawlPortal -benchtime 1x ./internal/crawl/
@@ -135,6 +138,21 @@ func BenchmarkCrawlPortal(b *testing.B) {
 			b.ReportMetric(float64(size2-size1-rs2.NewStoredBytes)/float64(rev), "recrawl-bytes/unchanged-page")
 		}
 		b.ReportMetric(float64(second.sum.Counts.Captured), "recrawl-new-bodies")
+
+		// The first crawl again, into a new archive, deriving links-level
+		// pages as it stores them (archiver crawl --derive links).
+		ddb := filepath.Join(dir, "derive.db")
+		derived := runCrawlChild(b, ddb, srv.URL+"/", "derive", patterns, childDeriveEnv+"=links")
+		if st, err = sqlite.OpenReadOnly(context.Background(), ddb); err != nil {
+			b.Fatal(err)
+		}
+		rs3, err := st.RunStats(context.Background(), derived.sum.RunID)
+		st.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(rs3.Captures)/derived.elapsed.Seconds(), "derive-links-pages/s")
+		b.ReportMetric(float64(derived.cpu.Microseconds())/float64(rs3.Captures), "derive-links-cpu-µs/page")
 		b.Logf("first crawl: %d captures in %v (%d requests); recrawl: %d captures, %d revisits, %d new bodies in %v; archive %d → %d bytes",
 			rs1.Captures, first.elapsed.Round(time.Millisecond), first.sum.Fetches, rs2.Captures, second.sum.Counts.Revisits,
 			second.sum.Counts.Captured, second.elapsed.Round(time.Millisecond), size1, size2)

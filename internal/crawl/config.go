@@ -111,7 +111,7 @@ type Config struct {
 	// stores it, from the bytes it holds, and the page is written in the
 	// capture's transaction: a check that accepts pages of that extractor
 	// version then reads them instead of reading each body back to derive
-	// it (archiver crawl sets a links-level extraction; see --derive). A
+	// it (archiver crawl --derive links or full sets it). A
 	// 304 revisit is derived as the response it repeats, as a check
 	// derives it. A page whose derivation fails is not written (the check
 	// derives it again and decides). It is called from the crawl's

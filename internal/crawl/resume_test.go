@@ -17,6 +17,7 @@ import (
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/crawl"
+	"github.com/archiver-dev/archiver/internal/extract"
 	"github.com/archiver-dev/archiver/internal/sqlite"
 )
 
@@ -29,6 +30,7 @@ const (
 
 	childVolatileEnv = "ARCHIVER_CRAWL_TEST_CHILD_VOLATILE" // Traps.Volatile, one pattern a line
 	cpuProfileEnv    = "ARCHIVER_CRAWL_TEST_CPUPROFILE"     // the child writes its CPU profile here
+	childDeriveEnv   = "ARCHIVER_CRAWL_TEST_CHILD_DERIVE"   // "links": derive links-level pages, as archiver crawl --derive links does
 )
 
 func TestMain(m *testing.M) {
@@ -60,6 +62,9 @@ func crawlChild(db, seed string) int {
 	}
 	if vol := os.Getenv(childVolatileEnv); vol != "" {
 		cfg.Traps.Volatile = strings.Split(vol, "\n")
+	}
+	if os.Getenv(childDeriveEnv) == "links" {
+		cfg.Derive = extract.New(extract.Options{LinksOnly: true}).Capture
 	}
 	sum, err := crawl.Run(ctx, cfg, st)
 	if err != nil {

@@ -18,8 +18,8 @@ import (
 )
 
 // TestCrawlDerivesPagesAsCheckWould crawls the demo portal twice with the
-// crawl deriving the pages as it stores each capture, at links level (as
-// archiver crawl does by default) and at full level (--derive full). The
+// crawl deriving the pages as it stores each capture, at links level
+// (archiver crawl --derive links) and at full level (--derive full). The
 // second run's pages are revisits: 304 Not Modified for the pages the
 // portal dates with Last-Modified, the same body again for the others.
 // Every HTML capture of both runs must have its page from the crawl, and

@@ -331,14 +331,9 @@ func LimitedArea(m *portal.Manifest, id string) func(string) bool {
 var ErrNoRun = errors.New("the crawl made no run")
 
 // Crawl crawls seed into store with cfg (seeds replaced) and returns the
-// run id; an incomplete crawl is an error. Without cfg.Derive, the pages
-// are derived at links level as they are stored, as archiver crawl does
-// by default (--derive links).
+// run id; an incomplete crawl is an error.
 func Crawl(ctx context.Context, store *sqlite.Store, cfg crawl.Config, seed string) (crawl.Summary, error) {
 	cfg.Seeds = []string{seed}
-	if cfg.Derive == nil {
-		cfg.Derive = extract.New(extract.Options{LinksOnly: true}).Capture
-	}
 	sum, err := crawl.Run(ctx, cfg, store)
 	if err != nil {
 		return sum, fmt.Errorf("crawl %s: %w", seed, err)
