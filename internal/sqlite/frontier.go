@@ -181,11 +181,17 @@ func (s *Store) Finish(ctx context.Context, runID int64, url string, state archi
 
 // finishTx is Finish inside the write transaction tx.
 func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, runID int64, url string, state archive.FrontierState, reason string) error {
-	st, err := s.txStmt(ctx, tx, sqlFinish)
+	return s.execOneTx(ctx, tx, sqlFinish, string(state), reason, runID, url)
+}
+
+// execOneTx runs the write statement query with args inside the write
+// transaction tx; it returns archive.ErrNotFound unless it changed a row.
+func (s *Store) execOneTx(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	st, err := s.txStmt(ctx, tx, query)
 	if err != nil {
 		return err
 	}
-	res, err := st.ExecContext(ctx, string(state), reason, runID, url)
+	res, err := st.ExecContext(ctx, args...)
 	if err != nil {
 		return err
 	}
@@ -207,15 +213,7 @@ func (s *Store) Retry(ctx context.Context, runID int64, url string, notBefore ti
 
 // retryTx is Retry inside the write transaction tx.
 func (s *Store) retryTx(ctx context.Context, tx *sql.Tx, runID int64, url string, notBefore time.Time, reason string) error {
-	st, err := s.txStmt(ctx, tx, sqlRetry)
-	if err != nil {
-		return err
-	}
-	res, err := st.ExecContext(ctx, timeText(notBefore), reason, runID, url)
-	if err != nil {
-		return err
-	}
-	return mustAffect(res)
+	return s.execOneTx(ctx, tx, sqlRetry, timeText(notBefore), reason, runID, url)
 }
 
 // Release puts every claimed entry of the run back in the queue and returns
