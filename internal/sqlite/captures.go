@@ -89,31 +89,11 @@ func (s *Store) PutCaptureWith(ctx context.Context, c *archive.Capture, entries 
 	if c == nil {
 		return 0, false, 0, errors.New("put capture: nil capture")
 	}
-	if err := validAliases(c.RunID, aliases); err != nil {
-		return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, err)
-	}
-	p, err := s.prepareCapture(ctx, c)
-	if err != nil {
+	w := []archive.CaptureWrite{{Capture: c, Entries: entries, Aliases: aliases}}
+	if err := s.PutCaptures(ctx, c.RunID, w); err != nil {
 		return 0, false, 0, err
 	}
-	in := &interned{}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		in.reset()
-		var err error
-		if added, err = s.enqueueTx(ctx, tx, in, c.RunID, entries); err != nil {
-			return fmt.Errorf("enqueue: %w", err)
-		}
-		if err := s.addAliasesTx(ctx, tx, in, c.RunID, aliases); err != nil {
-			return err
-		}
-		return p.insertTx(ctx, s, tx, in)
-	})
-	if err != nil {
-		return 0, false, 0, fmt.Errorf("put capture %s: %w", c.URL, err)
-	}
-	s.cache.add(in)
-	p.done()
-	return p.id, p.newBody, added, nil
+	return w[0].ID, w[0].NewBody, w[0].Added, nil
 }
 
 // validAliases checks the aliases of a write in run runID: each names an
