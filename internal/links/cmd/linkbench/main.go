@@ -5,7 +5,7 @@
 // against the portal's manifest.
 //
 //	linkbench serve -articles N            print the base URL, serve until killed
-//	linkbench archiver -db FILE [-rules DIR] [-exclude-traps] [-fixed-politeness] [-cpuprofile FILE] BASE
+//	linkbench archiver -db FILE [-rules DIR] [-exclude-traps] [-fixed-politeness] [-cpuprofile FILE] [-trace FILE] BASE
 //	                                        crawl + check at the defaults, write broken targets (one a line) to stdout
 //	linkbench traps -articles N             print a regexp of the portal's crawler traps
 //	linkbench score -articles N -tool T -in FILE BASE
@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"strings"
 	"time"
@@ -58,6 +59,7 @@ func run(args []string, out io.Writer) error {
 	sameScope := fs.Bool("exclude-traps", false, "exclude the trap families the other tools are told to skip")
 	fixed := fs.Bool("fixed-politeness", false, "no delay and 8 connections instead of the adaptive default")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the archiver run to this file")
+	traceFile := fs.String("trace", "", "write an execution trace of the archiver run to this file (go tool trace)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -80,6 +82,17 @@ func run(args []string, out io.Writer) error {
 				return err
 			}
 			defer pprof.StopCPUProfile()
+		}
+		if *traceFile != "" {
+			f, err := os.Create(*traceFile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := trace.Start(f); err != nil {
+				return err
+			}
+			defer trace.Stop()
 		}
 		return archiverRun(ctx, *db, *rulesDir, *sameScope, *fixed, fs.Arg(0), out)
 	case "traps":
