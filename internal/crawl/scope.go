@@ -1,9 +1,7 @@
 package crawl
 
 import (
-	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 )
 
@@ -30,8 +28,8 @@ const (
 // scope decides which URLs belong to the crawl.
 type scope struct {
 	canon   *Canonicalizer
-	include []*regexp.Regexp
-	exclude []*regexp.Regexp
+	include []*glob
+	exclude []*glob
 }
 
 func newScope(canon *Canonicalizer, include, exclude []string) (*scope, error) {
@@ -65,13 +63,13 @@ func (s *scope) check(u *url.URL, c string) string {
 			local = c[i+3+j:]
 		}
 	}
-	match := func(res []*regexp.Regexp) bool {
-		for _, re := range res {
-			if strings.HasPrefix(re.String(), "^/") {
-				if re.MatchString(local) {
+	match := func(globs []*glob) bool {
+		for _, g := range globs {
+			if g.local {
+				if g.match(local) {
 					return true
 				}
-			} else if re.MatchString(c) {
+			} else if g.match(c) {
 				return true
 			}
 		}
@@ -84,26 +82,4 @@ func (s *scope) check(u *url.URL, c string) string {
 		return SkipNotIncluded
 	}
 	return ""
-}
-
-// compileGlob turns a glob ("*" any run, "?" one character) into an
-// anchored regular expression.
-func compileGlob(g string) (*regexp.Regexp, error) {
-	if g == "" {
-		return nil, fmt.Errorf("empty pattern")
-	}
-	var b strings.Builder
-	b.WriteByte('^')
-	for _, r := range g {
-		switch r {
-		case '*':
-			b.WriteString(".*")
-		case '?':
-			b.WriteByte('.')
-		default:
-			b.WriteString(regexp.QuoteMeta(string(r)))
-		}
-	}
-	b.WriteByte('$')
-	return regexp.Compile(b.String())
 }
