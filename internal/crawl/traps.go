@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
@@ -146,11 +147,12 @@ func monthOnly(u *url.URL) bool {
 			return !hasDay
 		}
 	}
-	if mm := pathYMD.FindStringSubmatch(u.EscapedPath()); mm != nil {
-		return mm[3] == ""
+	p := u.EscapedPath()
+	if _, _, d, ok := yearFirst(p, '/'); ok {
+		return d == ""
 	}
-	if mm := pathISO.FindStringSubmatch(u.EscapedPath()); mm != nil {
-		return mm[3] == ""
+	if _, _, d, ok := yearFirst(p, '-'); ok {
+		return d == ""
 	}
 	return false
 }
@@ -313,16 +315,8 @@ func repeatedParam(q string, max int) bool {
 	return false
 }
 
-var (
-	// /2024/03/15/ or /2024/03/ at the end of a path.
-	pathYMD = regexp.MustCompile(`(?:^|/)(\d{4})/(\d{1,2})(?:/(\d{1,2}))?/?$`)
-	// by-date/15.03.2024, 2024-03-15 or 2024-03 as the last segment.
-	pathDMY = regexp.MustCompile(`(?:^|/)(\d{1,2})\.(\d{1,2})\.(\d{4})/?$`)
-	pathISO = regexp.MustCompile(`(?:^|/)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?/?$`)
-)
-
 // endsInDigit reports whether a path ends in an ASCII digit, but for a
-// trailing slash: every date path (pathYMD, pathDMY, pathISO) does, so the
+// trailing slash: every date path (see yearFirst and dayFirst) does, so the
 // others need not be searched.
 func endsInDigit(p string) bool {
 	p = strings.TrimSuffix(p, "/")
@@ -376,22 +370,14 @@ func calendarDate(u *url.URL) (d time.Time, ok, valid bool) {
 	if !endsInDigit(p) {
 		return time.Time{}, false, false // an article's .html: no expression can match
 	}
-	if mm := pathYMD.FindStringSubmatch(p); mm != nil {
-		day := mm[3]
-		if day == "" {
-			day = "1"
-		}
-		return makeDate(mm[1], mm[2], day)
+	if y, m, day, ok := yearFirst(p, '/'); ok {
+		return makeDate(y, m, cmp.Or(day, "1"))
 	}
-	if mm := pathDMY.FindStringSubmatch(p); mm != nil {
-		return makeDate(mm[3], mm[2], mm[1])
+	if day, m, y, ok := dayFirst(p); ok {
+		return makeDate(y, m, day)
 	}
-	if mm := pathISO.FindStringSubmatch(p); mm != nil {
-		day := mm[3]
-		if day == "" {
-			day = "1"
-		}
-		return makeDate(mm[1], mm[2], day)
+	if y, m, day, ok := yearFirst(p, '-'); ok {
+		return makeDate(y, m, cmp.Or(day, "1"))
 	}
 	return time.Time{}, false, false
 }
@@ -399,15 +385,11 @@ func calendarDate(u *url.URL) (d time.Time, ok, valid bool) {
 // parseDateText reads YYYY-MM-DD, YYYY-MM or DD.MM.YYYY.
 func parseDateText(s string) (time.Time, bool, bool) {
 	s = strings.TrimSuffix(strings.TrimSpace(s), "/")
-	if mm := pathISO.FindStringSubmatch("/" + s); mm != nil {
-		day := mm[3]
-		if day == "" {
-			day = "1"
-		}
-		return makeDate(mm[1], mm[2], day)
+	if y, m, day, ok := yearFirst("/"+s, '-'); ok {
+		return makeDate(y, m, cmp.Or(day, "1"))
 	}
-	if mm := pathDMY.FindStringSubmatch("/" + s); mm != nil {
-		return makeDate(mm[3], mm[2], mm[1])
+	if day, m, y, ok := dayFirst("/" + s); ok {
+		return makeDate(y, m, day)
 	}
 	return time.Time{}, false, false
 }

@@ -170,33 +170,60 @@ func FuzzCalendarDate(f *testing.F) {
 	})
 }
 
-// checkDatePrefilters checks the shortcuts of calendarDate against the
-// expressions they stand in for: a path that does not end in a digit
-// matches none of the date-path expressions, and leadingDigits finds what
-// ^\d+ finds.
+// The regular expressions the date-path matchers stand in for.
+var (
+	refPathYMD = regexp.MustCompile(`(?:^|/)(\d{4})/(\d{1,2})(?:/(\d{1,2}))?/?$`)
+	refPathDMY = regexp.MustCompile(`(?:^|/)(\d{1,2})\.(\d{1,2})\.(\d{4})/?$`)
+	refPathISO = regexp.MustCompile(`(?:^|/)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?/?$`)
+	refDigits  = regexp.MustCompile(`^\d+`)
+)
+
+// checkDatePrefilters checks the date matchers and the shortcuts of
+// calendarDate against the expressions they stand in for: yearFirst and
+// dayFirst read what the expressions read; a path that does not end in a
+// digit matches none of them; and leadingDigits finds what ^\d+ finds.
 func checkDatePrefilters(t *testing.T, s string) {
 	t.Helper()
-	if !endsInDigit(s) {
-		for _, re := range []*regexp.Regexp{pathYMD, pathDMY, pathISO} {
-			if re.MatchString(s) {
-				t.Fatalf("%q does not end in a digit but matches %s", s, re)
-			}
+	type matcher func(string) (a, b, c string, ok bool)
+	for _, m := range []struct {
+		re    *regexp.Regexp
+		match matcher
+	}{
+		{refPathYMD, func(s string) (string, string, string, bool) { return yearFirst(s, '/') }},
+		{refPathISO, func(s string) (string, string, string, bool) { return yearFirst(s, '-') }},
+		{refPathDMY, dayFirst},
+	} {
+		var want []string
+		if mm := m.re.FindStringSubmatch(s); mm != nil {
+			want = mm[1:]
+		}
+		var got []string
+		if a, b, c, ok := m.match(s); ok {
+			got = []string{a, b, c}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%q: the matcher of %s reads %q, the expression %q", s, m.re, got, want)
+		}
+		if want != nil && !endsInDigit(s) {
+			t.Fatalf("%q does not end in a digit but matches %s", s, m.re)
 		}
 	}
-	if got, want := leadingDigits(s), regexp.MustCompile(`^\d+`).FindString(s); got != want {
+	if got, want := leadingDigits(s), refDigits.FindString(s); got != want {
 		t.Fatalf("leadingDigits(%q) = %q, want %q", s, got, want)
 	}
 }
 
 func TestDatePrefilters(t *testing.T) {
 	for _, s := range []string{"", "/", "/2024/03/", "/2024/03", "/2024/3/15/", "/by-date/15.03.2024/", "/2024-03", "/2024-03-15/",
-		"/en/news/a_i_0000150410.html", "/x/2024/03/15//", "12abc", "٣", "/2024/03/١", "007/"} {
+		"/en/news/a_i_0000150410.html", "/x/2024/03/15//", "12abc", "٣", "/2024/03/١", "007/",
+		"2024/03", "2024-3-1", "1.2.2024", "/1/12.03.2024", "/2024/03/2024/03", "/12024/03", "/2024/123", "/2024/03/123",
+		"/2024/03/1x", "/2024-03-15-16", "/5.5.20245", "/x/2024/03/15/", "/12.03.2024//", "2024/03/15/16"} {
 		checkDatePrefilters(t, s)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	const alphabet = "0123456789/.-a_"
-	for range 20000 {
-		b := make([]byte, rng.IntN(14))
+	for range 50000 {
+		b := make([]byte, rng.IntN(20))
 		for i := range b {
 			b[i] = alphabet[rng.IntN(len(alphabet))]
 		}
@@ -249,4 +276,30 @@ func TestContentDate(t *testing.T) {
 	if got := tr.check(u, u.String()); got != parkCalendar {
 		t.Errorf("November 2023, two months before the oldest day: %q, want %q", got, parkCalendar)
 	}
+}
+
+// BenchmarkDatePath reads the date of date paths with the matchers and
+// with the regular expressions they replaced.
+func BenchmarkDatePath(b *testing.B) {
+	paths := []string{"/en/calendar/2024/03/15/", "/en/news/by-date/15.03.2024", "/en/events/2024-03", "/en/news/page/2"}
+	b.Run("matchers", func(b *testing.B) {
+		for b.Loop() {
+			for _, p := range paths {
+				if _, _, _, ok := yearFirst(p, '/'); !ok {
+					if _, _, _, ok := dayFirst(p); !ok {
+						yearFirst(p, '-')
+					}
+				}
+			}
+		}
+	})
+	b.Run("regexp", func(b *testing.B) {
+		for b.Loop() {
+			for _, p := range paths {
+				if refPathYMD.FindStringSubmatch(p) == nil && refPathDMY.FindStringSubmatch(p) == nil {
+					refPathISO.FindStringSubmatch(p)
+				}
+			}
+		}
+	})
 }
