@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -124,9 +123,16 @@ type capInfo struct {
 	viaFinal bool // found by its final URL: the chain belongs to another URL
 }
 
+// The signs of a soft 404: a title that says the page is not there, and
+// the text of an empty day archive. They match as the case-insensitive
+// regular expressions of their phrases, (?i)(\b404\b|not found|…), do.
 var (
-	reNotFoundTitle = regexp.MustCompile(`(?i)(\b404\b|not found|page (does not|doesn't) exist|no longer available|страница не найдена|не найдено|старонка не знойдзена|не знойдзена)`)
-	reNoNews        = regexp.MustCompile(`(?i)(no news (for|on) this day|there is no news|no news found|новостей за этот день нет|нет новостей|навін за гэты дзень няма|няма навін)`)
+	notFoundTitle = newPhrases(phrase{"404", true}, phrase{text: "not found"}, phrase{text: "page does not exist"},
+		phrase{text: "page doesn't exist"}, phrase{text: "no longer available"}, phrase{text: "страница не найдена"},
+		phrase{text: "не найдено"}, phrase{text: "старонка не знойдзена"}, phrase{text: "не знойдзена"})
+	noNewsText = newPhrases(phrase{text: "no news for this day"}, phrase{text: "no news on this day"}, phrase{text: "there is no news"},
+		phrase{text: "no news found"}, phrase{text: "новостей за этот день нет"}, phrase{text: "нет новостей"},
+		phrase{text: "навін за гэты дзень няма"}, phrase{text: "няма навін"})
 )
 
 // Audit judges every link of every page of a run. site hosts are the hosts
@@ -282,7 +288,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 				info.canonical, _ = canon(cu)
 			}
 		}
-		info.noNews = p.WordCount < 400 && reNoNews.MatchString(p.Body)
+		info.noNews = p.WordCount < 400 && noNewsText.MatchString(p.Body)
 		info.ok = c.Status >= 200 && c.Status < 300
 		pages[c.ID] = info
 		if c.Status >= 200 && c.Status < 300 {
@@ -436,7 +442,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 				continue
 			}
 			if r.Verdict == OK && r.HasIDs {
-				if reNotFoundTitle.MatchString(r.Title) {
+				if notFoundTitle.MatchString(r.Title) {
 					r.Verdict, r.Detail = SoftNotFound, fmt.Sprintf("200 with the title %q", r.Title)
 				}
 			}
@@ -579,7 +585,7 @@ func fromCapture(ci capInfo, pages map[int64]*pageInfo, caps map[string]capInfo,
 		if p := pages[c.ID]; p != nil {
 			r.Title = p.title
 			switch {
-			case reNotFoundTitle.MatchString(p.title):
+			case notFoundTitle.MatchString(p.title):
 				r.Verdict, r.Detail = SoftNotFound, fmt.Sprintf("%d with the title %q", c.Status, p.title)
 			case p.noNews:
 				r.Verdict, r.Detail = SoftNotFound, fmt.Sprintf("%d with an empty day archive (\"no news\")", c.Status)

@@ -44,7 +44,7 @@ func ScanHTML(r io.Reader) (Doc, error) {
 		switch tt {
 		case html.ErrorToken:
 			d.Title = strings.Join(strings.Fields(title.String()), " ")
-			if t := text.String(); len(strings.Fields(t)) < 400 && reNoNews.MatchString(t) {
+			if t := text.String(); len(strings.Fields(t)) < 400 && noNewsText.MatchString(t) {
 				d.NoNews = true
 			}
 			if err := z.Err(); !errors.Is(err, io.EOF) {
