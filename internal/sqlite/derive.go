@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -94,10 +95,18 @@ func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, 
 						b.err = it.err
 					}
 					b.pages[i] = it.page
-				case q.Derive != nil && it.c.BodySHA256 != "":
+				case q.Derive != nil && it.c.BodySHA256 != "" && mayBeHTML(it.c):
 					todo = append(todo, i)
 				}
 				it.page, it.doc, it.links = nil, sql.NullString{}, sql.NullString{} // let the decoded JSON go
+			}
+			if len(todo) > 0 && b.err == nil {
+				// The captures to derive from, with their bodies, in one
+				// query rather than one each; the workers decompress them.
+				if b.sources, err = s.readSources(ctx, items, todo); err != nil {
+					errc <- err
+					return
+				}
 			}
 			b.pending.Add(len(todo))
 			for n, i := range todo {
@@ -171,6 +180,7 @@ func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, 
 // (nil: skipped) and the derivations still running.
 type derivedBatch struct {
 	items   []pageItem
+	sources map[int64]deriveSource // the captures to derive from, by id
 	pages   []*archive.Page
 	derived []bool // pages[i] was derived here (and is to be stored)
 	pending sync.WaitGroup
@@ -184,14 +194,66 @@ type deriveTask struct {
 	i int
 }
 
+// mayBeHTML reports whether a capture's Content-Type leaves it possibly
+// HTML; an image or a PDF has no page, and its body is not read.
+func mayBeHTML(c *archive.Capture) bool {
+	ct := c.ContentType()
+	return ct == "" || strings.Contains(strings.ToLower(ct), "html")
+}
+
+// deriveSource is a capture a page is derived from, with its stored body not
+// yet decompressed.
+type deriveSource struct {
+	c    *archive.Capture
+	body *storedBody
+}
+
+// readSources reads the captures items[todo] in full, with their bodies
+// still compressed, in one query.
+func (s *Store) readSources(ctx context.Context, items []pageItem, todo []int) (map[int64]deriveSource, error) {
+	ids := make([]any, len(todo))
+	marks := make([]byte, 0, 2*len(todo))
+	for n, i := range todo {
+		ids[n] = items[i].c.ID
+		marks = append(marks, ",?"...)
+	}
+	out := make(map[int64]deriveSource, len(todo))
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, captureQuery(true, `WHERE c.id IN (`+string(marks[1:])+`)`), ids...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, b, err := s.scanCapture(rows, true)
+			if err != nil {
+				return err
+			}
+			out[c.ID] = deriveSource{c: c, body: b}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("captures to derive pages from: %w", classify(err))
+	}
+	return out, nil
+}
+
 // derive extracts the page of item i, missing or stale, from its
-// capture's body (store saves it).
+// capture's body (store saves it). A 304 revisit is extracted as the
+// response it repeats (see asRepeated).
 func (b *derivedBatch) derive(ctx context.Context, s *Store, q PageQuery, i int) {
 	c := b.items[i].c
-	if ct := c.ContentType(); ct != "" && !strings.Contains(strings.ToLower(ct), "html") {
-		return // an image, a PDF: no page
+	src, ok := b.sources[c.ID]
+	if !ok {
+		b.fail(fmt.Errorf("capture %d: %w", c.ID, archive.ErrNotFound))
+		return
 	}
-	full, err := s.pageSource(ctx, c.ID)
+	full := src.c
+	err := s.fillBody(full, src.body)
+	if err == nil {
+		full, err = s.asRepeated(ctx, full)
+	}
 	if err != nil {
 		b.fail(err)
 		return

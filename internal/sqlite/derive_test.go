@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -198,5 +199,66 @@ func TestEachPageDerivedStops(t *testing.T) {
 		})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("canceled pass returned %v after %d calls", err, calls)
+	}
+}
+
+// TestEachPageDerivedSources checks what the extractor is given, now that a
+// batch's captures and bodies are read in one query: each capture as
+// Capture reads it with its body, and a 304 revisit with the status and
+// headers of the response it repeats (its Content-Type and charset) and
+// the body it references. An image's body is not read at all.
+func TestEachPageDerivedSources(t *testing.T) {
+	ctx := context.Background()
+	s, _ := mustOpen(t)
+	run1 := mustRun(t, s)
+	first := capture(run1, "https://portal.example/a", []byte("<p>a, version 1</p>"))
+	first.Header = http.Header{"Content-Type": {"text/html; charset=windows-1251"}, "Etag": {`"a1"`}, "Content-Language": {"ru"}}
+	firstID, _ := mustPut(t, s, first)
+
+	run2 := mustRun(t, s)
+	revisit := capture(run2, "https://portal.example/a", nil)
+	revisit.Status, revisit.Verdict, revisit.BodySHA256, revisit.RevisitOf = 304, archive.VerdictRevisit, first.BodySHA256, firstID
+	revisit.Header = http.Header{"Etag": {`"a1"`}, "Date": {"Fri, 27 Nov 2026 10:26:47 GMT"}}
+	revisitID, _ := mustPut(t, s, revisit)
+	changedID, _ := mustPut(t, s, capture(run2, "https://portal.example/b", []byte("<p>b, version 2</p>")))
+	image := capture(run2, "https://portal.example/c.jpg", []byte("\xff\xd8\xff"))
+	image.Header = http.Header{"Content-Type": {"image/jpeg"}}
+	imageID, _ := mustPut(t, s, image)
+
+	got := map[int64]*archive.Capture{}
+	var mu sync.Mutex
+	derive := func(c *archive.Capture) (*archive.Page, error) {
+		mu.Lock()
+		got[c.ID] = c
+		mu.Unlock()
+		return &archive.Page{URL: c.URL, ExtractorVersion: "v"}, nil
+	}
+	if err := s.EachPageDerived(ctx, sqlite.PageQuery{RunID: run2, Version: "v", Derive: derive}, sqlite.Derivation{Workers: 2},
+		func(*archive.Capture, *archive.Page) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]*archive.Capture{}
+	for _, id := range []int64{revisitID, changedID} {
+		c, err := s.Capture(ctx, id, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[id] = c
+	}
+	base, err := s.Capture(ctx, firstID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want[revisitID].Status, want[revisitID].Header = base.Status, base.Header
+	if _, ok := got[imageID]; ok {
+		t.Error("the image was given to the extractor")
+	}
+	for id, w := range want {
+		if !reflect.DeepEqual(got[id], w) {
+			t.Errorf("capture %d given to the extractor:\n got %+v\nwant %+v", id, got[id], w)
+		}
+	}
+	if string(got[revisitID].Body) != "<p>a, version 1</p>" || got[revisitID].ContentType() != "text/html; charset=windows-1251" {
+		t.Errorf("the revisit was derived from body %q with Content-Type %q", got[revisitID].Body, got[revisitID].ContentType())
 	}
 }

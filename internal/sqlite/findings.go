@@ -242,21 +242,11 @@ func isNotModifiedRevisit(v archive.Verdict, status int, revisitOf int64) bool {
 	return v == archive.VerdictRevisit && status == http.StatusNotModified && revisitOf != 0
 }
 
-// pageSource loads a capture with its body, as a page is extracted from
-// it. A 304 revisit is given the status and headers of the response it
+// asRepeated gives a 304 revisit the status and headers of the capture it
 // repeats (the body it references is already its own), so that it is
 // decoded and checked as that page: a 304 need not carry Content-Type, and
-// its charset parameter is part of what the page declares.
-func (s *Store) pageSource(ctx context.Context, id int64) (*archive.Capture, error) {
-	c, err := s.Capture(ctx, id, true)
-	if err != nil {
-		return nil, err
-	}
-	return s.asRepeated(ctx, c)
-}
-
-// asRepeated gives a 304 revisit the status and headers of the capture it
-// repeats; other captures are returned as they are.
+// its charset parameter is part of what the page declares. Other captures
+// are returned as they are.
 func (s *Store) asRepeated(ctx context.Context, c *archive.Capture) (*archive.Capture, error) {
 	if !isNotModifiedRevisit(c.Verdict, c.Status, c.RevisitOf) {
 		return c, nil
