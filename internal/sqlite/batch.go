@@ -38,11 +38,14 @@ func (s *Store) PutCaptures(ctx context.Context, runID int64, writes []archive.C
 		if w.Capture == nil {
 			continue
 		}
-		p, err := s.prepareCapture(ctx, w.Capture)
+		p, err := s.prepareCapture(w.Capture)
 		if err != nil {
 			return fmt.Errorf("put captures in run %d: %w", runID, err)
 		}
 		prepared[i] = p
+	}
+	if err := s.compressBodies(ctx, prepared); err != nil {
+		return fmt.Errorf("put captures in run %d: %w", runID, err)
 	}
 	in := &interned{}
 	err := s.write(ctx, func(tx *sql.Tx) error {

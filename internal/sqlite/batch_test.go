@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -222,5 +223,62 @@ func TestPutCapturesIsOneTransaction(t *testing.T) {
 	}
 	if err := s.PutCaptures(ctx, run, nil); err != nil {
 		t.Errorf("an empty batch: %v", err)
+	}
+}
+
+// TestPutCapturesCompressesOnlyNewBodies writes a batch mixing a body the
+// archive already holds, a new body met twice, the empty body and no body
+// at all: only the new bodies are stored, each once and compressed, each
+// capture reads back its own bytes, and NewBody says which write stored a
+// body.
+func TestPutCapturesCompressesOnlyNewBodies(t *testing.T) {
+	s, _ := mustOpen(t)
+	ctx := context.Background()
+	run := mustRun(t, s)
+	old := bytes.Repeat([]byte("<p>stored by an earlier write</p>"), 200)
+	if _, isNew := mustPut(t, s, capture(run, "https://portal.example/old", old)); !isNew {
+		t.Fatal("the first body is not new")
+	}
+	fresh := bytes.Repeat([]byte("<p>new in this batch</p>"), 300)
+	noResponse := capture(run, "https://portal.example/down", nil)
+	noResponse.Status, noResponse.Verdict, noResponse.Header = 0, archive.VerdictError, nil
+	bodies := map[string][]byte{
+		"https://portal.example/again": bytes.Clone(old),
+		"https://portal.example/new1":  fresh,
+		"https://portal.example/new2":  bytes.Clone(fresh),
+		"https://portal.example/empty": {},
+	}
+	order := []string{"https://portal.example/again", "https://portal.example/new1", "https://portal.example/new2", "https://portal.example/empty"}
+	var writes []archive.CaptureWrite
+	for _, u := range order {
+		writes = append(writes, archive.CaptureWrite{Capture: capture(run, u, bodies[u])})
+	}
+	writes = append(writes, archive.CaptureWrite{Capture: noResponse})
+	if err := s.PutCaptures(ctx, run, writes); err != nil {
+		t.Fatal(err)
+	}
+	var newBodies []bool
+	for _, w := range writes {
+		newBodies = append(newBodies, w.NewBody)
+	}
+	if want := []bool{false, true, false, true, false}; !reflect.DeepEqual(newBodies, want) {
+		t.Errorf("new bodies %v, want %v", newBodies, want)
+	}
+	for i, u := range order {
+		c, err := s.Capture(ctx, writes[i].ID, true)
+		if err != nil || !bytes.Equal(c.Body, bodies[u]) || c.Size != int64(len(bodies[u])) {
+			t.Errorf("%s: %d bytes read back (size %d), want %d; %v", u, len(c.Body), c.Size, len(bodies[u]), err)
+		}
+	}
+	if c, err := s.Capture(ctx, writes[4].ID, true); err != nil || c.Body != nil || c.BodySHA256 != "" {
+		t.Errorf("no response: body %q, sha %q, %v", c.Body, c.BodySHA256, err)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := int64(len(old) + len(fresh))
+	if st.Bodies != 3 || st.RawBytes != raw || st.StoredBytes >= raw/4 {
+		t.Errorf("stats %+v: want 3 bodies of %d raw bytes, compressed", st, raw)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
@@ -18,7 +19,9 @@ var _ archive.CaptureStore = (*Store)(nil)
 
 // The statements of PutCapture (see hotWrites).
 const (
-	sqlBodyExists = `SELECT 1 FROM bodies WHERE sha256 = ?`
+	// sqlBodiesStored returns which of the SHA-256s in a JSON array the
+	// archive holds bodies for: one lookup in the bodies' index each.
+	sqlBodiesStored = `SELECT sha256 FROM bodies WHERE sha256 IN (SELECT value FROM json_each(?))`
 	sqlBodySize   = `SELECT size FROM bodies WHERE sha256 = ?`
 	sqlInsertBody = `INSERT INTO bodies (sha256, codec, size, stored_size, run_id, data)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`
@@ -122,11 +125,13 @@ func (s *Store) addAliasesTx(ctx context.Context, tx *sql.Tx, in *interned, runI
 }
 
 // preparedCapture is a capture ready to be inserted: checked, its body
-// hashed and, if the archive lacks it, compressed, and its headers
-// encoded, all outside the write transaction, so that concurrent writers
-// do that work in parallel. insertTx fills id, newBody and size.
+// hashed and, if the archive lacks it, compressed (see compressBodies),
+// and its headers encoded, all outside the write transaction, so that
+// concurrent writers do that work in parallel. insertTx fills id, newBody
+// and size.
 type preparedCapture struct {
 	c         *archive.Capture
+	raw       []byte // the body, when haveRaw
 	sum       string
 	size      int64
 	hasBody   bool
@@ -146,16 +151,16 @@ type preparedCapture struct {
 }
 
 // prepareCapture checks c and does the work of storing it that needs no
-// transaction (see PutCapture for how the body is chosen).
-func (s *Store) prepareCapture(ctx context.Context, c *archive.Capture) (*preparedCapture, error) {
+// transaction (see PutCapture for how the body is chosen), but for the
+// compression of its body (see compressBodies).
+func (s *Store) prepareCapture(c *archive.Capture) (*preparedCapture, error) {
 	if err := validCapture(c); err != nil {
 		return nil, fmt.Errorf("put capture %s: %w", c.URL, err)
 	}
 	if s.readOnly {
 		return nil, fmt.Errorf("put capture %s: %w", c.URL, ErrReadOnly)
 	}
-	p := &preparedCapture{c: c, sum: c.BodySHA256, size: c.Size, hasBody: true, haveRaw: true}
-	raw := c.Body
+	p := &preparedCapture{c: c, raw: c.Body, sum: c.BodySHA256, size: c.Size, hasBody: true, haveRaw: true}
 	switch {
 	case c.Body != nil:
 		p.sum, p.size = sha256Hex(c.Body), int64(len(c.Body))
@@ -170,25 +175,7 @@ func (s *Store) prepareCapture(ctx context.Context, c *archive.Capture) (*prepar
 	case c.Status == 0:
 		p.hasBody, p.haveRaw, p.sum, p.size = false, false, "", 0
 	default:
-		raw, p.sum, p.size = []byte{}, emptySHA256, 0
-	}
-	if p.haveRaw {
-		// Compress outside the write transaction, so that concurrent
-		// writers compress in parallel; skip it for a body the archive
-		// already holds (bodies are never deleted).
-		exists, err := s.bodyExists(ctx, p.sum)
-		if err != nil {
-			return nil, fmt.Errorf("put capture %s: %w", c.URL, err)
-		}
-		if !exists {
-			p.compress = true
-			if p.kind, p.blob, err = s.codec.encode(raw); err != nil {
-				return nil, fmt.Errorf("put capture %s: compress: %w", c.URL, err)
-			}
-			if p.blob == nil {
-				p.blob = []byte{}
-			}
-		}
+		p.raw, p.sum, p.size = []byte{}, emptySHA256, 0
 	}
 	if c.Redirects != nil {
 		j, err := json.Marshal(c.Redirects)
@@ -362,16 +349,67 @@ func validSHA256(s string) bool {
 	return true
 }
 
-func (s *Store) bodyExists(ctx context.Context, sum string) (bool, error) {
-	var one int
-	err := s.rstmts[sqlBodyExists].QueryRowContext(ctx, sum).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+// compressBodies compresses the bodies of prepared (nil entries are
+// skipped) that the archive does not hold yet, outside the write
+// transaction, so that concurrent writers compress in parallel. Which
+// bodies the archive holds (bodies are never deleted) is asked in one query
+// for all of them; a body met twice in prepared is compressed once.
+func (s *Store) compressBodies(ctx context.Context, prepared []*preparedCapture) error {
+	var sums []string
+	for _, p := range prepared {
+		if p != nil && p.haveRaw {
+			sums = append(sums, p.sum)
+		}
 	}
+	if len(sums) == 0 {
+		return nil
+	}
+	stored, err := s.bodiesStored(ctx, sums)
 	if err != nil {
-		return false, classify(err)
+		return err
 	}
-	return true, nil
+	compressed := map[string]*preparedCapture{}
+	for _, p := range prepared {
+		if p == nil || !p.haveRaw || stored[p.sum] {
+			continue
+		}
+		p.compress = true
+		if q := compressed[p.sum]; q != nil {
+			p.kind, p.blob = q.kind, q.blob
+			continue
+		}
+		if p.kind, p.blob, err = s.codec.encode(p.raw); err != nil {
+			return fmt.Errorf("put capture %s: compress: %w", p.c.URL, err)
+		}
+		if p.blob == nil {
+			p.blob = []byte{}
+		}
+		compressed[p.sum] = p
+	}
+	return nil
+}
+
+// bodiesStored returns the set of sums (lowercase hex SHA-256s) whose
+// bodies the archive holds.
+func (s *Store) bodiesStored(ctx context.Context, sums []string) (map[string]bool, error) {
+	// The sums are hex: the JSON array needs no escaping.
+	rows, err := s.rstmts[sqlBodiesStored].QueryContext(ctx, `["`+strings.Join(sums, `","`)+`"]`)
+	if err != nil {
+		return nil, fmt.Errorf("bodies stored: %w", classify(err))
+	}
+	defer rows.Close()
+	stored := map[string]bool{}
+	for rows.Next() {
+		var sum string
+		if err := rows.Scan(&sum); err != nil {
+			return nil, fmt.Errorf("bodies stored: %w", classify(err))
+		}
+		stored[sum] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("bodies stored: %w", classify(err))
+	}
+	return stored, nil
 }
 
 // captureColumns are the columns scanCapture reads, from crawl_captures c

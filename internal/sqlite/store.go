@@ -456,7 +456,7 @@ func hotWrites() []string {
 
 // hotReads are the frequent reader statements, prepared at Open.
 func hotReads() []string {
-	return []string{sqlBodyExists, captureQuery(false, whereCaptureID), captureQuery(true, whereCaptureID),
+	return []string{sqlBodiesStored, captureQuery(false, whereCaptureID), captureQuery(true, whereCaptureID),
 		captureQuery(false, whereLatest)}
 }
 
