@@ -22,8 +22,8 @@ const (
 	// sqlBodiesStored returns which of the SHA-256s in a JSON array the
 	// archive holds bodies for: one lookup in the bodies' index each.
 	sqlBodiesStored = `SELECT sha256 FROM bodies WHERE sha256 IN (SELECT value FROM json_each(?))`
-	sqlBodySize   = `SELECT size FROM bodies WHERE sha256 = ?`
-	sqlInsertBody = `INSERT INTO bodies (sha256, codec, size, stored_size, run_id, data)
+	sqlBodySize     = `SELECT size FROM bodies WHERE sha256 = ?`
+	sqlInsertBody   = `INSERT INTO bodies (sha256, codec, size, stored_size, run_id, data)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`
 	sqlInsertCapture = `INSERT INTO crawl_captures (
 			run_id, canonical_id, url_id, final_id, redirects, method, request_set, request_own,
