@@ -58,28 +58,59 @@ func (t *traps) keys(body []byte) (collapse, trap string) {
 
 // hexMaskedSHA256 is the SHA-256 of b with every run of 16 or more hex
 // digits replaced by "x".
+//
+// A run of 16 covers the 16th byte from wherever it begins, so the scan
+// looks at every 16th byte only: when that byte is not a hex digit, no run
+// of 16 begins at or before it; when it is, the run around it is measured
+// and masked if it is long enough.
 func hexMaskedSHA256(b []byte) string {
 	h := sha256.New()
 	start := 0 // of the bytes not yet hashed
-	for i := 0; i < len(b); {
-		if !isHex(b[i]) {
-			i++
+	// No run of 16 that is not masked yet begins before i, and b[i-1] is
+	// not a hex digit.
+	for i := 0; i+16 <= len(b); {
+		p := i + 15
+		if hexDigit[b[p]] == 0 {
+			i = p + 1
 			continue
 		}
-		j := i
-		for j < len(b) && isHex(b[j]) {
-			j++
+		lo, hi := p, p+1
+		for lo > i && hexDigit[b[lo-1]] != 0 {
+			lo--
 		}
-		if j-i >= 16 {
-			h.Write(b[start:i])
+		for hi < len(b) && hexDigit[b[hi]] != 0 {
+			hi++
+		}
+		if hi-lo >= 16 {
+			h.Write(b[start:lo])
 			h.Write([]byte{'x'})
-			start = j
+			start = hi
 		}
-		i = j
+		i = hi + 1
 	}
 	h.Write(b[start:])
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// hexDigit is 1 at the index of each ASCII hex digit (0-9, a-f, A-F): one
+// load per byte looked at, for hexMaskedSHA256.
+const hexDigit = "" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00" + // 0-9
+	"\x00\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // A-F
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // a-f
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 
 func (t *traps) mask(body []byte) []byte {
 	for _, re := range t.volatile {
