@@ -30,11 +30,12 @@ type Derivation struct {
 // pages spread over d.Workers goroutines, and with stored pages of the
 // versions in d.Accept taken as current. fn is still called from one
 // goroutine, in capture id order: while fn works on one batch, the next
-// batches are read and their pages derived (and, with q.Store, stored, a
-// batch at a time: its pages' concurrent writes share transactions through
-// the writer's group commit). At most five batches are in memory. It stops at and
-// returns the first error of fn, of reading or of storing a page, or a
-// stored page that does not decode; a page whose extraction fails is
+// batches are read and their pages derived. With q.Store, the derived
+// pages are encoded as they are derived and written a batch at a time, in
+// one transaction, while fn already reads them; EachPageDerived returns
+// once they are all written. At most seven batches are in memory. It stops
+// at and returns the first error of fn, of reading or of storing a page,
+// or a stored page that does not decode; a page whose extraction fails is
 // skipped (there is nothing to check).
 func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, fn func(*archive.Capture, *archive.Page) error) error {
 	workers := d.Workers
@@ -50,7 +51,8 @@ func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, 
 
 	tasks := make(chan deriveTask, 2*workers)
 	ready := make(chan *derivedBatch, 2)
-	stored := make(chan *derivedBatch, 1)
+	derived := make(chan *derivedBatch, 1)
+	toStore := make(chan *derivedBatch, 1)
 	errc := make(chan error, 1)
 	for range workers {
 		wg.Add(1)
@@ -85,6 +87,9 @@ func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, 
 			}
 			after = items[len(items)-1].c.ID
 			b := &derivedBatch{items: items, pages: make([]*archive.Page, len(items)), derived: make([]bool, len(items))}
+			if q.Store {
+				b.encoded = make([]pageRow, len(items))
+			}
 			var todo []int
 			for i := range items {
 				it := &items[i]
@@ -128,27 +133,58 @@ func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, 
 		}
 	}()
 
-	// The derived pages of a batch are stored at once, each by its own
-	// goroutine, so that the writer's group commit puts them in one or a
-	// few transactions rather than one per page.
+	// A batch goes to fn once its pages are derived, and at the same time
+	// to the goroutine that stores them, off fn's path.
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer close(stored)
+		defer close(derived)
+		defer close(toStore)
 		for b := range ready {
 			b.pending.Wait()
 			if q.Store && b.err == nil && ctx.Err() == nil {
-				b.store(ctx, s)
+				select {
+				case toStore <- b:
+				case <-ctx.Done():
+					return
+				}
 			}
 			select {
-			case stored <- b:
+			case derived <- b:
 			case <-ctx.Done():
 				return
 			}
 		}
 	}()
+	// The derived pages of a batch are written in one transaction. The
+	// first failure cancels the pass; storeErr is read once storeDone is
+	// closed, which is safe to wait for when derived is closed or ctx done.
+	var storeErr error
+	storeDone := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(storeDone)
+		for b := range toStore {
+			if storeErr != nil || ctx.Err() != nil {
+				continue
+			}
+			if rows := b.rows(); len(rows) > 0 {
+				if storeErr = s.putPages(ctx, rows); storeErr != nil {
+					cancel()
+				}
+			}
+		}
+	}()
+	stored := func(err error) error {
+		<-storeDone
+		if storeErr != nil {
+			return storeErr
+		}
+		return err
+	}
 
-	for b := range stored {
+	for b := range derived {
 		if b.err != nil {
 			return b.err
 		}
@@ -165,8 +201,11 @@ func (s *Store) EachPageDerived(ctx context.Context, q PageQuery, d Derivation, 
 			}
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return stored(err)
 		}
+	}
+	if err := stored(nil); err != nil {
+		return err
 	}
 	select {
 	case err := <-errc:
@@ -182,7 +221,8 @@ type derivedBatch struct {
 	items   []pageItem
 	sources map[int64]deriveSource // the captures to derive from, by id
 	pages   []*archive.Page
-	derived []bool // pages[i] was derived here (and is to be stored)
+	derived []bool    // pages[i] was derived here
+	encoded []pageRow // with PageQuery.Store, derived pages[i] encoded to be stored
 	pending sync.WaitGroup
 	mu      sync.Mutex
 	err     error // the first error of reading or storing a page
@@ -266,26 +306,27 @@ func (b *derivedBatch) derive(ctx context.Context, s *Store, q PageQuery, i int)
 		return // extraction failed: nothing to check
 	}
 	p.CaptureID = c.ID
+	if q.Store {
+		// Encoded now, on this worker, before fn may see the page.
+		r, err := encodePageRow(p)
+		if err != nil {
+			b.fail(err)
+			return
+		}
+		b.encoded[i] = r
+	}
 	b.pages[i], b.derived[i] = p, true
 }
 
-// store saves the batch's derived pages, concurrently: the writer's group
-// commit gathers them into few transactions.
-func (b *derivedBatch) store(ctx context.Context, s *Store) {
-	var wg sync.WaitGroup
-	for i, p := range b.pages {
-		if !b.derived[i] {
-			continue
+// rows returns the encoded pages of the batch, in capture order.
+func (b *derivedBatch) rows() []pageRow {
+	var out []pageRow
+	for i, r := range b.encoded {
+		if b.derived[i] {
+			out = append(out, r)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := s.PutPage(ctx, p); err != nil {
-				b.fail(err)
-			}
-		}()
 	}
-	wg.Wait()
+	return out
 }
 
 func (b *derivedBatch) fail(err error) {

@@ -262,3 +262,38 @@ func TestEachPageDerivedSources(t *testing.T) {
 		t.Errorf("the revisit was derived from body %q with Content-Type %q", got[revisitID].Body, got[revisitID].ContentType())
 	}
 }
+
+// TestEachPageDerivedStoreFails checks that pages which cannot be stored
+// (the archive is open read-only) end the pass with the store's error, now
+// that they are stored while fn reads them, rather than with the
+// cancellation that stops the pass.
+func TestEachPageDerivedStoreFails(t *testing.T) {
+	ctx := context.Background()
+	s, path := mustOpen(t)
+	run := mustRun(t, s)
+	for i := range 700 {
+		u := fmt.Sprintf("https://e.gov/%d", i)
+		if _, _, err := s.PutCapture(ctx, &archive.Capture{RunID: run, URL: u, CanonicalURL: u, Status: 200, FetchedAt: t0,
+			Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<p>x</p>"), Verdict: archive.VerdictOK}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ro, err := sqlite.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	derive := func(c *archive.Capture) (*archive.Page, error) {
+		return &archive.Page{URL: c.URL, ExtractorVersion: "v"}, nil
+	}
+	calls := 0
+	err = ro.EachPageDerived(ctx, sqlite.PageQuery{RunID: run, Version: "v", Derive: derive, Store: true}, sqlite.Derivation{Workers: 2},
+		func(*archive.Capture, *archive.Page) error { calls++; return nil })
+	if !errors.Is(err, sqlite.ErrReadOnly) {
+		t.Errorf("EachPageDerived on a read-only archive with Store returned %v after %d pages, want ErrReadOnly", err, calls)
+	}
+	versions, err := s.PageVersions(ctx)
+	if err != nil || len(versions) != 0 {
+		t.Errorf("pages stored: %d (%v), want none", len(versions), err)
+	}
+}

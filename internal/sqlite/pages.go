@@ -26,17 +26,69 @@ const (
 // PutPage stores the page extracted from a capture, replacing any page,
 // links, images and credits stored for that capture before.
 func (s *Store) PutPage(ctx context.Context, p *archive.Page) error {
-	if err := validPage(p); err != nil {
+	r, err := encodePageRow(p)
+	if err != nil {
 		return fmt.Errorf("put page: %w", err)
 	}
-	doc, links, err := encodePage(p)
-	if err != nil {
-		return fmt.Errorf("put page %d: %w", p.CaptureID, err)
-	}
-	if err := s.write(ctx, func(tx *sql.Tx) error { return s.putPageTx(ctx, tx, p, doc, links) }); err != nil {
+	if err := s.write(ctx, func(tx *sql.Tx) error { return s.putPageRowTx(ctx, tx, r) }); err != nil {
 		return fmt.Errorf("put page %d: %w", p.CaptureID, err)
 	}
 	return nil
+}
+
+// putPages stores encoded pages in one transaction, as PutPage stores
+// each.
+func (s *Store) putPages(ctx context.Context, rows []pageRow) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, r := range rows {
+			if err := s.putPageRowTx(ctx, tx, r); err != nil {
+				return fmt.Errorf("page %d: %w", r.id, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("put pages: %w", err)
+	}
+	return nil
+}
+
+// pageRow is a page encoded for its rows: the values of its pages row, in
+// the order of sqlPutPage, and those of its image and credit rows. It
+// holds no reference to the page's mutable parts, so it can be written
+// while the page is in use elsewhere.
+type pageRow struct {
+	id      int64
+	values  []any
+	images  [][]any
+	credits [][]any
+}
+
+// encodePageRow checks and encodes p for its rows.
+func encodePageRow(p *archive.Page) (pageRow, error) {
+	if err := validPage(p); err != nil {
+		return pageRow{}, err
+	}
+	doc, links, err := encodePage(p)
+	if err != nil {
+		return pageRow{}, fmt.Errorf("page %d: %w", p.CaptureID, err)
+	}
+	return newPageRow(p, doc, links), nil
+}
+
+// newPageRow gives the rows of p, encoded as doc and links (see
+// encodePage).
+func newPageRow(p *archive.Page, doc string, links any) pageRow {
+	r := pageRow{id: p.CaptureID, values: []any{p.CaptureID, p.ExtractorVersion, p.URL, p.CanonicalURL, string(p.Kind),
+		firstNonEmpty(p.Lang, p.DetectedLang), p.Headline, p.Published.Value, p.Modified.Value, p.Source,
+		strings.Join(p.Authors, "; "), p.WordCount, doc, links}}
+	for i, im := range p.Images {
+		r.images = append(r.images, []any{p.CaptureID, i, im.Src, im.Alt, im.Caption, im.Credit, im.CreditText, im.CreditSource})
+	}
+	for i, c := range p.Credits {
+		r.credits = append(r.credits, []any{p.CaptureID, i, c.Kind, c.Name, c.Text, c.Image})
+	}
+	return r
 }
 
 // validPage checks what a stored page needs: its capture's id and the
@@ -70,13 +122,19 @@ func encodePage(p *archive.Page) (doc string, links any, err error) {
 // putPageTx stores p, encoded as doc and links (see encodePage), in the
 // write transaction tx, replacing the page of its capture if there is one.
 func (s *Store) putPageTx(ctx context.Context, tx *sql.Tx, p *archive.Page, doc string, links any) error {
+	return s.putPageRowTx(ctx, tx, newPageRow(p, doc, links))
+}
+
+// putPageRowTx stores an encoded page in the write transaction tx,
+// replacing the page of its capture if there is one.
+func (s *Store) putPageRowTx(ctx context.Context, tx *sql.Tx, r pageRow) error {
 	stmt := func(q string) (*sql.Stmt, error) { return s.txStmt(ctx, tx, q) }
 	st, err := stmt(sqlPageExists)
 	if err != nil {
 		return err
 	}
 	var existed bool
-	if err := st.QueryRowContext(ctx, p.CaptureID).Scan(&existed); err != nil {
+	if err := st.QueryRowContext(ctx, r.id).Scan(&existed); err != nil {
 		return err
 	}
 	if existed {
@@ -85,7 +143,7 @@ func (s *Store) putPageTx(ctx context.Context, tx *sql.Tx, p *archive.Page, doc 
 			if st, err = stmt(q); err != nil {
 				return err
 			}
-			if _, err := st.ExecContext(ctx, p.CaptureID); err != nil {
+			if _, err := st.ExecContext(ctx, r.id); err != nil {
 				return err
 			}
 		}
@@ -93,26 +151,21 @@ func (s *Store) putPageTx(ctx context.Context, tx *sql.Tx, p *archive.Page, doc 
 	if st, err = stmt(sqlPutPage); err != nil {
 		return err
 	}
-	if _, err := st.ExecContext(ctx, p.CaptureID, p.ExtractorVersion, p.URL, p.CanonicalURL, string(p.Kind), firstNonEmpty(p.Lang, p.DetectedLang),
-		p.Headline, p.Published.Value, p.Modified.Value, p.Source, strings.Join(p.Authors, "; "), p.WordCount, doc, links); err != nil {
+	if _, err := st.ExecContext(ctx, r.values...); err != nil {
 		return err
 	}
-	if len(p.Images) > 0 {
-		if st, err = stmt(sqlInsertImage); err != nil {
+	for _, rows := range []struct {
+		q    string
+		rows [][]any
+	}{{sqlInsertImage, r.images}, {sqlInsertCredit, r.credits}} {
+		if len(rows.rows) == 0 {
+			continue
+		}
+		if st, err = stmt(rows.q); err != nil {
 			return err
 		}
-		for i, im := range p.Images {
-			if _, err := st.ExecContext(ctx, p.CaptureID, i, im.Src, im.Alt, im.Caption, im.Credit, im.CreditText, im.CreditSource); err != nil {
-				return err
-			}
-		}
-	}
-	if len(p.Credits) > 0 {
-		if st, err = stmt(sqlInsertCredit); err != nil {
-			return err
-		}
-		for i, c := range p.Credits {
-			if _, err := st.ExecContext(ctx, p.CaptureID, i, c.Kind, c.Name, c.Text, c.Image); err != nil {
+		for _, args := range rows.rows {
+			if _, err := st.ExecContext(ctx, args...); err != nil {
 				return err
 			}
 		}
