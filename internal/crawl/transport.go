@@ -150,7 +150,10 @@ func readBody(resp *http.Response, max int64) (body []byte, truncated bool, note
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	capHint := int64(32 << 10)
 	if resp.ContentLength > 0 && resp.ContentLength < max && enc == "" {
-		capHint = resp.ContentLength + 1
+		// bytes.Buffer.ReadFrom wants MinRead bytes of room before each
+		// read, the one that meets the end included: with less, the
+		// buffer would be copied into one twice its size at the end.
+		capHint = resp.ContentLength + bytes.MinRead
 	}
 	switch enc {
 	case "", "identity":
