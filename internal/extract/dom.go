@@ -85,8 +85,39 @@ func isBlock(n *html.Node) bool {
 // textOf returns the visible text under n with whitespace collapsed; block
 // elements are separated by a space.
 func textOf(n *html.Node) string {
+	if t, ok := plainText(n); ok {
+		return t
+	}
 	return textOfSkipping(n, nil)
 }
+
+// plainText is textOf(n) for a text node, or an element whose only child
+// is a text node, when that text is collapsed once its ASCII white space
+// at either end is trimmed (collapsedPlain): the text itself, without a
+// copy. It reports false for any other node or text.
+func plainText(n *html.Node) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	if n.Type == html.ElementNode {
+		c := n.FirstChild
+		if c == nil || c.NextSibling != nil || c.Type != html.TextNode || skipText(n) {
+			return "", false
+		}
+		n = c
+	}
+	if n.Type != html.TextNode {
+		return "", false
+	}
+	t := strings.Trim(n.Data, asciiSpace)
+	if !collapsedPlain(t) {
+		return "", false
+	}
+	return t, true
+}
+
+// asciiSpace is the ASCII white space that collapse reads as a space.
+const asciiSpace = " \t\n\v\f\r"
 
 // shortText returns textOf(n) and true when that text has at most limit
 // runes, else "" and false. It stops reading as soon as the text is sure

@@ -193,3 +193,41 @@ func TestMainTextFromVisible(t *testing.T) {
 func textOfReference(n *html.Node) string {
 	return collapse(rawTextOf(n, nil))
 }
+
+// checkPlainText compares textOf, with its shortcut for a lone text that
+// is already collapsed, with textOfReference on every node of a page.
+func checkPlainText(t *testing.T, page string) {
+	t.Helper()
+	root, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	walk(root, func(n *html.Node) bool {
+		if got, want := textOf(n), textOfReference(n); got != want {
+			t.Errorf("textOf(%v %q) in %q = %q, want %q", n.Type, n.Data, page, got, want)
+		}
+		return true
+	})
+}
+
+func TestPlainText(t *testing.T) {
+	for _, page := range []string{
+		`<p>plain</p><a href=x> lead and tail </a><a>two  spaces</a><b hidden>h</b><script>s</script><div>a<br>b</div>`,
+		"<p>\v\f\rx\t</p><p>a\u00a0b</p><p>so\u00adft</p><p>x\u0085y</p><p>МИНСК — тут</p><p>caf\xe9</p><p>\xd0</p><p>日本</p>",
+		`<p><!-- c --></p><p></p><p> </p><title> t </title><template>x</template><li>x </li>`,
+	} {
+		checkPlainText(t, page)
+	}
+}
+
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"a  b", " x ", "caf\xe9", "so\u00adft", "\v a\f", "\xd0\xbd \xd0", "x\u00a0y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 64 {
+			s = s[:64]
+		}
+		checkPlainText(t, "<p>"+html.EscapeString(s)+"</p><a hidden>"+html.EscapeString(s)+"</a>"+html.EscapeString(s))
+	})
+}
