@@ -130,7 +130,16 @@ func parseDate(s string, allowNoYear, dayFirst bool) (parsedDate, bool) {
 	// No-break and thin spaces become as many ASCII spaces as they have
 	// bytes, so that positions in low are positions in s and the match keeps
 	// the text as printed ("12\u00a0студзеня 2024").
-	low := strings.ToLower(spaceReplacer.Replace(s))
+	// Every pattern needs an ASCII digit (lower-casing makes none).
+	if !hasASCIIDigit(s) {
+		return parsedDate{}, false
+	}
+	low := s
+	if strings.IndexByte(s, 0xC2) >= 0 || strings.IndexByte(s, 0xE2) >= 0 {
+		// Only then may s hold a space that spaceReplacer replaces.
+		low = spaceReplacer.Replace(s)
+	}
+	low = strings.ToLower(low)
 	if len(low) != len(s) {
 		s = low // a case mapping changed the length: report the lower-case text
 	}
@@ -146,7 +155,10 @@ func parseDate(s string, allowNoYear, dayFirst bool) (parsedDate, bool) {
 	}
 	atoi := func(x string) int { n, _ := strconv.Atoi(x); return n }
 
-	if m := reISO.FindStringSubmatchIndex(low); m != nil {
+	// Each slashed or dotted pattern needs its separator: the expression
+	// runs only when low has it.
+	hyphen, slash, dot := strings.IndexByte(low, '-') >= 0, strings.IndexByte(low, '/') >= 0, strings.IndexByte(low, '.') >= 0
+	if m := matchIf(hyphen, reISO, low); m != nil {
 		y, mo, d := atoi(low[m[2]:m[3]]), atoi(low[m[4]:m[5]]), atoi(low[m[6]:m[7]])
 		if validYMD(y, mo, d) {
 			p := parsedDate{Year: y, Month: mo, Day: d, Match: s[m[2]:m[1]]}
@@ -156,20 +168,20 @@ func parseDate(s string, allowNoYear, dayFirst bool) (parsedDate, bool) {
 			consider(p, m[2])
 		}
 	}
-	if m := reYMDSlash.FindStringSubmatchIndex(low); m != nil {
+	if m := matchIf(slash || dot, reYMDSlash, low); m != nil {
 		y, mo, d := atoi(low[m[2]:m[3]]), atoi(low[m[4]:m[5]]), atoi(low[m[6]:m[7]])
 		if validYMD(y, mo, d) {
 			consider(parsedDate{Year: y, Month: mo, Day: d, Match: s[m[2]:m[7]]}, m[2])
 		}
 	}
-	if m := reDMY.FindStringSubmatchIndex(low); m != nil {
+	if m := matchIf(dot, reDMY, low); m != nil {
 		d, mo, yraw := atoi(low[m[2]:m[3]]), atoi(low[m[4]:m[5]]), low[m[6]:m[7]]
 		y := fixYear(atoi(yraw), yraw)
 		if validYMD(y, mo, d) {
 			consider(parsedDate{Year: y, Month: mo, Day: d, Match: s[m[2]:m[7]]}, m[2])
 		}
 	}
-	if m := reMDYSlash.FindStringSubmatchIndex(low); m != nil {
+	if m := matchIf(slash, reMDYSlash, low); m != nil {
 		a, b, yraw := atoi(low[m[2]:m[3]]), atoi(low[m[4]:m[5]]), low[m[6]:m[7]]
 		y := fixYear(atoi(yraw), yraw)
 		mo, d := a, b
@@ -228,6 +240,26 @@ func parseDate(s string, allowNoYear, dayFirst bool) (parsedDate, bool) {
 	}
 	p.Match = strings.TrimSpace(strings.TrimRight(p.Match, " ,"))
 	return p, true
+}
+
+// matchIf is re.FindStringSubmatchIndex(s) when may holds, else nil: may
+// is a condition without which re cannot match s.
+func matchIf(may bool, re *regexp.Regexp, s string) []int {
+	if !may {
+		return nil
+	}
+	return re.FindStringSubmatchIndex(s)
+}
+
+// hasASCIIDigit reports whether s holds one of 0 to 9 (\d of a regular
+// expression).
+func hasASCIIDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // isoDatePart reads the calendar date of an ISO 8601 or RFC 3339 value as

@@ -1,6 +1,10 @@
 package extract
 
-import "testing"
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
 
 func TestParseDate(t *testing.T) {
 	tests := []struct {
@@ -86,6 +90,38 @@ func FuzzDecode(f *testing.F) {
 		}
 		if d.Charset == "" || d.From == "" {
 			t.Errorf("no charset or origin: %+v", d)
+		}
+	})
+}
+
+// FuzzDatePrefilters checks the conditions parseDate tests before its
+// expressions: without an ASCII digit in the text none of them matches its
+// lower-cased copy; each slashed, dotted or hyphenated one needs its
+// separator; and text without the bytes 0xC2 and 0xE2 holds no space that
+// spaceReplacer replaces.
+func FuzzDatePrefilters(f *testing.F) {
+	for _, s := range []string{"3 apr 2024", "2024-04-03", "2024/04/03", "2020. 06. 04.", "03.04.2024", "10/12/20", "３ apr ２０２４", "12\u00a0августа 2026"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.IndexByte(s, 0xC2) < 0 && strings.IndexByte(s, 0xE2) < 0 && spaceReplacer.Replace(s) != s {
+			t.Fatalf("%q: spaceReplacer changes a text without 0xC2 or 0xE2", s)
+		}
+		low := strings.ToLower(spaceReplacer.Replace(s))
+		if !hasASCIIDigit(s) {
+			for _, re := range []*regexp.Regexp{reISO, reYMDSlash, reDMY, reMDYSlash, reDayMonth, reMonthDay} {
+				if re.MatchString(low) {
+					t.Fatalf("%q: %v matches without an ASCII digit", s, re)
+				}
+			}
+		}
+		for _, n := range []struct {
+			re  *regexp.Regexp
+			sep string
+		}{{reISO, "-"}, {reYMDSlash, "/."}, {reDMY, "."}, {reMDYSlash, "/"}} {
+			if !strings.ContainsAny(low, n.sep) && n.re.MatchString(low) {
+				t.Fatalf("%q: %v matches without any of %q", s, n.re, n.sep)
+			}
 		}
 	})
 }
