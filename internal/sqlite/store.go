@@ -449,7 +449,7 @@ func runFn(r *writeReq, tx *sql.Tx) (err error) {
 // (a capture, a claim); parsing them again each time costs a tenth of a
 // PutCapture, so Open prepares them once on the writer connection.
 func hotWrites() []string {
-	return []string{sqlInsertBody, sqlBodySize, sqlInsertCapture, sqlEndClaim, sqlClaim, sqlFinish, sqlEnqueue,
+	return []string{sqlInsertBody, sqlBodySize, sqlInsertCapture, sqlEndClaim, sqlClaimRead, sqlClaimMark, sqlFinish, sqlEnqueue,
 		sqlURLID, sqlInsertURL, sqlHeaderSetID, sqlInsertHeader, sqlPeerID, sqlInsertPeer, sqlRevisitedBody,
 		sqlRetry, sqlSkip, sqlAddAlias, sqlPageExists, sqlPutPage, sqlDeleteImages, sqlDeleteCredits, sqlInsertImage, sqlInsertCredit}
 }
