@@ -27,7 +27,7 @@ const (
 		WHERE f.run_id = ? AND f.state = 'queued' AND f.not_before <= ?
 		ORDER BY f.depth, f.seq LIMIT ?`
 	sqlClaimMark = `UPDATE crawl_frontier SET state = 'claimed' WHERE seq IN (SELECT value FROM json_each(?))`
-	sqlFinish = `UPDATE crawl_frontier SET state = ?, reason = ?
+	sqlFinish    = `UPDATE crawl_frontier SET state = ?, reason = ?
 		WHERE run_id = ? AND url_id = (SELECT id FROM urls WHERE url = ?)`
 	sqlRetry = `UPDATE crawl_frontier
 		SET state = 'queued', not_before = ?, reason = ?, attempts = attempts + 1
