@@ -33,6 +33,13 @@ type scanned struct {
 // charset (header, BOM, <meta>), so a windows-1251 href resolves as a
 // browser would resolve it.
 func scanHTML(body []byte, contentType string, requisites bool) scanned {
+	return scanHTMLTags(body, contentType, requisites, true)
+}
+
+// scanHTMLTags is scanHTML; with skip, the attributes of a start tag that
+// cannot yield anything (see mayYield) are not read, which spares the
+// tokenizer's copy of every name and value. Tests compare both ways.
+func scanHTMLTags(body []byte, contentType string, requisites, skip bool) scanned {
 	var out scanned
 	z := html.NewTokenizer(bytes.NewReader(body))
 	z.SetMaxBuf(0)
@@ -54,6 +61,9 @@ func scanHTML(body []byte, contentType string, requisites bool) scanned {
 			return out
 		case html.StartTagToken, html.SelfClosingTagToken:
 		default:
+			continue
+		}
+		if skip && !mayYield(z.Raw(), requisites) {
 			continue
 		}
 		name, hasAttr := z.TagName()
@@ -144,6 +154,67 @@ func scanHTML(body []byte, contentType string, requisites bool) scanned {
 			}
 		}
 	}
+}
+
+// mayYield reports whether the start tag whose text is raw ("<name …>")
+// can add to what scanHTML finds: a tag whose attributes scanHTML reads by
+// its name, or any tag with an onclick or itemprop attribute. Both tests
+// look at the raw text as the tokenizer does: the name runs from after "<"
+// to the first space, "/" or ">" and is lowercased in ASCII only, and an
+// attribute name appears in the text as written, in any ASCII case.
+func mayYield(raw []byte, requisites bool) bool {
+	name := raw[min(1, len(raw)):]
+	for i, c := range name {
+		if c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '/' || c == '>' {
+			name = name[:i]
+			break
+		}
+	}
+	var lower [6]byte // the longest name below
+	if len(name) <= len(lower) {
+		for i, c := range name {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lower[i] = c
+		}
+		switch string(lower[:len(name)]) {
+		case "a", "area", "base", "link", "iframe", "frame", "meta", "time":
+			return true
+		case "img", "script", "source", "video", "audio", "embed":
+			if requisites {
+				return true
+			}
+		}
+	}
+	// One pass for both attribute names.
+	for i, c := range raw {
+		switch c | 0x20 {
+		case 'o':
+			if hasPrefixFoldASCII(raw[i:], "onclick") {
+				return true
+			}
+		case 'i':
+			if hasPrefixFoldASCII(raw[i:], "itemprop") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasPrefixFoldASCII reports whether b begins with lower (lowercase ASCII
+// letters) in any ASCII case.
+func hasPrefixFoldASCII(b []byte, lower string) bool {
+	if len(b) < len(lower) {
+		return false
+	}
+	for i := 0; i < len(lower); i++ {
+		if b[i]|0x20 != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func isASCII(s string) bool {

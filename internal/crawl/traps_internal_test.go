@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"testing"
@@ -143,11 +144,18 @@ func FuzzScanHTML(f *testing.F) {
 	f.Add([]byte(`<a href="/x">x</a><base href="//h/"><meta http-equiv=refresh content="0;url=/y">`), "text/html")
 	f.Add([]byte("<a href=\"\xff\xfe\">"), "text/html; charset=windows-1251")
 	f.Add([]byte(`<div onclick="f('/a','`), "")
+	f.Add([]byte(`<DIV ONCLICK="f('/a')"><SPAN itemProp=datePublished datetime=2024-01-02><A\tHREF=/b><br/><img src=/c>`), "")
+	f.Add([]byte("<a\x00 href=/x><time\fdatetime=2024-01-02><meta/content=x>"), "text/html")
 	f.Fuzz(func(t *testing.T, body []byte, ct string) {
-		s := scanHTML(body, ct, true)
-		for _, l := range s.Links {
-			if l.Tag == "" {
-				t.Fatal("link without a tag")
+		for _, req := range []bool{true, false} {
+			s := scanHTML(body, ct, req)
+			for _, l := range s.Links {
+				if l.Tag == "" {
+					t.Fatal("link without a tag")
+				}
+			}
+			if all := scanHTMLTags(body, ct, req, false); !reflect.DeepEqual(s, all) {
+				t.Fatalf("requisites %v: skipping tags found %+v, reading every tag %+v", req, s, all)
 			}
 		}
 	})
