@@ -99,3 +99,44 @@ func smallNumber(s string) bool {
 	}
 	return true
 }
+
+// reYearNum is the regular expression that yearNumber replaces.
+var reYearNum = regexp.MustCompile(`(?:^|[^\d])((?:19|20|21)\d\d)(?:[^\d]|$)`)
+
+func checkYearNumber(t *testing.T, s string) {
+	t.Helper()
+	got, ok := yearNumber(s)
+	m := reYearNum.FindStringSubmatch(s)
+	if ok != (m != nil) || ok && got != m[1] {
+		t.Errorf("yearNumber(%q) = %q, %v; the regular expression finds %q", s, got, ok, m)
+	}
+}
+
+// TestYearNumber compares yearNumber with its regular expression on
+// calendar headings and on strings built of digits and separators.
+func TestYearNumber(t *testing.T) {
+	for _, s := range []string{"", "2024", "March 2024", "Сакавік 2024 « »", "12024", "20245", "x1999y", "2100", "2200", "1899 1900 2001",
+		"Mo Tu 2024", "٢٠٢٤ 2023", "\xff2024\xff", "202", "19 99", "2020-03", "a2019"} {
+		checkYearNumber(t, s)
+	}
+	pieces := []string{"1", "2", "9", "0", "19", "20", "21", "2024", " ", "-", "é", "\xff", "x"}
+	r := rand.New(rand.NewSource(1))
+	for range 50000 {
+		var b strings.Builder
+		for k := r.Intn(10); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		checkYearNumber(t, b.String())
+	}
+}
+
+// FuzzYearNumber compares yearNumber with its regular expression on
+// arbitrary strings.
+func FuzzYearNumber(f *testing.F) {
+	for _, s := range []string{"March 2024", "12024", "x2100y", "1999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkYearNumber(t, s)
+	})
+}
