@@ -1,12 +1,14 @@
 package links
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -113,6 +115,7 @@ type pageInfo struct {
 // every link to it).
 type resolvedURL struct {
 	u        *url.URL
+	doc      string   // u without its fragment, as sameDoc compares it
 	key      string   // canonical, without fragment
 	reasons  []string // why key differs from the URL (tracking-param, session-id, …)
 	internal bool     // on one of the crawled sites
@@ -265,7 +268,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			if len(reasons) == 0 {
 				reasons = duplicateReasons(u)
 			}
-			r = &resolvedURL{u: u, key: key, reasons: reasons, internal: internal}
+			r = &resolvedURL{u: u, doc: withoutFragment(u), key: key, reasons: reasons, internal: internal}
 		}
 		resolved[raw] = r
 		return r
@@ -304,6 +307,14 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			return nil
 		}
 		srcURL, _ := url.Parse(firstNonEmpty(c.FinalURL, src))
+		srcDoc, hasSrc := "", srcURL != nil
+		if hasSrc {
+			srcDoc = withoutFragment(srcURL)
+		}
+		// sameDoc reports whether a link's URL names this page, but for
+		// its fragment (compared as strings made once per page and once
+		// per distinct URL).
+		sameDoc := func(r *resolvedURL) bool { return hasSrc && r.doc == srcDoc }
 		https := srcURL != nil && srcURL.Scheme == "https"
 		fromPrivate := remotePrivate(c.RemoteAddr) || (srcURL != nil && remotePrivate(srcURL.Hostname()))
 		// The links stand on the page the capture ended at: the home page
@@ -372,12 +383,12 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			} else if !fromPrivate {
 				private[key] = false
 			}
-			if pre != nil && (internal || opts.External) && !sameDoc(u, srcURL) {
+			if pre != nil && (internal || opts.External) && !sameDoc(r) {
 				if _, captured := caps[key]; !captured || !internal {
 					pre.add(Request{URL: key, WantIDs: wantBody(o, internal), FromPrivate: private[key]})
 				}
 			}
-			if l.Issue == "fragment" || (u.Fragment != "" && sameDoc(u, srcURL)) {
+			if l.Issue == "fragment" || (u.Fragment != "" && sameDoc(r)) {
 				// A same-page #fragment: judged against this page's ids.
 				if u.Fragment != "" && !fragmentOK(u.Fragment, info.ids) {
 					if t.MissingFragments == nil {
@@ -738,13 +749,12 @@ func fragmentOK(f string, ids map[string]bool) bool {
 	return false
 }
 
-func sameDoc(u, page *url.URL) bool {
-	if page == nil {
-		return false
-	}
-	a, b := *u, *page
-	a.Fragment, a.RawFragment, b.Fragment, b.RawFragment = "", "", "", ""
-	return a.String() == b.String()
+// withoutFragment returns u as a string without its fragment: two URLs
+// that give the same one name the same document.
+func withoutFragment(u *url.URL) string {
+	a := *u
+	a.Fragment, a.RawFragment = "", ""
+	return a.String()
 }
 
 // remotePrivate reports whether a capture came from a non-public address.
@@ -788,16 +798,11 @@ func statusText(code int) string {
 	return "status"
 }
 
+// sortOccurrences orders occurrences by page, anchor text and place,
+// keeping the order of equal ones.
 func sortOccurrences(os []Occurrence) {
-	sort.SliceStable(os, func(i, j int) bool {
-		a, b := os[i], os[j]
-		if a.Page != b.Page {
-			return a.Page < b.Page
-		}
-		if a.Text != b.Text {
-			return a.Text < b.Text
-		}
-		return a.Place < b.Place
+	slices.SortStableFunc(os, func(a, b Occurrence) int {
+		return cmp.Or(strings.Compare(a.Page, b.Page), strings.Compare(a.Text, b.Text), cmp.Compare(a.Place, b.Place))
 	})
 }
 

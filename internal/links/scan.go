@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 )
@@ -21,10 +22,15 @@ type Doc struct {
 	NoNews bool
 }
 
-// skipText are the elements whose text is not the page's content, for
-// Doc.NoNews.
-var skipText = map[string]bool{"script": true, "style": true, "title": true, "noscript": true, "template": true,
-	"select": true, "nav": true, "header": true, "footer": true, "aside": true}
+// skipsText reports the elements whose text is not the page's content,
+// for Doc.NoNews.
+func skipsText(tag []byte) bool {
+	switch string(tag) {
+	case "script", "style", "title", "noscript", "template", "select", "nav", "header", "footer", "aside":
+		return true
+	}
+	return false
+}
 
 // maxNoNewsText bounds the text kept for the no-news test.
 const maxNoNewsText = 64 << 10
@@ -38,13 +44,13 @@ func ScanHTML(r io.Reader) (Doc, error) {
 	z := html.NewTokenizer(r)
 	inTitle := false
 	var title, text strings.Builder
-	skip := 0 // depth inside skipText elements
+	skip := 0 // depth inside elements that skipsText
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
 			d.Title = strings.Join(strings.Fields(title.String()), " ")
-			if t := text.String(); len(strings.Fields(t)) < 400 && noNewsText.MatchString(t) {
+			if t := text.String(); fewerWords(t, 400) && noNewsText.MatchString(t) {
 				d.NoNews = true
 			}
 			if err := z.Err(); !errors.Is(err, io.EOF) {
@@ -53,20 +59,19 @@ func ScanHTML(r io.Reader) (Doc, error) {
 			return d, nil
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			tag := string(name)
-			if tag == "title" && tt == html.StartTagToken && title.Len() == 0 {
+			if string(name) == "title" && tt == html.StartTagToken && title.Len() == 0 {
 				inTitle = true
 			}
-			if skipText[tag] && tt == html.StartTagToken {
+			if tt == html.StartTagToken && skipsText(name) {
 				skip++
 			}
+			anchor := string(name) == "a"
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
-				key := string(k)
-				if key == "id" || (key == "name" && tag == "a") {
-					id := string(v)
-					if id != "" && !seen[id] {
+				if string(k) == "id" || (anchor && string(k) == "name") {
+					if len(v) > 0 && !seen[string(v)] {
+						id := string(v)
 						seen[id] = true
 						d.IDs = append(d.IDs, id)
 					}
@@ -77,7 +82,7 @@ func ScanHTML(r io.Reader) (Doc, error) {
 			if string(name) == "title" {
 				inTitle = false
 			}
-			if skipText[string(name)] && skip > 0 {
+			if skip > 0 && skipsText(name) {
 				skip--
 			}
 		case html.TextToken:
@@ -90,4 +95,24 @@ func ScanHTML(r io.Reader) (Doc, error) {
 			}
 		}
 	}
+}
+
+// fewerWords reports whether text has fewer than n words, as
+// len(strings.Fields(text)) < n does, without making the list of words:
+// it stops counting at n.
+func fewerWords(text string, n int) bool {
+	if n <= 0 {
+		return false
+	}
+	words, in := 0, false
+	for _, r := range text {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			if words++; words >= n {
+				return false
+			}
+		}
+		in = !space
+	}
+	return true
 }

@@ -100,7 +100,7 @@ func TestCrawlDerivesPagesAsCheckWould(t *testing.T) {
 // portalArchive serves the demo portal (24 articles a language, the
 // fewest that plant every quirk) on loopback for the test, and opens an
 // empty archive for it; both are closed when the test ends.
-func portalArchive(t *testing.T) (base string, store *sqlite.Store) {
+func portalArchive(t testing.TB) (base string, store *sqlite.Store) {
 	t.Helper()
 	p, err := portal.New(portal.Config{Seed: 7, Articles: 24})
 	if err != nil {
