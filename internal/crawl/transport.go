@@ -129,6 +129,10 @@ func (t *teeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ex.Err = fmt.Errorf("reading body after %d bytes: %w", len(body), rerr)
 		return nil, ex.Err
 	}
+	// colly gets the status and the headers, not the body: the crawler
+	// reads the exchange, never colly's response, and colly would copy
+	// the body (and transcode it, for a declared charset other than
+	// UTF-8) for nothing.
 	h := resp.Header.Clone()
 	if note == "" {
 		h.Del("Content-Encoding")
@@ -137,7 +141,7 @@ func (t *teeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return &http.Response{
 		Status: resp.Status, StatusCode: resp.StatusCode,
 		Proto: resp.Proto, ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor,
-		Header: h, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)),
+		Header: h, Body: http.NoBody, ContentLength: 0,
 		Uncompressed: true, Request: req, TLS: resp.TLS,
 	}, nil
 }

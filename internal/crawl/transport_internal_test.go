@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gocolly/colly/v2"
 )
 
 // TestReadBodySizedByContentLength: a body whose length the response
@@ -42,5 +46,37 @@ func BenchmarkReadBody(b *testing.B) {
 		if _, _, _, err := readBody(resp, 1<<20); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestTeeRecordsTheBodyForTheCrawlerOnly: through a real collector, the
+// exchange holds a windows-1251 page's bytes as received, while colly,
+// whose response nothing reads, is handed no body to copy or transcode.
+func TestTeeRecordsTheBodyForTheCrawlerOnly(t *testing.T) {
+	page := append([]byte(`<html><body><a href="/`), 0xed, 0xee, 0xe2, 0xee, 0xf1, 0xf2, 0xe8)
+	page = append(page, []byte(`">x</a></body></html>`)...)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=windows-1251")
+		w.Write(page)
+	}))
+	defer srv.Close()
+	tee := &teeTransport{network: srv.Client().Transport, maxBody: 1 << 20, now: time.Now, pending: map[string]*exchange{}}
+	cfg := DefaultConfig()
+	cfg.Robots = false
+	col := newCollector(cfg, &http.Client{Transport: tee})
+	var collyBody []byte
+	col.OnResponse(func(r *colly.Response) { collyBody = r.Body })
+	id, ex := tee.register()
+	defer tee.unregister(id)
+	hdr := http.Header{}
+	hdr.Set(exchangeHeader, id)
+	if err := col.Request(http.MethodGet, srv.URL+"/", nil, nil, hdr); err != nil {
+		t.Fatal(err)
+	}
+	if ex.Status != 200 || !bytes.Equal(ex.Body, page) || ex.Header.Get("Content-Type") != "text/html; charset=windows-1251" {
+		t.Errorf("exchange: status %d, body %q, header %v", ex.Status, ex.Body, ex.Header)
+	}
+	if len(collyBody) != 0 {
+		t.Errorf("colly was handed %d bytes of body", len(collyBody))
 	}
 }
