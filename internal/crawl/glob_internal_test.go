@@ -101,8 +101,11 @@ func FuzzGlob(f *testing.F) {
 		}
 		re := globRegexp(pattern)
 		// The input, and the pattern with its wildcards filled in from it.
-		filled := strings.NewReplacer("*", s, "?", firstRune(s)).Replace(pattern)
-		for _, in := range []string{s, filled, pattern} {
+		inputs := []string{s, pattern}
+		if len(pattern)*(len(s)+1) <= 1<<14 { // the regexp's time grows with both
+			inputs = append(inputs, strings.NewReplacer("*", s, "?", firstRune(s)).Replace(pattern))
+		}
+		for _, in := range inputs {
 			if got, want := g.match(in), re.MatchString(in); got != want {
 				t.Fatalf("glob %q match %q = %v, the regexp says %v", pattern, in, got, want)
 			}
