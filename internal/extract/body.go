@@ -57,7 +57,7 @@ func (d *doc) findMain() {
 	}
 	if m := findFirst(d.body, func(n *html.Node) bool {
 		return n.DataAtom == atom.Main || strings.EqualFold(attr(n, "role"), "main")
-	}); m != nil && paragraphText(m) >= 200 {
+	}); m != nil && paragraphTextUpTo(m, 200) >= 200 {
 		d.main = m
 		return
 	}
@@ -108,14 +108,27 @@ func (d *doc) inChrome(n *html.Node) bool {
 	return false
 }
 
+// paragraphText is the length, in runes, of the text of the <p> elements
+// under n.
 func paragraphText(n *html.Node) int {
+	return paragraphTextUpTo(n, 0)
+}
+
+// paragraphTextUpTo is paragraphText, which stops counting once the total
+// reaches limit (when limit is above 0): the answer is then at least
+// limit, and paragraphText(n) >= limit exactly when it is.
+func paragraphTextUpTo(n *html.Node, limit int) int {
 	total := 0
 	walk(n, func(c *html.Node) bool {
-		if c.Type == html.ElementNode && skipText(c) {
+		if limit > 0 && total >= limit || c.Type == html.ElementNode && skipText(c) {
 			return false
 		}
 		if c.DataAtom == atom.P {
-			total += textLen(c)
+			// At most the runes still wanted, plus one (a counter's
+			// limit of 0 counts everything).
+			tc := textCounter{limit: max(limit-total-1, 0)}
+			tc.node(c)
+			total += tc.runes
 			return false
 		}
 		return true

@@ -49,6 +49,37 @@ func checkTextCounts(t *testing.T, src string) {
 	})
 }
 
+// checkParagraphText parses src and compares, for every node,
+// paragraphTextUpTo with paragraphText: the same total below the limit,
+// and at least the limit exactly when paragraphText reaches it.
+func checkParagraphText(t *testing.T, src string) {
+	t.Helper()
+	root, err := html.Parse(strings.NewReader(src))
+	if err != nil {
+		return
+	}
+	walk(root, func(n *html.Node) bool {
+		all := paragraphText(n)
+		for _, limit := range []int{1, 2, 3, 5, 8, 13, 200} {
+			if got := paragraphTextUpTo(n, limit); got >= limit != (all >= limit) || got < limit && got != all {
+				t.Fatalf("paragraphTextUpTo(a %q node in %q, %d) = %d, paragraphText = %d", n.Data, src, limit, got, all)
+			}
+		}
+		return true
+	})
+}
+
+// FuzzParagraphText compares paragraphTextUpTo with paragraphText on
+// arbitrary documents.
+func FuzzParagraphText(f *testing.F) {
+	for _, s := range []string{"<p>a b</p><p>c</p>", "<div><p>wo\u00adrd</p><script>x</script><p> x </p></div>", "<p>1<p>23<b>4</b>", "<article><p>\u00a0</p></article>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		checkParagraphText(t, src)
+	})
+}
+
 // TestTextCounts compares the counts with textOf on documents built of
 // blocks, inline elements, hidden content, white space, the characters
 // collapse drops, letters, digits and invalid UTF-8.
@@ -63,6 +94,7 @@ func TestTextCounts(t *testing.T) {
 			b.WriteString(pieces[r.Intn(len(pieces))])
 		}
 		checkTextCounts(t, b.String())
+		checkParagraphText(t, b.String())
 	}
 }
 
