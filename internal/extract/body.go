@@ -94,14 +94,14 @@ func (d *doc) findMain() {
 // isChrome reports whether n itself is a menu, footer, breadcrumb,
 // pagination or calendar container (for top-down walks that skip them).
 func (d *doc) isChrome(n *html.Node) bool {
-	return d.menuNodes[n] || d.footNodes[n] || d.crumbNodes[n] || n == d.calNode || d.pageNodes[n]
+	return d.regions[n] != 0 || n == d.calNode
 }
 
 // inChrome reports whether n stands in the page's menus, footer or
 // breadcrumb.
 func (d *doc) inChrome(n *html.Node) bool {
 	for a := n; a != nil; a = a.Parent {
-		if d.menuNodes[a] || d.footNodes[a] || d.crumbNodes[a] || a == d.calNode || d.pageNodes[a] {
+		if d.regions[a] != 0 || a == d.calNode {
 			return true
 		}
 	}

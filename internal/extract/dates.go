@@ -323,7 +323,7 @@ func (d *doc) visibleDates() []visibleDate {
 		if n.Type != html.ElementNode {
 			return true
 		}
-		if skipText(n) || n.DataAtom == atom.Aside || n.DataAtom == atom.Footer || d.footNodes[n] || d.menuNodes[n] || n == d.calNode {
+		if skipText(n) || n.DataAtom == atom.Aside || n.DataAtom == atom.Footer || d.regions[n]&(regionFoot|regionMenu) != 0 || n == d.calNode {
 			return false
 		}
 		ip := strings.ToLower(attr(n, "itemprop"))
@@ -454,7 +454,7 @@ func (d *doc) visibleDates() []visibleDate {
 // short page's heading is not the page's date. (An article's own <footer>
 // often prints its date, so footers are not left out.)
 func (d *doc) asideOrChrome(n *html.Node) bool {
-	return n.DataAtom == atom.Aside || n == d.calNode || d.menuNodes[n]
+	return n.DataAtom == atom.Aside || n == d.calNode || d.regions[n]&regionMenu != 0
 }
 
 // headlineNeighbours returns up to three element siblings before and after

@@ -165,8 +165,13 @@ type doc struct {
 	footNodes  map[*html.Node]bool
 	calNode    *html.Node
 	pageNodes  map[*html.Node]bool
-	removed    map[*html.Node]bool // noise removed by the profile
-	siteName   string
+	// regions holds the nodes of crumbNodes, menuNodes, footNodes and
+	// pageNodes with the bits of the maps that hold them (built at the end
+	// of findRegions), so that testing a node against all four is one
+	// look-up.
+	regions  map[*html.Node]regionBits
+	removed  map[*html.Node]bool // noise removed by the profile
+	siteName string
 
 	// text is the decoded page, for the steps that hand it to go-htmldate
 	// or go-trafilatura.
@@ -196,6 +201,18 @@ type doc struct {
 	hrefBase   *url.URL
 	hrefPrefix string
 }
+
+// regionBits says which of the region maps (crumbNodes, menuNodes,
+// footNodes, pageNodes) hold a node.
+type regionBits uint8
+
+// The bits of regionBits.
+const (
+	regionCrumb regionBits = 1 << iota
+	regionMenu
+	regionFoot
+	regionPage
+)
 
 // parsedHref is an href of the page, parsed, and resolved on demand.
 type parsedHref struct {

@@ -131,7 +131,7 @@ func (d *doc) listingLinks() int {
 		if c.Type != html.ElementNode {
 			return true
 		}
-		if skipText(c) || d.menuNodes[c] || d.footNodes[c] || d.crumbNodes[c] || c == d.calNode || d.pageNodes[c] || c.DataAtom == atom.Aside {
+		if skipText(c) || d.regions[c] != 0 || c == d.calNode || c.DataAtom == atom.Aside {
 			return false
 		}
 		if c.DataAtom == atom.A {

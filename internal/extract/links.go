@@ -228,18 +228,19 @@ func lowerHasPrefix(s, prefix string) bool {
 // elsewhere (other). The nearest marked container wins.
 func (d *doc) placeOf(n *html.Node) archive.LinkPlace {
 	for a := n; a != nil; a = a.Parent {
+		r := d.regions[a]
 		switch {
-		case d.crumbNodes[a]:
+		case r&regionCrumb != 0:
 			return archive.PlaceBreadcrumb
 		case a == d.calNode:
 			return archive.PlaceCalendar
-		case d.pageNodes[a]:
+		case r&regionPage != 0:
 			return archive.PlacePagination
 		case a == d.main && d.main != nil:
 			return archive.PlaceBody
-		case d.menuNodes[a]:
+		case r&regionMenu != 0:
 			return archive.PlaceMenu
-		case d.footNodes[a]:
+		case r&regionFoot != 0:
 			return archive.PlaceFooter
 		case a.DataAtom == atom.Head:
 			return archive.PlaceHead

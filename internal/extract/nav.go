@@ -260,6 +260,15 @@ func (d *doc) findRegions() {
 			}
 		}
 	}
+	d.regions = make(map[*html.Node]regionBits, len(d.crumbNodes)+len(d.menuNodes)+len(d.footNodes)+len(d.pageNodes))
+	for _, m := range []struct {
+		nodes map[*html.Node]bool
+		bit   regionBits
+	}{{d.crumbNodes, regionCrumb}, {d.menuNodes, regionMenu}, {d.footNodes, regionFoot}, {d.pageNodes, regionPage}} {
+		for n := range m.nodes {
+			d.regions[n] |= m.bit
+		}
+	}
 }
 
 // isCalendarTable reports whether a table is a month grid: a header row of
