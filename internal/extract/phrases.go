@@ -24,6 +24,10 @@ type phraseSet struct {
 	// lead[r] says, for a rune r below 0x800, whether r matches the first
 	// rune of some phrase.
 	lead [0x800]bool
+	// second[k][r] says, for a rune r below 0x800, whether r matches the
+	// second rune of some phrase of byFirst[k]; it is nil when one of
+	// them is a single rune (which needs no second).
+	second []*[0x800]bool
 }
 
 // phraseRune is one rune of a phrase with, under case folding, the other
@@ -67,6 +71,16 @@ func newPhraseSet(fold bool, phrases []string) *phraseSet {
 	}
 	for r := range rune(len(s.lead)) {
 		s.lead[r] = s.leads(r)
+	}
+	for _, ps := range s.byFirst {
+		var second *[0x800]bool
+		if !slices.ContainsFunc(ps, func(i int) bool { return len(s.phrases[i]) == 1 }) {
+			second = new([0x800]bool)
+			for r := range rune(len(second)) {
+				second[r] = slices.ContainsFunc(ps, func(i int) bool { return s.eq(r, &s.phrases[i][1]) })
+			}
+		}
+		s.second = append(s.second, second)
 	}
 	return s
 }
@@ -152,6 +166,9 @@ func (s *phraseSet) at(r rune, next string) bool {
 	for k := range s.firsts {
 		if f := &s.firsts[k]; f.r != r && f.r != lower && !(s.fold && slices.Contains(f.alts, r)) {
 			continue
+		}
+		if second := s.second[k]; second != nil && (w2 == 0 || r2 < rune(len(second)) && !second[r2]) {
+			continue // no phrase of k goes on with r2
 		}
 		for _, i := range s.byFirst[k] {
 			p := s.phrases[i]
