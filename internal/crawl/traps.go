@@ -399,7 +399,7 @@ func calendarDate(u *url.URL) (d time.Time, ok, valid bool) {
 	}
 	p := u.EscapedPath()
 	if !endsInDigit(p) {
-		return time.Time{}, false, false // an article's .html: no expression can match
+		return time.Time{}, false, false // an article's .html: no date shape can match
 	}
 	if y, m, day, ok := yearFirst(p, '/'); ok {
 		return makeDate(y, m, cmp.Or(day, "1"))
