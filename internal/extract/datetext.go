@@ -192,7 +192,10 @@ func parseDate(s string, allowNoYear, dayFirst bool) (parsedDate, bool) {
 			consider(parsedDate{Year: y, Month: mo, Day: d, Match: s[m[2]:m[7]]}, m[2])
 		}
 	}
-	if m := reDayMonth.FindStringSubmatchIndex(low); m != nil {
+	// Both expressions with month names need one: a run of letters that
+	// is a month name, or one after an ordinal suffix.
+	month := monthWordIn(low)
+	if m := matchIf(month, reDayMonth, low); m != nil {
 		d, mo := atoi(low[m[2]:m[3]]), monthNames[low[m[4]:m[5]]]
 		y, end := 0, m[5]
 		if m[6] >= 0 {
@@ -202,7 +205,7 @@ func parseDate(s string, allowNoYear, dayFirst bool) (parsedDate, bool) {
 			consider(parsedDate{Year: y, Month: mo, Day: d, Match: s[m[2]:end]}, m[2])
 		}
 	}
-	if m := reMonthDay.FindStringSubmatchIndex(low); m != nil {
+	if m := matchIf(month, reMonthDay, low); m != nil {
 		mo, d := monthNames[low[m[2]:m[3]]], atoi(low[m[4]:m[5]])
 		y, end := 0, m[5]
 		if m[6] >= 0 {
@@ -249,6 +252,31 @@ func matchIf(may bool, re *regexp.Regexp, s string) []int {
 		return nil
 	}
 	return re.FindStringSubmatchIndex(s)
+}
+
+// monthSuffixes are the ordinal suffixes reDayMonth allows between a day
+// and its month name without a space ("3rdapril", "3-гоапреля").
+var monthSuffixes = []string{"st", "nd", "rd", "th", "го", "е"}
+
+// monthWordIn reports whether a run of letters of the lower-cased text
+// low is a month name, or a month name after one of monthSuffixes: what
+// reDayMonth and reMonthDay need (their month names stand between
+// non-letters, or after such a suffix). Each expression's alternation of
+// every month name costs a hundred times this test.
+func monthWordIn(low string) bool {
+	for w := range letterRuns(low) {
+		if _, ok := monthNames[w]; ok {
+			return true
+		}
+		for _, suf := range monthSuffixes {
+			if rest, ok := strings.CutPrefix(w, suf); ok {
+				if _, ok := monthNames[rest]; ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // hasASCIIDigit reports whether s holds one of 0 to 9 (\d of a regular

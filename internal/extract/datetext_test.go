@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math/rand"
 	"regexp"
 	"strings"
 	"testing"
@@ -97,10 +98,11 @@ func FuzzDecode(f *testing.F) {
 // FuzzDatePrefilters checks the conditions parseDate tests before its
 // expressions: without an ASCII digit in the text none of them matches its
 // lower-cased copy; each slashed, dotted or hyphenated one needs its
-// separator; and text without the bytes 0xC2 and 0xE2 holds no space that
-// spaceReplacer replaces.
+// separator; the two with month names need monthWordIn; and text without
+// the bytes 0xC2 and 0xE2 holds no space that spaceReplacer replaces.
 func FuzzDatePrefilters(f *testing.F) {
-	for _, s := range []string{"3 apr 2024", "2024-04-03", "2024/04/03", "2020. 06. 04.", "03.04.2024", "10/12/20", "３ apr ２０２４", "12\u00a0августа 2026"} {
+	for _, s := range []string{"3 apr 2024", "2024-04-03", "2024/04/03", "2020. 06. 04.", "03.04.2024", "10/12/20", "３ apr ２０２４", "12\u00a0августа 2026",
+		"3rdapril", "3-гоапреля 2024", "1емая. 2024", "5 de marzo de 2024", "march 3, 2024", "xapril 3", "3 aprilx", "Mär 3", "3 ſep 2024"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -115,6 +117,9 @@ func FuzzDatePrefilters(f *testing.F) {
 				}
 			}
 		}
+		if !monthWordIn(low) && (reDayMonth.MatchString(low) || reMonthDay.MatchString(low)) {
+			t.Fatalf("%q: a month expression matches without monthWordIn", s)
+		}
 		for _, n := range []struct {
 			re  *regexp.Regexp
 			sep string
@@ -124,4 +129,22 @@ func FuzzDatePrefilters(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMonthWordIn checks, on texts built of month names, ordinal
+// suffixes, digits, letters and separators, that reDayMonth and
+// reMonthDay never match where monthWordIn says no month name stands.
+func TestMonthWordIn(t *testing.T) {
+	pieces := []string{"3", "12", "2024", " ", ".", ",", "-", "de ", "st", "rd", "го", "е", "x", "я", "april", "apr", "мая", "мая.", "марта", "mär", "janv", "sept", "é", "\xff"}
+	r := rand.New(rand.NewSource(1))
+	for range 20000 {
+		var b strings.Builder
+		for k := r.Intn(8); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		low := b.String()
+		if !monthWordIn(low) && (reDayMonth.MatchString(low) || reMonthDay.MatchString(low)) {
+			t.Fatalf("%q: a month expression matches without monthWordIn", low)
+		}
+	}
 }
