@@ -24,6 +24,14 @@ type phraseSet struct {
 	// lead[r] says, for a rune r below 0x800, whether r matches the first
 	// rune of some phrase.
 	lead [0x800]bool
+	// leadByte[b] is false for a byte b that cannot begin a rune matching
+	// a first rune: an ASCII byte that is not one, the first byte of a
+	// two-byte sequence none of whose runes is one, and, unless U+FFFD
+	// (as which a stray byte reads) is one, a continuation byte. A byte
+	// that leadByte turns away is passed over alone: the bytes of a
+	// passed-over rune are all turned away too, and an ASCII or leading
+	// byte always begins a rune.
+	leadByte [256]bool
 	// second[k][r] says, for a rune r below 0x800, whether r matches the
 	// second rune of some phrase of byFirst[k]; it is nil when one of
 	// them is a single rune (which needs no second).
@@ -71,6 +79,19 @@ func newPhraseSet(fold bool, phrases []string) *phraseSet {
 	}
 	for r := range rune(len(s.lead)) {
 		s.lead[r] = s.leads(r)
+	}
+	stray := s.leads(utf8.RuneError)
+	for b := range len(s.leadByte) {
+		switch {
+		case b < utf8.RuneSelf:
+			s.leadByte[b] = s.lead[b]
+		case b >= 0xC2 && b <= 0xDF:
+			s.leadByte[b] = stray || slices.Contains(s.lead[(b&0x1F)<<6:(b&0x1F)<<6+0x40], true)
+		case b >= 0xE0 && b <= 0xF4:
+			s.leadByte[b] = true
+		default:
+			s.leadByte[b] = stray
+		}
 	}
 	for _, ps := range s.byFirst {
 		var second *[0x800]bool
@@ -122,6 +143,10 @@ func (s *phraseSet) leads(r rune) bool {
 func (s *phraseSet) in(text string) bool {
 	for i := 0; i < len(text); {
 		c := text[i]
+		if !s.leadByte[c] {
+			i++
+			continue
+		}
 		var r rune
 		w := 1
 		switch {

@@ -35,7 +35,7 @@ type phraseCase struct {
 
 func phraseCases() []phraseCase {
 	var out []phraseCase
-	for _, s := range []*phraseSet{noNews, noNewsPhrases, foldPhrases(noNewsPhrases.src...), lowerPhrases("süß", "k", "straße", "i")} {
+	for _, s := range []*phraseSet{noNews, noNewsPhrases, foldPhrases(noNewsPhrases.src...), lowerPhrases("süß", "k", "straße", "i"), foldPhrases("\ufffdx", "日本", "ab")} {
 		out = append(out, phraseCase{s, phraseRef(s)})
 	}
 	return out
@@ -66,7 +66,7 @@ func TestPhraseSet(t *testing.T) {
 	}
 	pieces := []string{"no", "No", "NO", "nO", " ", "  ", "\n", "news", "NEWS", "new", "ſ", "\u212A", "\u0130", "i", "results", "resulſ", "articles",
 		"nothing", "found", "н", "Н", "ет", "ЕТ", "нет", "новостей", "НОВОСТЕЙ", "ᲂ", "ᲀ", "ᲃ", "ᲄ", "ᲅ", "няма", "навін", "НАВІН", "ничего не", "найдено",
-		"новостей за этот день", "\xff", "\xd0", "\xbd", "é", "日本", "ß", "ẞ", "s", "ü", "k", "straße", "ea"}
+		"новостей за этот день", "\xff", "\xd0", "\xbd", "é", "日本", "ß", "ẞ", "s", "ü", "k", "straße", "ea", "x", "a", "b", "\ufffd"}
 	r := rand.New(rand.NewSource(1))
 	for range 50000 {
 		var b strings.Builder
