@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/fold"
 )
 
 // Canonicalizer gives the canonical form of a URL as the crawl made it, and
@@ -130,12 +131,12 @@ type capInfo struct {
 // the text of an empty day archive. They match as the case-insensitive
 // regular expressions of their phrases, (?i)(\b404\b|not found|…), do.
 var (
-	notFoundTitle = newPhrases(phrase{"404", true}, phrase{text: "not found"}, phrase{text: "page does not exist"},
-		phrase{text: "page doesn't exist"}, phrase{text: "no longer available"}, phrase{text: "страница не найдена"},
-		phrase{text: "не найдено"}, phrase{text: "старонка не знойдзена"}, phrase{text: "не знойдзена"})
-	noNewsText = newPhrases(phrase{text: "no news for this day"}, phrase{text: "no news on this day"}, phrase{text: "there is no news"},
-		phrase{text: "no news found"}, phrase{text: "новостей за этот день нет"}, phrase{text: "нет новостей"},
-		phrase{text: "навін за гэты дзень няма"}, phrase{text: "няма навін"})
+	notFoundTitle = fold.New(fold.Phrase{Text: "404", Bounded: true}, fold.Phrase{Text: "not found"}, fold.Phrase{Text: "page does not exist"},
+		fold.Phrase{Text: "page doesn't exist"}, fold.Phrase{Text: "no longer available"}, fold.Phrase{Text: "страница не найдена"},
+		fold.Phrase{Text: "не найдено"}, fold.Phrase{Text: "старонка не знойдзена"}, fold.Phrase{Text: "не знойдзена"})
+	noNewsText = fold.New(fold.Phrase{Text: "no news for this day"}, fold.Phrase{Text: "no news on this day"}, fold.Phrase{Text: "there is no news"},
+		fold.Phrase{Text: "no news found"}, fold.Phrase{Text: "новостей за этот день нет"}, fold.Phrase{Text: "нет новостей"},
+		fold.Phrase{Text: "навін за гэты дзень няма"}, fold.Phrase{Text: "няма навін"})
 )
 
 // Audit judges every link of every page of a run. site hosts are the hosts

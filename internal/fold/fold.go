@@ -1,20 +1,26 @@
-package links
+// Package fold finds fixed phrases in a text as a case-insensitive regular
+// expression of literal alternatives does ((?i)not found|no longer
+// available), without one: a rune of the text matches a rune of a phrase
+// when both are in the same orbit of unicode.SimpleFold, so that
+// "NOT FOUND", "there iſ no newſ" (ſ, the long s, folds to s) and the
+// Cyrillic letter variants (ᲂ for о) match as they do there. It answers
+// exactly as the regular expression, without allocating and at a fraction
+// of its cost: most runes of a text are dismissed by one table look-up.
+//
+//	title := fold.New(fold.Phrase{Text: "404", Bounded: true}, fold.Phrase{Text: "not found"})
+//	title.MatchString("Error 404") // true, as (?i)\b404\b|not found says
+package fold
 
 import (
 	"unicode"
 	"unicode/utf8"
 )
 
-// phrases finds any of a few fixed phrases anywhere in a text, as a
-// case-insensitive regular expression of literal alternatives does
-// ((?i)not found|no longer available): a rune of the text matches a rune of
-// a phrase when both are in the same orbit of unicode.SimpleFold, so that
-// "NOT FOUND", "no longer availab\u212Ce" and the Cyrillic letter variants
-// (ᲂ for о) match as they do there. A phrase may also ask for ASCII word
-// boundaries on both sides, as \b404\b does. It answers exactly as the
-// regular expression, without allocating and at a fraction of its cost:
-// most runes of a text are dismissed by one table look-up.
-type phrases struct {
+// Phrases finds any of a few fixed phrases anywhere in a text, as a
+// case-insensitive regular expression of their literal alternatives does.
+// A phrase may also ask for ASCII word boundaries on both sides, as
+// \b404\b does. It is safe for concurrent use.
+type Phrases struct {
 	list    [][]rune // each rune as its orbit's least rune (folded)
 	bounded []bool   // list[i] stands between ASCII word boundaries
 	// lead[r] says, for a rune r below len(lead), whether r folds to the
@@ -22,25 +28,27 @@ type phrases struct {
 	lead [0x800]bool
 }
 
-// phrase is one phrase of newPhrases: its text and whether it must stand
-// between ASCII word boundaries, as \b…\b around it asks.
-type phrase struct {
-	text    string
-	bounded bool
+// Phrase is one phrase of New: its text and whether it must stand between
+// ASCII word boundaries, as \b…\b around it asks.
+type Phrase struct {
+	Text    string
+	Bounded bool
 }
 
-func newPhrases(ps ...phrase) *phrases {
-	s := &phrases{}
+// New returns the Phrases that finds any of ps. It panics on an empty
+// phrase, which every text holds, as on a programming error.
+func New(ps ...Phrase) *Phrases {
+	s := &Phrases{}
 	for _, p := range ps {
 		var rs []rune
-		for _, r := range p.text {
+		for _, r := range p.Text {
 			rs = append(rs, folded(r))
 		}
 		if len(rs) == 0 {
-			panic("links: an empty phrase")
+			panic("fold: an empty phrase")
 		}
 		s.list = append(s.list, rs)
-		s.bounded = append(s.bounded, p.bounded)
+		s.bounded = append(s.bounded, p.Bounded)
 	}
 	for r := range rune(len(s.lead)) {
 		s.lead[r] = s.leads(folded(r))
@@ -67,7 +75,7 @@ func folded(r rune) rune {
 }
 
 // leads reports whether the folded rune f begins some phrase.
-func (s *phrases) leads(f rune) bool {
+func (s *Phrases) leads(f rune) bool {
 	for _, p := range s.list {
 		if p[0] == f {
 			return true
@@ -85,7 +93,7 @@ func isWordByte(c byte) bool {
 // MatchString reports whether text holds one of the phrases. Invalid
 // UTF-8 reads as U+FFFD, one byte at a time, as the regular expressions
 // read it.
-func (s *phrases) MatchString(text string) bool {
+func (s *Phrases) MatchString(text string) bool {
 	for i := 0; i < len(text); {
 		r, w := rune(text[i]), 1
 		if r >= utf8.RuneSelf {
@@ -112,7 +120,7 @@ func (s *phrases) MatchString(text string) bool {
 
 // at reports whether phrase k stands in text at byte i, whose first rune
 // (matched already) is w bytes wide.
-func (s *phrases) at(k int, text string, i, w int) bool {
+func (s *Phrases) at(k int, text string, i, w int) bool {
 	p := s.list[k]
 	j := i + w
 	for _, want := range p[1:] {
