@@ -11,8 +11,10 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/fold"
 )
 
 // EditorialKinds returns the built-in kinds of the editorial pack. Every
@@ -791,20 +793,25 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 	// Each pattern with the literal text every match contains, if it has
 	// one: the regular expression runs only on texts that contain it, so
 	// that the pages without placeholders (nearly all) cost a substring
-	// search.
+	// search. A case-insensitive literal is looked for in the lower-cased
+	// text, which is exact when both are ASCII; otherwise, where that
+	// search fails, as the regular expression matches it (folded: ſ is an
+	// s to (?i), not to strings.ToLower).
 	type pattern struct {
-		re   *regexp.Regexp
-		lit  string
-		fold bool
+		re       *regexp.Regexp
+		lit      string
+		folded   *fold.Phrases
+		asciiLit bool
 	}
 	var pats []pattern
 	for _, s := range p.Patterns {
 		re := regexp.MustCompile(s) // compiled above
-		lit, fold := requiredLiteral(s)
-		if fold {
-			lit = strings.ToLower(lit)
+		lit, folds := requiredLiteral(s)
+		pt := pattern{re: re, lit: lit}
+		if lit != "" && folds {
+			pt.lit, pt.folded, pt.asciiLit = strings.ToLower(lit), fold.New(fold.Phrase{Text: lit}), isASCII(lit)
 		}
-		pats = append(pats, pattern{re, lit, fold})
+		pats = append(pats, pt)
 	}
 	return PageCheckFunc(func(_ context.Context, pc *PageContext, emit Emit) error {
 		pg := pc.Page
@@ -822,18 +829,19 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 		evidence := ""
 		seen := map[string]bool{}
 		for _, f := range fields {
-			lower := ""
+			lower, ascii := "", false
 			var locs [][]int
 			for _, pt := range pats {
-				if pt.lit != "" {
-					if pt.fold {
-						if lower == "" {
-							lower = strings.ToLower(f.text)
-						}
-						if !strings.Contains(lower, pt.lit) {
-							continue
-						}
-					} else if !strings.Contains(f.text, pt.lit) {
+				switch {
+				case pt.folded != nil:
+					if lower == "" {
+						lower, ascii = strings.ToLower(f.text), isASCII(f.text)
+					}
+					if !strings.Contains(lower, pt.lit) && (ascii && pt.asciiLit || !pt.folded.MatchString(f.text)) {
+						continue
+					}
+				case pt.lit != "":
+					if !strings.Contains(f.text, pt.lit) {
 						continue
 					}
 				}
@@ -862,6 +870,16 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 		}
 		return nil
 	}), nil
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // requiredLiteral returns a literal that every match of the regular
