@@ -68,8 +68,9 @@ const (
 	rankHTMLDate        = 10
 )
 
-// dateHints pre-filter reDateClass.
-var dateHints = []string{"date", "time", "publish", "posted", "datum", "stamp", "byline", "meta", "info", "pub", "when", "calendar", "created", "updated", "время", "дата"}
+// dateHints pre-filter reDateClass: a class or id holding none of them
+// (hintedClassID) is not read further.
+var dateHints = newSubstrings("date", "time", "publish", "posted", "datum", "stamp", "byline", "meta", "info", "pub", "when", "calendar", "created", "updated", "время", "дата")
 
 type dateCand struct {
 	d      parsedDate
@@ -327,9 +328,9 @@ func (d *doc) visibleDates() []visibleDate {
 			return false
 		}
 		ip := strings.ToLower(attr(n, "itemprop"))
-		ci := classID(n)
+		ci := hintedClassID(n, dateHints) // classID(n) holding a hint, else ""
 		dateItem := ip == "datepublished" || ip == "datecreated" || ip == "datemodified" || ip == "dateupdated"
-		dateClass := ci != "" && containsAny(ci, dateHints) && reDateClass.MatchString(ci)
+		dateClass := ci != "" && reDateClass.MatchString(ci)
 		if !dateItem && !dateClass && n.DataAtom != atom.Time {
 			return true
 		}

@@ -192,18 +192,24 @@ func checkRegionClassID(t *testing.T, class, id string) {
 	if got := hintedClassID(n, calHints); (got != "") != wantCal || wantCal && got != ci {
 		t.Fatalf("hintedClassID(class %q, id %q, calHints) = %q, want %q (%v)", class, id, got, ci, wantCal)
 	}
+	// The test of a date-classed element it replaces.
+	wantDate := ci != "" && containsAny(ci, dateHints.subs)
+	if got := hintedClassID(n, dateHints); (got != "") != wantDate || wantDate && got != ci {
+		t.Fatalf("hintedClassID(class %q, id %q, dateHints) = %q, want %q (%v)", class, id, got, ci, wantDate)
+	}
 }
 
-// TestRegionClassID compares regionClassID and hintedClassID with the tests
+// TestRegionClassID compares regionClassID and hintedClassID (with the
+// region, calendar and date hints) with the tests
 // of the lower-cased class and id they replace, on values built of the hints' pieces in both
 // cases, separators, and runes that lower-case to ASCII letters.
 func TestRegionClassID(t *testing.T) {
-	for _, h := range append(slices.Clone(regionHints.subs), calHints.subs...) {
+	for _, h := range slices.Concat(regionHints.subs, calHints.subs, dateHints.subs) {
 		if strings.ContainsAny(h, " \t\n\f\r") || strings.ToLower(h) != h {
 			t.Fatalf("region hint %q: a hint must be lower-case, without white space", h)
 		}
 	}
-	pieces := []string{"cr", "UMB", "pa", "TH", "nav", "NAV", "foo", "T", "men", "u", "Cal", "da", "te", "loa", "d", "pag", " ", "-", "x", "İ", "\u212a", "é", "\xff", "c", "AL", "DATE", "ca"}
+	pieces := []string{"cr", "UMB", "pa", "TH", "nav", "NAV", "foo", "T", "men", "u", "Cal", "da", "te", "loa", "d", "pag", " ", "-", "x", "İ", "\u212a", "é", "\xff", "c", "AL", "DATE", "ca", "TI", "me", "PUB", "врем", "Я", "ДАТА", "by", "line"}
 	r := rand.New(rand.NewSource(5))
 	for range 20000 {
 		var parts [2]strings.Builder
