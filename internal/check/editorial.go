@@ -794,9 +794,11 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 	// one: the regular expression runs only on texts that contain it, so
 	// that the pages without placeholders (nearly all) cost a substring
 	// search. A case-insensitive literal is looked for in the lower-cased
-	// text, which is exact when both are ASCII; otherwise, where that
-	// search fails, as the regular expression matches it (folded: ſ is an
-	// s to (?i), not to strings.ToLower).
+	// text. For an ASCII literal that is exact unless the text holds one of
+	// the two runes that (?i) takes for ASCII letters and strings.ToLower
+	// does not (foldsToASCII: ſ for s, the Kelvin sign for k); in those
+	// texts, and for a literal that is not ASCII, a failed search is
+	// checked again as the regular expression matches (fold.Phrases).
 	type pattern struct {
 		re       *regexp.Regexp
 		lit      string
@@ -829,15 +831,15 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 		evidence := ""
 		seen := map[string]bool{}
 		for _, f := range fields {
-			lower, ascii := "", false
+			lower, exotic := "", false
 			var locs [][]int
 			for _, pt := range pats {
 				switch {
 				case pt.folded != nil:
 					if lower == "" {
-						lower, ascii = strings.ToLower(f.text), isASCII(f.text)
+						lower, exotic = strings.ToLower(f.text), strings.ContainsAny(f.text, foldsToASCII)
 					}
-					if !strings.Contains(lower, pt.lit) && (ascii && pt.asciiLit || !pt.folded.MatchString(f.text)) {
+					if !strings.Contains(lower, pt.lit) && (pt.asciiLit && !exotic || !pt.folded.MatchString(f.text)) {
 						continue
 					}
 				case pt.lit != "":
@@ -871,6 +873,11 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 		return nil
 	}), nil
 }
+
+// foldsToASCII holds the runes beyond ASCII that case folding, as (?i)
+// reads it, takes for ASCII letters: the long s (s) and the Kelvin sign
+// (k). TestFoldsToASCII checks the list against the Unicode tables.
+const foldsToASCII = "\u017F\u212A"
 
 // isASCII reports whether s is all ASCII.
 func isASCII(s string) bool {

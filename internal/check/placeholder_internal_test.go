@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 )
@@ -95,4 +97,23 @@ func FuzzPlaceholderPrefilter(f *testing.F) {
 		custom, customRes := placeholderCheck(t, []string{`(?i)xſample`, `(?i)σοφία`})
 		checkPlaceholders(t, custom, customRes, text)
 	})
+}
+
+// TestFoldsToASCII checks foldsToASCII against the Unicode tables: every
+// rune beyond ASCII whose case folding orbit holds an ASCII letter is in
+// it, so that the placeholder check may trust the lower-cased search of an
+// ASCII literal in a text without them.
+func TestFoldsToASCII(t *testing.T) {
+	var want []rune
+	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < utf8.RuneSelf {
+				want = append(want, r)
+				break
+			}
+		}
+	}
+	if got := []rune(foldsToASCII); string(got) != string(want) {
+		t.Fatalf("foldsToASCII = %q, the runes beyond ASCII that fold to ASCII are %q", foldsToASCII, string(want))
+	}
 }
