@@ -408,7 +408,8 @@ func collapse(s string) string {
 // write collapses s after what was written before. Runs of characters
 // that collapse keeps as they are (ASCII other than white space, and the
 // two-byte runes other than U+0085, U+00A0 and U+00AD, the only spaces or
-// dropped characters below U+0800: Cyrillic text) are copied whole.
+// dropped characters below U+0800: Cyrillic text), with the single spaces
+// between them, are copied whole.
 func (c *collapser) write(s string) {
 	b := &c.b
 	if c.raw {
@@ -422,7 +423,19 @@ func (c *collapser) write(s string) {
 			ch := s[j]
 			if ch < utf8.RuneSelf {
 				if ch == ' ' || ch == '\t' || ch == '\n' || ch == '\v' || ch == '\f' || ch == '\r' {
-					break
+					// A single space between two characters of the run
+					// is kept as it is: the run goes on through it when
+					// the next character is one the run takes.
+					if ch != ' ' || j == i || j+1 >= len(s) {
+						break
+					}
+					if n := s[j+1]; n < utf8.RuneSelf {
+						if n == ' ' || n == '\t' || n == '\n' || n == '\v' || n == '\f' || n == '\r' {
+							break
+						}
+					} else if n < 0xC2 || n > 0xDF || j+2 >= len(s) || s[j+2]&0xC0 != 0x80 || n == 0xC2 && (s[j+2] == 0x85 || s[j+2] == 0xA0 || s[j+2] == 0xAD) {
+						break
+					}
 				}
 				j++
 				continue
