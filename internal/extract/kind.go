@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/fold"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -24,7 +25,7 @@ var (
 // matches as the regular expression
 // (?i)no news|no articles|nothing found|no results|нет новостей|новостей нет|няма навін|навін няма|ничего не найдено
 // does, which cost a quarter of a links-level extraction.
-var noNews = foldPhrases("no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет", "няма навін", "навін няма", "ничего не найдено")
+var noNews = fold.Of("no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет", "няма навін", "навін няма", "ничего не найдено")
 
 // classify decides the kind of page and says why. Each case tests the
 // cheap conditions (the count of words, which most cases read, and the
@@ -100,9 +101,9 @@ func (d *doc) classify() {
 // copy.
 func (d *doc) bodySaysNoNews() bool {
 	if d.page.Body == "" {
-		return noNews.in(truncateRunes(d.visibleText(), 20000-1))
+		return noNews.MatchString(truncateRunes(d.visibleText(), 20000-1))
 	}
-	return noNews.in(truncateRunes(d.page.Body+" "+d.visibleText(), 20000))
+	return noNews.MatchString(truncateRunes(d.page.Body+" "+d.visibleText(), 20000))
 }
 
 // endsInDigit reports whether path ends with an ASCII digit, before at

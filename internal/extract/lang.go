@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/archiver-dev/archiver/internal/fold"
 )
 
 // stopwords of the Latin-script languages the detector tells apart.
@@ -120,7 +122,7 @@ type letterTally struct{ latin, cyr, be, uk, ru, i int }
 // addCyrillic counts the Cyrillic letter r.
 func (t *letterTally) addCyrillic(r rune) {
 	t.cyr++
-	switch cyrillicLower(r) {
+	switch fold.ToLower(r) {
 	case 'ў':
 		t.be += 3
 	case 'ї', 'є', 'ґ':
@@ -174,20 +176,6 @@ func stopwordCounts(text string) map[string]int {
 		}
 	}
 	return counts
-}
-
-// cyrillicLower is unicode.ToLower, without its table search for the
-// letters of Russian, Belarusian and Ukrainian.
-func cyrillicLower(r rune) rune {
-	switch {
-	case 'А' <= r && r <= 'Я':
-		return r + ('а' - 'А')
-	case 'а' <= r && r <= 'џ':
-		return r
-	case 'Ѐ' <= r && r <= 'Џ':
-		return r + ('ѐ' - 'Ѐ')
-	}
-	return unicode.ToLower(r)
 }
 
 // extractLanguage sets DetectedLang from the text of the main content

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/fold"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -13,7 +14,7 @@ import (
 // text. A links-level extraction computes the body of a page whose visible
 // text holds one, so that those signals are the same as after a full
 // extraction.
-var noNewsPhrases = lowerPhrases("no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет",
+var noNewsPhrases = fold.Lower("no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет",
 	"новостей за этот день нет", "няма навін", "навін няма", "навін за гэты дзень няма", "ничего не найдено")
 
 // saysNoNews reports whether text holds one of noNewsPhrases, in any case:
@@ -21,7 +22,7 @@ var noNewsPhrases = lowerPhrases("no news", "no articles", "nothing found", "no 
 // the text: a regular expression over the whole visible text cost more
 // than the rest of the links level, and so did the lower-cased copy).
 func saysNoNews(text string) bool {
-	return noNewsPhrases.in(text)
+	return noNewsPhrases.MatchString(text)
 }
 
 // runLinks finishes a links-level extraction (Options.LinksOnly), after the

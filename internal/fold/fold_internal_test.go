@@ -3,6 +3,7 @@ package fold
 import (
 	"math/rand"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -71,8 +72,7 @@ func TestPhrasesEveryRune(t *testing.T) {
 		t.Skip("a few million matches")
 	}
 	for _, c := range phraseCases() {
-		for k, p := range c.set.list {
-			text := string(p)
+		for k, text := range c.set.src {
 			_, w := utf8.DecodeRuneInString(text)
 			_, lw := utf8.DecodeLastRuneInString(text)
 			for r := rune(0); r <= unicode.MaxRune; r++ {
@@ -133,5 +133,151 @@ func BenchmarkPhrases(b *testing.B) {
 				re.MatchString(text)
 			}
 		})
+	}
+}
+
+// phraseRef returns what a Phrases of unbounded phrases must answer for a
+// text: the regular expression of its phrases (Of) or the search of the
+// lower-cased text (Lower).
+func phraseRef(s *Phrases) func(string) bool {
+	if s.fold {
+		quoted := make([]string, len(s.src))
+		for i, p := range s.src {
+			quoted[i] = regexp.QuoteMeta(p)
+		}
+		re := regexp.MustCompile(`(?i)` + strings.Join(quoted, "|"))
+		return re.MatchString
+	}
+	return func(text string) bool {
+		lower := strings.ToLower(text)
+		return slices.ContainsFunc(s.src, func(p string) bool { return strings.Contains(lower, p) })
+	}
+}
+
+// The unbounded phrase sets under test, as the extractor's "no news" tests
+// use them, in both modes, and sets of odd runes.
+var (
+	noNewsWords = []string{"no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет", "няма навін", "навін няма", "ничего не найдено"}
+	noNews      = Of(noNewsWords...)
+	lowerNoNews = Lower(noNewsWords...)
+)
+
+// phraseCase is a phrase set under test with its reference.
+type phraseCase struct {
+	set *Phrases
+	ref func(string) bool
+}
+
+func unboundedCases() []phraseCase {
+	var out []phraseCase
+	for _, s := range []*Phrases{noNews, lowerNoNews, Lower("süß", "k", "straße", "i"), Of("\ufffdx", "日本", "ab")} {
+		out = append(out, phraseCase{s, phraseRef(s)})
+	}
+	return out
+}
+
+func checkUnbounded(t *testing.T, cases []phraseCase, text string) {
+	t.Helper()
+	for _, c := range cases {
+		if got, want := c.set.MatchString(text), c.ref(text); got != want {
+			t.Errorf("phrases %q (fold %v) in %q = %v, want %v", c.set.src, c.set.fold, text, got, want)
+		}
+	}
+}
+
+// TestUnbounded compares the phrase matchers with the regular expressions
+// and the searches of lower-cased text they stand for, on texts built of
+// the phrases' pieces, their case variants and the runes that fold or
+// lower-case to ASCII or Cyrillic letters (ſ, K, İ, ᲂ…), and invalid UTF-8.
+func TestUnbounded(t *testing.T) {
+	cases := unboundedCases()
+	for _, text := range []string{"", "n", "No News", "NO NEWS today", "no  news", "no\nnews", "ᲂ", "нет ноᲂостей", "НЕТ НОВОСТЕЙ", "NO RESULTſ",
+		"no re\u212Asults", "Nothing found.", "ничего не найдено", "Новостей за этот день нет", "навін за гэты дзень няма", "НАВІН НЯМА",
+		"no new\xffs", "no news\xff", "\xd0\xbdет новостей", "\xd0нет новостей", "no new", "süß", "SÜSS", "STRAẞE", "\u0130", "no nothing found"} {
+		checkUnbounded(t, cases, text)
+	}
+	pieces := []string{"no", "No", "NO", "nO", " ", "  ", "\n", "news", "NEWS", "new", "ſ", "\u212A", "\u0130", "i", "results", "resulſ", "articles",
+		"nothing", "found", "н", "Н", "ет", "ЕТ", "нет", "новостей", "НОВОСТЕЙ", "ᲂ", "ᲀ", "ᲃ", "ᲄ", "ᲅ", "няма", "навін", "НАВІН", "ничего не", "найдено",
+		"новостей за этот день", "\xff", "\xd0", "\xbd", "é", "日本", "ß", "ẞ", "s", "ü", "k", "straße", "ea", "x", "a", "b", "\ufffd"}
+	r := rand.New(rand.NewSource(1))
+	for range 50000 {
+		var b strings.Builder
+		for k := r.Intn(6); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		checkUnbounded(t, cases, b.String())
+	}
+}
+
+// TestUnboundedEveryRune puts every code point of the Basic Multilingual
+// Plane in the place of the first and of the second rune of the phrases
+// (one phrase per distinct first rune): the lead table and the rune
+// comparison must agree with the references. Beyond the plane, the lead
+// test is compared with the definition of a match.
+func TestUnboundedEveryRune(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a few million matches")
+	}
+	for _, s := range []*Phrases{noNews, lowerNoNews} {
+		ref := phraseRef(s)
+		seen := map[rune]bool{}
+		for _, p := range s.src {
+			r0, w := utf8.DecodeRuneInString(p)
+			if seen[r0] {
+				continue
+			}
+			seen[r0] = true
+			_, w2 := utf8.DecodeRuneInString(p[w:])
+			for c := rune(0); c <= 0xFFFF; c++ {
+				if !utf8.ValidRune(c) {
+					continue
+				}
+				for _, text := range []string{string(c) + p[w:], p[:w] + string(c) + p[w+w2:]} {
+					if s.MatchString(text) != ref(text) {
+						t.Fatalf("phrases %q (fold %v) in %q = %v, the reference says %v", s.src, s.fold, text, s.MatchString(text), ref(text))
+					}
+				}
+			}
+		}
+		for c := rune(0x800); c <= unicode.MaxRune; c++ {
+			want := false
+			for r0 := range seen {
+				want = want || c == r0 || !s.fold && unicode.ToLower(c) == r0 || s.fold && foldsTo(c, r0)
+			}
+			if s.leads(c) != want {
+				t.Fatalf("phrases %q (fold %v): leads(%U) = %v, want %v", s.src, s.fold, c, s.leads(c), want)
+			}
+		}
+	}
+}
+
+// foldsTo reports whether c is in the simple case folding orbit of r.
+func foldsTo(c, r rune) bool {
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f == c {
+			return true
+		}
+	}
+	return false
+}
+
+// FuzzUnbounded compares the phrase matchers with their references on
+// arbitrary texts.
+func FuzzUnbounded(f *testing.F) {
+	for _, s := range []string{"No news", "нет новостей", "NO RESULTſ", "\xd0\xbd", "ничего не найдено"} {
+		f.Add(s)
+	}
+	cases := unboundedCases()
+	f.Fuzz(func(t *testing.T, text string) {
+		checkUnbounded(t, cases, text)
+	})
+}
+
+// TestToLower compares ToLower with unicode.ToLower on every code point.
+func TestToLower(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := ToLower(r), unicode.ToLower(r); got != want {
+			t.Fatalf("ToLower(%U) = %U, unicode.ToLower says %U", r, got, want)
+		}
 	}
 }
