@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/fold"
@@ -161,6 +162,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 	// Captures, by canonical URL, requested URL and final URL.
 	caps := map[string]capInfo{}
 	hosts := map[string]bool{}
+	took := map[string][]time.Duration{} // the crawl's fetch times, by host
 	for _, s := range run.Seeds {
 		if u, err := url.Parse(s); err == nil && u.Host != "" {
 			hosts[strings.ToLower(u.Host)] = true
@@ -177,6 +179,9 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		}
 		if u, err := url.Parse(key); err == nil {
 			hosts[strings.ToLower(u.Host)] = true
+			if c.Error == "" && c.Status > 0 && c.Status < 400 && c.Duration > 0 {
+				took[u.Host] = append(took[u.Host], c.Duration)
+			}
 		}
 		if c.FinalURL != "" && len(c.Redirects) > 0 && c.Error == "" {
 			if u, err := url.Parse(c.FinalURL); err == nil {
@@ -190,6 +195,14 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 	})
 	if err != nil {
 		return nil, fmt.Errorf("links: captures of run %d: %w", run.ID, err)
+	}
+	if opts.Checker != nil {
+		// The crawl's median fetch time is a crawled host's usual response
+		// time until the checker measures its own.
+		for host, ds := range took {
+			slices.Sort(ds)
+			opts.Checker.hosts.expect(host, ds[len(ds)/2])
+		}
 	}
 
 	// Frontier: why URLs were not fetched, and duplicates.

@@ -1,0 +1,9 @@
+//go:build !unix
+
+package links
+
+import "time"
+
+// processCPU cannot read the process's CPU time here: answers are never
+// taken as starved.
+func processCPU() (time.Duration, bool) { return 0, false }
