@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -78,6 +79,7 @@ interrupted.`,
 			&cli.StringFlag{Name: "delay", Value: "auto", Usage: "politeness for URL SEEDs: auto (adaptive, as archiver crawl) or the least time between two requests to one host (1s)", EnvVars: []string{"ARCHIVER_DELAY"}},
 			&cli.BoolFlag{Name: "live", Value: true, Usage: "judge live, once, the site's own link targets the crawl did not capture (excluded, over depth, disallowed, trap-skipped), politely and with verdicts cached in the archive; default false for a directory SEED, whose live site may differ from the build, unless --external", EnvVars: []string{"ARCHIVER_LIVE"}},
 			&cli.BoolFlag{Name: "external", Usage: "also check links to other sites live (HEAD, then GET where HEAD is refused; 429 and bot-blocking 403 are unverified, never broken)", EnvVars: []string{"ARCHIVER_EXTERNAL"}},
+			&cli.StringSliceFlag{Name: "ignore-url", Usage: "neither judge nor check live the link targets whose URL matches the regular expression `REGEXP` (repeatable; as linkinator --skip, lychee --exclude)", EnvVars: []string{"ARCHIVER_IGNORE_URL"}},
 			&cli.DurationFlag{Name: "link-timeout", Value: links.DefaultConfig().Timeout, Usage: "time allowed for one live link check, body included", EnvVars: []string{"ARCHIVER_LINK_TIMEOUT"}},
 			&cli.DurationFlag{Name: "link-ttl", Value: links.DefaultConfig().TTL, Usage: "how long a definite live verdict is reused from the archive (transient ones: an hour at most)", EnvVars: []string{"ARCHIVER_LINK_TTL"}},
 			&cli.BoolFlag{Name: "allow-private", Usage: "let live checks from public pages reach private and loopback addresses (the SSRF guard refuses them by default)", EnvVars: []string{"ARCHIVER_ALLOW_PRIVATE"}},
@@ -342,10 +344,17 @@ func checkCrawl(c *cli.Context, e *env, store *sqlite.Store, seeds []string, now
 
 // linkOptions builds the links pack's options from the flags: a live
 // checker (unless --live=false, or a directory SEED without --live or
-// --external) with verdicts cached in store, and --external. The returned func releases the
-// checker's connections.
+// --external) with verdicts cached in store, --external and --ignore-url.
+// The returned func releases the checker's connections.
 func linkOptions(c *cli.Context, store *sqlite.Store, seeds []string, now func() time.Time) (links.Options, func(), error) {
 	lo := links.Options{Canonicalize: pipeline.Canonicalize, External: c.Bool("external")}
+	for _, p := range c.StringSlice("ignore-url") {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return lo, nil, usageErrorf("check: --ignore-url %q: %v", p, err)
+		}
+		lo.Ignore = append(lo.Ignore, re)
+	}
 	live := c.Bool("live")
 	if !c.IsSet("live") {
 		for _, s := range seeds {

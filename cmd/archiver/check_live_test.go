@@ -141,3 +141,33 @@ func TestCheckLive(t *testing.T) {
 		t.Errorf("--external --live=false: exit %d, want %d\n%s", code, exitError, errOut)
 	}
 }
+
+// TestCheckIgnoreURL: targets matching --ignore-url are neither judged nor
+// asked for, on the site or elsewhere; the others still are; a pattern
+// that does not compile is a usage error.
+func TestCheckIgnoreURL(t *testing.T) {
+	s, site, other := newLiveSite(t)
+	db := filepath.Join(t.TempDir(), "archive.db")
+	if _, errOut, code := appRun(t, "--db", db, "crawl", "--delay", "0", "--exclude", "*/private/*", site.URL+"/"); code != exitOK {
+		t.Fatalf("crawl: exit %d\n%s", code, errOut)
+	}
+	got := brokenTargets(t, "--db", db, "check", "--external", "--ignore-url", `/private/missing\.html$`, "--ignore-url", `old-report`)
+	if len(got) != 0 {
+		t.Errorf("broken %v, want the ignored targets unjudged", got)
+	}
+	if n := s.count("/private/missing.html") + s.count("other/old-report.pdf"); n != 0 {
+		t.Errorf("ignored targets were asked for %d times", n)
+	}
+	if n := s.count("/private/ok.html"); n != 1 {
+		t.Errorf("the excluded page that is not ignored was asked for %d times, want once", n)
+	}
+	// Without the patterns, the same archive gives both findings: the test
+	// above could fail.
+	got = brokenTargets(t, "--db", db, "check", "--external")
+	if _, ok := got[site.URL+"/private/missing.html"]; !ok || !got[other.URL+"/old-report.pdf"] {
+		t.Errorf("without --ignore-url: broken %v, want both targets", got)
+	}
+	if _, errOut, code := appRun(t, "--db", db, "check", "--ignore-url", "("); code != exitError {
+		t.Errorf("--ignore-url '(': exit %d, want %d\n%s", code, exitError, errOut)
+	}
+}

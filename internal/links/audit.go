@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -51,6 +52,14 @@ type Options struct {
 	// Frontier reads skip reasons; nil: the archive is asked if it
 	// implements FrontierReader, else reasons are not known.
 	Frontier FrontierReader
+	// Ignore lists the targets not to check at all, as linkinator's
+	// --skip, lychee's --exclude and LinkChecker's --ignore-url do: a link
+	// whose URL (absolute, as linked) or canonical URL matches one of them
+	// is neither judged from the archive nor checked live, and gives no
+	// finding about its target (insecure and duplicate-url included); how
+	// its href is written (empty, javascript:, malformed, onclick-only,
+	// mailto: and tel: syntax) is still judged. Report.Ignored counts them.
+	Ignore []*regexp.Regexp
 }
 
 // Occurrence is one link to a target: the page it stands on, its anchor
@@ -101,6 +110,8 @@ type Report struct {
 	Pages   int
 	Links   int
 	Live    int // targets checked live (or from the cache)
+	// Ignored counts the links whose target matched Options.Ignore.
+	Ignored int
 }
 
 // pageInfo is what the audit keeps of a page that may be a link target.
@@ -121,6 +132,7 @@ type resolvedURL struct {
 	key      string   // canonical, without fragment
 	reasons  []string // why key differs from the URL (tracking-param, session-id, …)
 	internal bool     // on one of the crawled sites
+	ignored  bool     // matched by Options.Ignore
 }
 
 type capInfo struct {
@@ -282,7 +294,8 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			if len(reasons) == 0 {
 				reasons = duplicateReasons(u)
 			}
-			r = &resolvedURL{u: u, doc: withoutFragment(u), key: key, reasons: reasons, internal: internal}
+			r = &resolvedURL{u: u, doc: withoutFragment(u), key: key, reasons: reasons, internal: internal,
+				ignored: matchesAny(opts.Ignore, u.String()) || matchesAny(opts.Ignore, key)}
 		}
 		resolved[raw] = r
 		return r
@@ -372,6 +385,10 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			}
 			r := resolve(l.URL)
 			if r == nil {
+				continue
+			}
+			if r.ignored {
+				rep.Ignored++
 				continue
 			}
 			u, key, reasons, internal := r.u, r.key, r.reasons, r.internal
@@ -551,6 +568,16 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		return rep.Hygiene[i].Href < rep.Hygiene[j].Href
 	})
 	return rep, nil
+}
+
+// matchesAny reports whether one of res matches s.
+func matchesAny(res []*regexp.Regexp, s string) bool {
+	for _, re := range res {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // wantBody reports whether a live check of a link's target reads its body

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -382,5 +383,51 @@ func TestUncrawledPageJudgedLive(t *testing.T) {
 	}
 	if site.hits["/en/archive/"] != 1 || site.heads["/en/archive/"] != 0 {
 		t.Errorf("day archive: %d requests, %d HEAD; want one GET", site.hits["/en/archive/"], site.heads["/en/archive/"])
+	}
+}
+
+// TestIgnore: targets matching Options.Ignore are neither judged from the
+// archive nor checked live, and are counted; how the page writes its
+// links is still judged.
+func TestIgnore(t *testing.T) {
+	site := newSite(t, map[string]http.HandlerFunc{"/en/calendar/": status(404)})
+	b := newSiteBuilder(t, site.URL+"/en/")
+	b.add(t, archive.Capture{URL: site.URL + "/en/"}, doc("Home",
+		`<p><a href="/en/missing.html">gone</a> <a href="/en/calendar/?month=1">January</a> <img src="/images/1.jpg" alt="x"> <a href="">empty</a></p>`))
+	b.add(t, archive.Capture{URL: site.URL + "/en/missing.html", Status: 404}, doc("Page not found", "<p>No.</p>"))
+	fr := frontier{{RunID: 1, URL: site.URL + "/en/calendar/?month=1", State: archive.FrontierSkipped, Reason: "excluded"}}
+	audit := func(ignore ...string) (*links.Report, map[string]bool) {
+		t.Helper()
+		opts := links.Options{Checker: links.NewChecker(testConfig()), Frontier: fr}
+		for _, p := range ignore {
+			opts.Ignore = append(opts.Ignore, regexp.MustCompile(p))
+		}
+		rep, err := links.Audit(context.Background(), b.mem, b.run, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		judged := map[string]bool{}
+		for _, tg := range rep.Targets {
+			judged[strings.TrimPrefix(tg.URL, site.URL)] = tg.Judged
+		}
+		return rep, judged
+	}
+
+	rep, judged := audit(`/missing\.html$`, `/calendar/`, `\.jpg$`)
+	if rep.Ignored != 3 || len(judged) != 0 || rep.Live != 0 {
+		t.Errorf("ignored %d, targets %v, %d checked live; want 3 ignored, no target, nothing live", rep.Ignored, judged, rep.Live)
+	}
+	if n := site.count("/en/calendar/") + site.count("/images/1.jpg"); n != 0 {
+		t.Errorf("ignored targets asked for %d times", n)
+	}
+	if len(rep.Hygiene) != 1 || rep.Hygiene[0].Problem != "empty-href" {
+		t.Errorf("hygiene %+v, want the empty href still reported", rep.Hygiene)
+	}
+
+	// The same audit without the patterns judges all three: the
+	// assertions above can fail.
+	rep, judged = audit()
+	if rep.Ignored != 0 || !judged["/en/missing.html"] || !judged["/en/calendar/?month=1"] || !judged["/images/1.jpg"] {
+		t.Errorf("without Ignore: ignored %d, targets %v, want all three judged", rep.Ignored, judged)
 	}
 }

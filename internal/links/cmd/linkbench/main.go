@@ -5,7 +5,7 @@
 // against the portal's manifest.
 //
 //	linkbench serve -articles N            print the base URL, serve until killed
-//	linkbench archiver -db FILE [-rules DIR] [-exclude-traps] [-fixed-politeness] [-cpuprofile FILE] [-trace FILE] BASE
+//	linkbench archiver -db FILE [-rules DIR] [-exclude-traps] [-ignore REGEXP] [-fixed-politeness] [-cpuprofile FILE] [-trace FILE] BASE
 //	                                        crawl + check at the defaults, write broken targets (one a line) to stdout
 //	linkbench traps -articles N             print a regexp of the portal's crawler traps
 //	linkbench score -articles N -tool T -in FILE BASE
@@ -25,6 +25,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/pprof"
 	"runtime/trace"
 	"sort"
@@ -57,6 +58,7 @@ func run(args []string, out io.Writer) error {
 	in := fs.String("in", "", "the tool's output")
 	rulesDir := fs.String("rules", "rules/links", "the links rule pack")
 	sameScope := fs.Bool("exclude-traps", false, "exclude the trap families the other tools are told to skip")
+	ignore := fs.String("ignore", "", "leave link targets matching this regular expression unchecked (archiver check --ignore-url)")
 	fixed := fs.Bool("fixed-politeness", false, "no delay and 8 connections instead of the adaptive default")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the archiver run to this file")
 	traceFile := fs.String("trace", "", "write an execution trace of the archiver run to this file (go tool trace)")
@@ -94,7 +96,15 @@ func run(args []string, out io.Writer) error {
 			}
 			defer trace.Stop()
 		}
-		return archiverRun(ctx, *db, *rulesDir, *sameScope, *fixed, fs.Arg(0), out)
+		var ign *regexp.Regexp
+		if *ignore != "" {
+			re, err := regexp.Compile(*ignore)
+			if err != nil {
+				return fmt.Errorf("-ignore: %w", err)
+			}
+			ign = re
+		}
+		return archiverRun(ctx, *db, *rulesDir, *sameScope, ign, *fixed, fs.Arg(0), out)
 	case "traps":
 		return traps(*seed, *articles, out)
 	case "score":
@@ -143,8 +153,9 @@ func serve(ctx context.Context, seed int64, articles int, out io.Writer) error {
 // for the crawl and the live checks (requests spaced by twice the host's
 // response time, concurrency grown while it stays healthy), a links-level
 // extraction of every page, stored. With fixed, the politeness is fixed
-// instead: no delay and 8 connections to the host.
-func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope, fixed bool, base string, out io.Writer) error {
+// instead: no delay and 8 connections to the host. Link targets matching
+// ignore (if not nil) are not checked, as with archiver check --ignore-url.
+func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope bool, ignore *regexp.Regexp, fixed bool, base string, out io.Writer) error {
 	opened := time.Now()
 	store, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
@@ -174,7 +185,11 @@ func archiverRun(ctx context.Context, dbPath, rulesDir string, sameScope, fixed 
 	}
 	crawled, crawledCPU := time.Now(), processCPU()
 	a := pipeline.LinksArchive(store)
-	findings, err := pipeline.Check(ctx, a, sum.RunID, os.DirFS(rulesDir), links.Options{Checker: links.NewChecker(lc)}, time.Now().UTC())
+	opts := links.Options{Checker: links.NewChecker(lc)}
+	if ignore != nil {
+		opts.Ignore = []*regexp.Regexp{ignore}
+	}
+	findings, err := pipeline.Check(ctx, a, sum.RunID, os.DirFS(rulesDir), opts, time.Now().UTC())
 	if err != nil {
 		return err
 	}
