@@ -54,7 +54,8 @@ type Options struct {
 	Frontier FrontierReader
 	// Ignore lists the targets not to check at all, as linkinator's
 	// --skip, lychee's --exclude and LinkChecker's --ignore-url do: a link
-	// whose URL (absolute, as linked) or canonical URL matches one of them
+	// whose URL (absolute, as linked, without its #fragment) or canonical
+	// URL matches one of them
 	// is neither judged from the archive nor checked live, and gives no
 	// finding about its target (insecure and duplicate-url included); how
 	// its href is written (empty, javascript:, malformed, onclick-only,
@@ -294,8 +295,9 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			if len(reasons) == 0 {
 				reasons = duplicateReasons(u)
 			}
-			r = &resolvedURL{u: u, doc: withoutFragment(u), key: key, reasons: reasons, internal: internal,
-				ignored: matchesAny(opts.Ignore, u.String()) || matchesAny(opts.Ignore, key)}
+			doc := withoutFragment(u)
+			r = &resolvedURL{u: u, doc: doc, key: key, reasons: reasons, internal: internal,
+				ignored: matchesAny(opts.Ignore, key) || doc != key && matchesAny(opts.Ignore, doc)}
 		}
 		resolved[raw] = r
 		return r
