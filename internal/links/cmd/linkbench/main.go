@@ -226,7 +226,15 @@ func score(seed int64, articles int, tool, in, base string, out io.Writer) error
 	}
 	m := p.Manifest()
 	planted := map[string]bool{}
+	orphans := orphanedCopies(m)
+	unreachable := 0
 	for _, l := range m.Links {
+		if orphans[l.From] && l.Broken {
+			// A copy of a page that no page, listing or sitemap links
+			// to: no crawler reaches it, so none can report its links.
+			unreachable++
+			continue
+		}
 		switch {
 		case l.Reason == portal.LinkMissingFragment:
 			u, _ := url.Parse(l.Href)
@@ -282,8 +290,36 @@ func score(seed int64, articles int, tool, in, base string, out io.Writer) error
 		}
 		falsePos++
 	}
-	fmt.Fprintf(out, "%s\tplanted %d\tfound %d\tother real broken %d\tfalse positives %d\n", tool, len(planted), found, extraReal, falsePos)
+	fmt.Fprintf(out, "%s\tplanted %d\tfound %d\tother real broken %d\tfalse positives %d", tool, len(planted), found, extraReal, falsePos)
+	if unreachable > 0 {
+		fmt.Fprintf(out, "\t(not counted: %d planted on orphaned copies no crawler reaches)", unreachable)
+	}
+	fmt.Fprintln(out)
 	return nil
+}
+
+// orphanedCopies returns the duplicate pages of the manifest (a section
+// alias of an article, say) that nothing leads to: not in the sitemap, not
+// listed, and not the target of a link of another page.
+func orphanedCopies(m *portal.Manifest) map[string]bool {
+	linked := map[string]bool{}
+	for _, l := range m.Links {
+		if l.From != l.Target {
+			linked[l.Target] = true
+		}
+	}
+	for _, pg := range m.Pages {
+		for _, it := range pg.Items {
+			linked[it] = true
+		}
+	}
+	out := map[string]bool{}
+	for _, pg := range m.Pages {
+		if pg.DuplicateOf != "" && !pg.InSitemap && !pg.InListing && !linked[pg.URL] {
+			out[pg.URL] = true
+		}
+	}
+	return out
 }
 
 // parse reads the broken targets of a tool's output, root-relative.
