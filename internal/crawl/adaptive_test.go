@@ -109,6 +109,45 @@ func TestAdaptiveDelayFollowsResponseTime(t *testing.T) {
 	t.Logf("%d page requests, mean gap %v, peak %d in flight; %+v", len(pageStarts(rec)), meanGap(pageStarts(rec)), site.peak, h)
 }
 
+// slowBody answers every page at once and then takes transfer to send
+// its body.
+type slowBody struct{ transfer time.Duration }
+
+func (s slowBody) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/robots.txt" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html")
+	fmt.Fprint(w, "<html><body>")
+	w.(http.Flusher).Flush()
+	time.Sleep(s.transfer)
+	fmt.Fprintf(w, "<p>%s</p>", r.URL.Path)
+	if r.URL.Path == "/" {
+		for i := range 6 {
+			fmt.Fprintf(w, `<a href="/p/%d">p</a>`, i)
+		}
+	}
+}
+
+// TestAdaptiveResponseTimeIsToHeaders: the host's response time is the
+// time to its response headers, as the link checker measures it, not
+// the body's transfer.
+func TestAdaptiveResponseTimeIsToHeaders(t *testing.T) {
+	const transfer = 60 * time.Millisecond
+	srv, _ := serve(t, slowBody{transfer: transfer})
+	sum := mustRun(t, autoConfig(srv.URL+"/"), openStore(t))
+	if len(sum.Hosts) != 1 {
+		t.Fatalf("hosts %+v, want one", sum.Hosts)
+	}
+	if h := sum.Hosts[0]; h.Latency >= transfer/2 {
+		t.Errorf("host %+v: response time %v, want the time to the headers, well below the %v body transfer", h, h.Latency, transfer)
+	}
+	if c := sum.Counts.Captured; c < 7 {
+		t.Errorf("%d captured, want the home page and its 6 pages", c)
+	}
+}
+
 func TestAdaptiveBacksOffWhenTheHostSlowsDown(t *testing.T) {
 	// Fast for 30 requests, then fifty times slower.
 	const fast, slow = 2 * time.Millisecond, 100 * time.Millisecond

@@ -30,8 +30,10 @@ func newLimiter(cfg Config) *polite.Limiter {
 
 // observe feeds the outcome of one request to the host back into its
 // politeness (adaptive mode only): a healthy answer updates the host's
-// response time, a refusal or a failure (see needsBackoff) halves its
-// concurrency and doubles its delay's penalty.
+// response time (to its response headers, as the link checker measures
+// it: a large body's transfer is not the host taking long to answer), a
+// refusal or a failure (see needsBackoff) halves its concurrency and
+// doubles its delay's penalty.
 func (c *crawler) observe(host string, ex *exchange) {
 	if ex == nil || errors.Is(ex.Err, context.Canceled) {
 		return
@@ -40,7 +42,7 @@ func (c *crawler) observe(host string, ex *exchange) {
 		c.hosts.Strained(host)
 		return
 	}
-	c.hosts.Answered(host, ex.Duration)
+	c.hosts.Answered(host, ex.Response)
 }
 
 // needsBackoff reports whether an exchange shows a host under strain or

@@ -35,7 +35,11 @@ type exchange struct {
 	Header        http.Header
 	RemoteAddr    string
 	Started       time.Time
-	Duration      time.Duration
+	Duration      time.Duration // the whole exchange, body included
+	// Response is the host's response time: from sending the request to
+	// its response headers (or the failure), without the body's transfer,
+	// as the link checker measures it.
+	Response      time.Duration
 	ContentLength int64
 	Body          []byte
 	Truncated     bool
@@ -112,9 +116,10 @@ func (t *teeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ex.Started = t.now().UTC()
 	start := time.Now()
 	resp, err := rt.RoundTrip(req)
+	ex.Response = time.Since(start)
 	if err != nil {
 		ex.Err = err
-		ex.Duration = time.Since(start)
+		ex.Duration = ex.Response
 		return nil, err
 	}
 	ex.Status = resp.StatusCode
