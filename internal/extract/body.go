@@ -127,7 +127,7 @@ func paragraphTextUpTo(n *html.Node, limit int) int {
 			// At most the runes still wanted, plus one (a counter's
 			// limit of 0 counts everything).
 			tc := textCounter{limit: max(limit-total-1, 0)}
-			tc.node(c)
+			tc.count(c)
 			total += tc.runes
 			return false
 		}

@@ -138,11 +138,16 @@ func shortText(n *html.Node, limit int) (string, bool) {
 
 // appendTextUpTo is appendText without skip, which gives up (returns
 // false) once more than limit runes that collapse keeps (other than white
-// space) have been written.
+// space) have been written. It counts no byte of invalid UTF-8, which
+// the bytes of the next text node may complete into a rune that collapse
+// drops, so that it never gives up on a text collapse keeps short.
 func appendTextUpTo(b *strings.Builder, n *html.Node, visible *int, limit int) bool {
 	if n.Type == html.TextNode {
 		b.WriteString(n.Data)
-		for _, r := range n.Data {
+		for i, r := range n.Data {
+			if r == utf8.RuneError && !strings.HasPrefix(n.Data[i:], "\uFFFD") {
+				continue
+			}
 			switch r {
 			case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00A0', '\u202F', '\u2007':
 				continue
@@ -258,7 +263,7 @@ func (c *collapser) edge() {
 // textLen is runeLen(textOf(n)), counted without building the text.
 func textLen(n *html.Node) int {
 	var c textCounter
-	c.node(n)
+	c.count(n)
 	return c.runes
 }
 
@@ -266,29 +271,43 @@ func textLen(n *html.Node) int {
 // further than needed to tell.
 func textLenAtMost(n *html.Node, limit int) bool {
 	c := textCounter{limit: limit}
-	return c.node(n) && c.runes <= limit
+	return c.count(n) && c.runes <= limit
 }
 
 // textWords is wordCount(textOf(n)), counted without building the text.
 func textWords(n *html.Node) int {
 	var c textCounter
-	c.node(n)
+	c.count(n)
 	return c.words
 }
 
 // textCounter counts the runes and the words of collapse(s) as s is
-// written to it, the way appendText writes a subtree: what collapse keeps
+// written to it, the way rawTextOf writes a subtree: what collapse keeps
 // and the words it leaves (white space and the characters it drops join
-// or split words as they do in its result).
+// or split words as they do in its result). Like collapse of the raw
+// text, it reads a rune whose bytes two text nodes share as one rune.
 type textCounter struct {
 	runes, words           int
 	space, started, inWord bool
 	// limit, when above 0, stops the count once runes exceeds it.
 	limit int
+	// part holds the bytes at the end of the text read so far that begin
+	// a rune without completing it.
+	part partialRune
 }
 
-// node counts the text of n; it returns false when it stopped at the
-// limit.
+// count counts the text of n and the bytes it leaves in part; it returns
+// false when it stopped at the limit.
+func (c *textCounter) count(n *html.Node) bool {
+	if !c.node(n) {
+		return false
+	}
+	c.flush()
+	return c.limit <= 0 || c.runes <= c.limit
+}
+
+// node counts the text of n, but for the bytes it leaves in part; it
+// returns false when it stopped at the limit.
 func (c *textCounter) node(n *html.Node) bool {
 	if n.Type == html.TextNode {
 		c.add(n.Data)
@@ -299,7 +318,7 @@ func (c *textCounter) node(n *html.Node) bool {
 	}
 	block := isBlock(n)
 	if block {
-		c.space, c.inWord = true, false
+		c.edge()
 	}
 	for k := n.FirstChild; k != nil; k = k.NextSibling {
 		if !c.node(k) {
@@ -307,14 +326,57 @@ func (c *textCounter) node(n *html.Node) bool {
 		}
 	}
 	if block {
-		c.space, c.inWord = true, false
+		c.edge()
 	}
 	return true
 }
 
-// add counts s as collapse reads it. ASCII and two-byte runes (Cyrillic
-// text) are read without decoding them as runes.
+// edge counts the space that sets a block element apart, after the bytes
+// left in part.
+func (c *textCounter) edge() {
+	c.flush()
+	c.space, c.inWord = true, false
+}
+
+// flush counts the bytes left in part, which nothing completes: each
+// reads as U+FFFD.
+func (c *textCounter) flush() {
+	for ; c.part.n > 0; c.part.n-- {
+		c.rune(utf8.RuneError)
+	}
+}
+
+// rune counts r as collapse reads it.
+func (c *textCounter) rune(r rune) {
+	switch r {
+	case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF':
+		return
+	case '\u00A0', '\u202F', '\u2007':
+		c.space, c.inWord = true, false
+		return
+	}
+	if isSpace(r) {
+		c.space, c.inWord = true, false
+		return
+	}
+	if c.space && c.started {
+		c.runes++
+	}
+	c.space, c.started = false, true
+	c.runes++
+	w := isWordRune(r)
+	if w && !c.inWord {
+		c.words++
+	}
+	c.inWord = w
+}
+
+// add counts s as collapse reads it after the text read so far. ASCII and
+// two-byte runes (Cyrillic text) are read without decoding them as runes.
 func (c *textCounter) add(s string) {
+	if c.part.n > 0 {
+		s = c.complete(s)
+	}
 	runes, words, space, started, inWord := c.runes, c.words, c.space, c.started, c.inWord
 	for i := 0; i < len(s); {
 		var w bool
@@ -339,6 +401,12 @@ func (c *textCounter) add(s string) {
 			w = lowWordRunes[r]
 		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
+			if size == 1 && !utf8.FullRuneInString(s[i:]) {
+				// The next text may complete the rune.
+				c.part.keep(s[i:])
+				i = len(s)
+				continue
+			}
 			i += size
 			switch r {
 			case '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF':
@@ -364,6 +432,59 @@ func (c *textCounter) add(s string) {
 		inWord = w
 	}
 	c.runes, c.words, c.space, c.started, c.inWord = runes, words, space, started, inWord
+}
+
+// complete counts the runes that the bytes held in part begin and the
+// start of s completes, and returns the rest of s ("" when part holds all
+// of s).
+func (c *textCounter) complete(s string) string {
+	for c.part.n > 0 {
+		r, took, ok := c.part.next(s)
+		s = s[took:]
+		if !ok {
+			break
+		}
+		c.rune(r)
+	}
+	return s
+}
+
+// partialRune holds the bytes at the end of a text node that begin a rune
+// without completing it (invalid UTF-8 on its own), so that a reader of
+// text node after text node decodes the rune the next node may complete,
+// as the raw text concatenated (rawTextOf) decodes it.
+type partialRune struct {
+	b [utf8.UTFMax - 1]byte
+	n int
+}
+
+// keep holds s, the incomplete start of a rune (!utf8.FullRuneInString),
+// which is shorter than utf8.UTFMax.
+func (p *partialRune) keep(s string) {
+	p.n = copy(p.b[:], s)
+}
+
+// next decodes the first rune of the held bytes followed by s, when the
+// held bytes are not empty; took is how many bytes of s the rune takes.
+// When the held bytes and s together still begin a rune without
+// completing it, next holds them all and returns false (took is len(s)).
+// An invalid first byte reads as U+FFFD, and the bytes held after it
+// stay held.
+func (p *partialRune) next(s string) (r rune, took int, ok bool) {
+	var buf [utf8.UTFMax]byte
+	n := copy(buf[:], p.b[:p.n])
+	n += copy(buf[n:], s)
+	if !utf8.FullRune(buf[:n]) {
+		p.n = copy(p.b[:], buf[:n])
+		return 0, len(s), false
+	}
+	r, size := utf8.DecodeRune(buf[:n])
+	if size < p.n {
+		p.n = copy(p.b[:], p.b[size:p.n])
+		return r, 0, true
+	}
+	took, p.n = size-p.n, 0
+	return r, took, true
 }
 
 // rawText returns the text under n as printed: runs of other white space

@@ -628,7 +628,8 @@ func yearNumber(s string) (string, bool) {
 // at a sixth digit, or at white space (or a block's edge) between digits.
 func numberText(n *html.Node) (int, bool) {
 	var c numberCounter
-	if !c.node(n) || c.digits == 0 {
+	// Bytes left that begin a rune read as U+FFFD, which is no digit.
+	if !c.node(n) || c.part.n > 0 || c.digits == 0 {
 		return 0, false
 	}
 	return c.value, true
@@ -638,9 +639,13 @@ func numberText(n *html.Node) (int, bool) {
 type numberCounter struct {
 	value, digits int
 	space         bool // white space after a digit
+	// part holds the bytes at the end of the text read so far that begin
+	// a rune without completing it: the next text node may complete it,
+	// as in the raw text that textOf collapses.
+	part partialRune
 }
 
-// node reads the text of n as appendText writes it; it returns false as
+// node reads the text of n as rawTextOf writes it; it returns false as
 // soon as the text cannot be a small number.
 func (c *numberCounter) node(n *html.Node) bool {
 	if n.Type == html.TextNode {
@@ -650,38 +655,75 @@ func (c *numberCounter) node(n *html.Node) bool {
 		return true
 	}
 	block := isBlock(n)
-	if block && c.digits > 0 {
-		c.space = true
+	if block && !c.edge() {
+		return false
 	}
 	for k := n.FirstChild; k != nil; k = k.NextSibling {
 		if !c.node(k) {
 			return false
 		}
 	}
-	if block && c.digits > 0 {
+	return !block || c.edge()
+}
+
+// edge reads the space that sets a block element apart; it returns false
+// when bytes are left that begin a rune (U+FFFD, no digit).
+func (c *numberCounter) edge() bool {
+	if c.part.n > 0 {
+		return false
+	}
+	if c.digits > 0 {
 		c.space = true
 	}
 	return true
 }
 
-// add reads s as collapse does.
+// add reads s as collapse does after the text read so far.
 func (c *numberCounter) add(s string) bool {
-	for _, r := range s {
-		switch {
-		case '0' <= r && r <= '9':
-			if c.space || c.digits == 5 {
-				return false
-			}
-			c.value = c.value*10 + int(r-'0')
-			c.digits++
-		case r == '\u00AD' || r == '\u200B' || r == '\u200C' || r == '\u200D' || r == '\u2060' || r == '\uFEFF':
-		case isSpace(r) || r == '\u00A0' || r == '\u202F' || r == '\u2007':
-			if c.digits > 0 {
-				c.space = true
-			}
-		default:
+	for c.part.n > 0 {
+		r, took, ok := c.part.next(s)
+		s = s[took:]
+		if !ok {
+			return true
+		}
+		if !c.rune(r) {
 			return false
 		}
+	}
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if size == 1 && !utf8.FullRuneInString(s[i:]) {
+				// The next text may complete the rune.
+				c.part.keep(s[i:])
+				return true
+			}
+		}
+		i += size
+		if !c.rune(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// rune reads r; it returns false when the text cannot be a small number.
+func (c *numberCounter) rune(r rune) bool {
+	switch {
+	case '0' <= r && r <= '9':
+		if c.space || c.digits == 5 {
+			return false
+		}
+		c.value = c.value*10 + int(r-'0')
+		c.digits++
+	case r == '\u00AD' || r == '\u200B' || r == '\u200C' || r == '\u200D' || r == '\u2060' || r == '\uFEFF':
+	case isSpace(r) || r == '\u00A0' || r == '\u202F' || r == '\u2007':
+		if c.digits > 0 {
+			c.space = true
+		}
+	default:
+		return false
 	}
 	return true
 }

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // checkTextCounts parses src and compares, for every node, textOf with
@@ -98,9 +99,59 @@ func TestTextCounts(t *testing.T) {
 	}
 }
 
+// TestTextCountsSplitRune checks the counts of texts whose runes have
+// their bytes in two or more text nodes: textOf collapses the raw text of
+// the nodes, in which the bytes make one rune again (or U+FFFD for each
+// byte that no rune takes), and the counts read it the same way.
+func TestTextCountsSplitRune(t *testing.T) {
+	for _, tc := range []struct {
+		name, page, text string
+		words            int
+		number           int // -1: not a small number
+	}{
+		{"two halves", "\xcd<A>\xb1", "\u0371", 1, -1},
+		{"Cyrillic word", "<p>\xd0<b>\xb4\xd0</b>\xb0</p>", "да", 1, -1},
+		{"no-break space between digits", "<td>1\xc2<b>\xa0</b>2</td>", "1 2", 2, -1},
+		{"zero-width space before a digit", "<td>\xe2\x80<b>\x8b</b>7</td>", "7", 1, 7},
+		{"across a comment and a script", "<td>4<i>\xe2</i><!-- c -->\x80<script>x</script>\x8b2</td>", "42", 1, 42},
+		{"soft hyphen in a word", "<p>wo\xc2<b>\xad</b>rd</p>", "word", 1, -1},
+		{"block edges keep bytes apart", "<div>\xcd</div><div>\xb1</div>", "\ufffd \ufffd", 0, -1},
+		{"incomplete at the end", "<p>a\xe2<b>\x80</b></p>", "a\ufffd\ufffd", 1, -1},
+		{"incomplete before a digit", "<td>\xe2<b>\x80</b>5</td>", "\ufffd\ufffd5", 1, -1},
+		{"ASCII in between", "<p>\xe2<b>x\x80</b></p>", "\ufffdx\ufffd", 1, -1},
+		{"three nodes, one rune", "<p>\xe6<b>\x97</b><i>\xa5</i>本</p>", "日本", 1, -1},
+		{"an invalid byte among the held ones", "<p>\xe2\x80<b>\xe2\x80\x94</b></p>", "\ufffd\ufffd—", 0, -1},
+		{"empty node in between", "<p>\xf0\x9f<b></b><i>\x98</i>\x80</p>", "\U0001F600", 0, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root, err := html.Parse(strings.NewReader(tc.page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := findFirst(root, func(n *html.Node) bool { return n.DataAtom == atom.Body })
+			if got := textOf(body); got != tc.text {
+				t.Fatalf("textOf = %q, want %q", got, tc.text)
+			}
+			if got, want := textLen(body), runeLen(tc.text); got != want {
+				t.Errorf("textLen = %d, want %d", got, want)
+			}
+			if got := textWords(body); got != tc.words {
+				t.Errorf("textWords = %d, want %d", got, tc.words)
+			}
+			if got, ok := numberText(body); ok != (tc.number >= 0) || ok && got != tc.number {
+				t.Errorf("numberText = %d, %v, want %d", got, ok, tc.number)
+			}
+			checkTextCounts(t, tc.page)
+			checkParagraphText(t, tc.page)
+			checkShortText(t, tc.page)
+		})
+	}
+}
+
 // FuzzTextCounts compares the counts with textOf on arbitrary documents.
 func FuzzTextCounts(f *testing.F) {
-	for _, s := range []string{"<p>a b</p>", "<div>wo\u00adrd</div><p> x </p>", "<b>12</b>3", "\xff<p>\u00a0</p>", "<td> 1<b>2</b>\u00ad3 </td>", "<td>12<p>3</p></td>"} {
+	for _, s := range []string{"<p>a b</p>", "<div>wo\u00adrd</div><p> x </p>", "<b>12</b>3", "\xff<p>\u00a0</p>", "<td> 1<b>2</b>\u00ad3 </td>", "<td>12<p>3</p></td>",
+		"\xcd<A>\xb1", "<td>\xe2\x80<b>\x8b</b>7</td>", "<p>\xe2\x80<b>\xe2\x80\x94</b></p>"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
