@@ -793,17 +793,19 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 	// Each pattern with the literal text every match contains, if it has
 	// one: the regular expression runs only on texts that contain it, so
 	// that the pages without placeholders (nearly all) cost a substring
-	// search. A case-insensitive literal is looked for in the lower-cased
-	// text. For an ASCII literal that is exact unless the text holds one of
-	// the two runes that (?i) takes for ASCII letters and strings.ToLower
-	// does not (foldsToASCII: ſ for s, the Kelvin sign for k); in those
-	// texts, and for a literal that is not ASCII, a failed search is
-	// checked again as the regular expression matches (fold.Phrases).
+	// search. A case-insensitive ASCII literal is looked for with ASCII
+	// letters of either case (foldASCII), in the text as it is. That is
+	// exact unless the text holds one of the two runes beyond ASCII that
+	// (?i) takes for ASCII letters (foldsToASCII: ſ for s, the Kelvin sign
+	// for k); in those texts a failed search is checked again as the
+	// regular expression matches (fold.Phrases). A literal that is not
+	// ASCII is looked for in the lower-cased text, and a failed search is
+	// checked again the same way.
 	type pattern struct {
-		re       *regexp.Regexp
-		lit      string
-		folded   *fold.Phrases
-		asciiLit bool
+		re     *regexp.Regexp
+		lit    string
+		ascii  *foldASCII
+		folded *fold.Phrases
 	}
 	var pats []pattern
 	for _, s := range p.Patterns {
@@ -811,7 +813,10 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 		lit, folds := requiredLiteral(s)
 		pt := pattern{re: re, lit: lit}
 		if lit != "" && folds {
-			pt.lit, pt.folded, pt.asciiLit = strings.ToLower(lit), fold.New(fold.Phrase{Text: lit}), isASCII(lit)
+			pt.lit, pt.folded = strings.ToLower(lit), fold.New(fold.Phrase{Text: lit})
+			if isASCII(lit) {
+				pt.ascii = newFoldASCII(lit)
+			}
 		}
 		pats = append(pats, pt)
 	}
@@ -831,15 +836,25 @@ func newPlaceholder(_ *Rule, params Params) (PageCheck, error) {
 		evidence := ""
 		seen := map[string]bool{}
 		for _, f := range fields {
-			lower, exotic := "", false
+			lower := ""
+			exotic, exoticKnown := false, false
 			var locs [][]int
 			for _, pt := range pats {
 				switch {
+				case pt.ascii != nil:
+					if !pt.ascii.in(f.text) {
+						if !exoticKnown {
+							exotic, exoticKnown = containsAnyRune(f.text, foldsToASCII), true
+						}
+						if !exotic || !pt.folded.MatchString(f.text) {
+							continue
+						}
+					}
 				case pt.folded != nil:
 					if lower == "" {
-						lower, exotic = strings.ToLower(f.text), containsAnyRune(f.text, foldsToASCII)
+						lower = strings.ToLower(f.text)
 					}
-					if !strings.Contains(lower, pt.lit) && (pt.asciiLit && !exotic || !pt.folded.MatchString(f.text)) {
+					if !strings.Contains(lower, pt.lit) && !pt.folded.MatchString(f.text) {
 						continue
 					}
 				case pt.lit != "":
@@ -889,6 +904,95 @@ func containsAnyRune(s, runes string) bool {
 		}
 	}
 	return false
+}
+
+// foldASCII finds an ASCII literal in a text as a case-insensitive
+// regular expression of it does in a text without the runes of
+// foldsToASCII: with each ASCII letter in either case, and no byte beyond
+// ASCII, in the text as it is (no lower-cased copy). It looks for the
+// literal's rarest byte in English text (its anchor), in both cases, with
+// strings.IndexByte, and compares the literal around each one found.
+type foldASCII struct {
+	lower  string // the literal with its ASCII letters lower-cased
+	anchor int    // the index of the anchor in lower
+	lo, up byte   // the anchor in lower and upper case
+}
+
+// commonASCII lists the space and the letters from the most to the least
+// frequent in English text; a byte not in it (punctuation, a digit) is
+// taken as rarer than all of them.
+const commonASCII = " etaoinshrdlcumwfgypbvkjxqz"
+
+// newFoldASCII returns the foldASCII of lit, an ASCII literal that is not
+// empty.
+func newFoldASCII(lit string) *foldASCII {
+	f := &foldASCII{lower: strings.ToLower(lit)}
+	rank := -1
+	for i := 0; i < len(f.lower); i++ {
+		r := strings.IndexByte(commonASCII, f.lower[i])
+		if r < 0 {
+			r = len(commonASCII)
+		}
+		if r > rank {
+			rank, f.anchor = r, i
+		}
+	}
+	f.lo, f.up = f.lower[f.anchor], f.lower[f.anchor]
+	if 'a' <= f.lo && f.lo <= 'z' {
+		f.up = f.lo - 'a' + 'A'
+	}
+	return f
+}
+
+// in reports whether s holds the literal, each ASCII letter in either
+// case.
+func (f *foldASCII) in(s string) bool {
+	n := len(f.lower)
+	if len(s) < n {
+		return false
+	}
+	// The anchor stands in s[f.anchor:end] for a whole literal.
+	end := len(s) - n + f.anchor + 1
+	lo := indexByteFrom(s[:end], f.anchor, f.lo)
+	up := -1
+	if f.up != f.lo {
+		up = indexByteFrom(s[:end], f.anchor, f.up)
+	}
+	for lo >= 0 || up >= 0 {
+		var at int
+		if up < 0 || lo >= 0 && lo < up {
+			at, lo = lo, indexByteFrom(s[:end], lo+1, f.lo)
+		} else {
+			at, up = up, indexByteFrom(s[:end], up+1, f.up)
+		}
+		if equalFoldASCII(s[at-f.anchor:at-f.anchor+n], f.lower) {
+			return true
+		}
+	}
+	return false
+}
+
+// indexByteFrom is the index of the first c in s at or after from, or -1.
+func indexByteFrom(s string, from int, c byte) int {
+	if i := strings.IndexByte(s[from:], c); i >= 0 {
+		return from + i
+	}
+	return -1
+}
+
+// equalFoldASCII reports whether s equals lower, a string whose ASCII
+// letters are lower-case, with the ASCII letters of s in either case.
+func equalFoldASCII(s, lower string) bool {
+	for i := 0; i < len(lower); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // isASCII reports whether s is all ASCII.

@@ -1,15 +1,21 @@
 package check
 
 import (
+	"cmp"
 	"context"
 	"math/rand"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/extract"
+	"github.com/archiver-dev/archiver/internal/portal"
 )
 
 // checkPlaceholders runs the placeholder check with the default patterns
@@ -70,11 +76,11 @@ func TestPlaceholderPrefilter(t *testing.T) {
 	}
 	pc, res := placeholderCheck(t, nil)
 	for _, text := range []string{"", "Lorem ipsum dolor sit amet.", "LOREM IPSUM", "lorem ipſum", "dolor ſit amet", "TODO", "todo", "[INSERT NAME]",
-		"[in\u017Fert name]", "xlorem ipsum", "FIXME later", "TBD"} {
+		"[in\u017Fert name]", "xlorem ipsum", "FIXME later", "TBD", "Caption GOES here", "[İNSERT NAME]", "\u212Aaption goes here", "text goes her"} {
 		checkPlaceholders(t, pc, res, text)
 	}
 	pieces := []string{"lorem", "LOREM", "ipsum", "ipſum", "IPSUM", " ", "dolor", "sit", "ſit", "amet", "TODO", "todo", "FIXME", "TBD",
-		"[insert", "[INSERT", "[inſert", "name", "]", "x", "\u212A", "k", "\xff", "é"}
+		"[insert", "[INSERT", "[inſert", "name", "]", "x", "\u212A", "k", "\xff", "é", "caption", "Text", " goes", " GOES", "here", "HERE", "hEre", "[add", "[ADD", "İ"}
 	r := rand.New(rand.NewSource(1))
 	for range 20000 {
 		var b strings.Builder
@@ -99,6 +105,62 @@ func FuzzPlaceholderPrefilter(f *testing.F) {
 	})
 }
 
+// checkFoldASCII compares the search of foldASCII for lit with the
+// regular expression (?i)lit on text, which agree unless text holds a
+// rune of foldsToASCII.
+func checkFoldASCII(t *testing.T, lit, text string) {
+	t.Helper()
+	want := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(lit)).MatchString(text)
+	if got := newFoldASCII(lit).in(text); got != want && !containsAnyRune(text, foldsToASCII) {
+		t.Fatalf("foldASCII(%q).in(%q) = %v, (?i) says %v", lit, text, got, want)
+	}
+}
+
+// TestFoldASCII compares the ASCII case-insensitive search with the
+// regular expression: literals whose anchor is a letter, punctuation or
+// a space; matches at either end, in mixed case, overlapping and across
+// bytes beyond ASCII; no match on letters that only lower-case to ASCII
+// (İ) or one byte short.
+func TestFoldASCII(t *testing.T) {
+	for _, tc := range []struct{ lit, text string }{
+		{"lorem ipsum", "Lorem Ipsum dolor"},
+		{"lorem ipsum", "LOREM IPSUM"},
+		{"lorem ipsum", "xx lOrEm iPsUm"},
+		{"lorem ipsum", "lorem ipsu"},
+		{"lorem ipsum", "lorem  ipsum"},
+		{"lorem ipsum", "Текст lorem\u00a0ipsum"},
+		{"[insert ", "see [INSERT name]"},
+		{"[insert ", "[insert"},
+		{"[insert ", "[[[insert x"},
+		{"[insert ", "[İnsert x"},
+		{" goes here", "Caption GOES HERE"},
+		{" goes here", "goes here"},
+		{"dolor sit amet", "dolor sit amet"},
+		{"dolor sit amet", "Долор sit amet"},
+		{"aaa", "aAaa"},
+		{"pp", "P"},
+		{"xyz", ""},
+		{"a1b", "A1B"},
+		{"a1b", "a2b"},
+	} {
+		checkFoldASCII(t, tc.lit, tc.text)
+	}
+}
+
+// FuzzFoldASCII compares the ASCII case-insensitive search with the
+// regular expression on arbitrary literals and texts.
+func FuzzFoldASCII(f *testing.F) {
+	f.Add("lorem ipsum", "LoReM iPsUm")
+	f.Add("[insert ", "x [INSERT y")
+	f.Add("pp", "pPp\xff")
+	f.Fuzz(func(t *testing.T, lit, text string) {
+		if lit == "" || !isASCII(lit) {
+			return
+		}
+		checkFoldASCII(t, lit, text)
+	})
+}
+
 // TestFoldsToASCII checks foldsToASCII against the Unicode tables: every
 // rune beyond ASCII whose case folding orbit holds an ASCII letter is in
 // it, so that the placeholder check may trust the lower-cased search of an
@@ -115,5 +177,75 @@ func TestFoldsToASCII(t *testing.T) {
 	}
 	if got := []rune(foldsToASCII); string(got) != string(want) {
 		t.Fatalf("foldsToASCII = %q, the runes beyond ASCII that fold to ASCII are %q", foldsToASCII, string(want))
+	}
+}
+
+// portalArticles extracts the articles of the demo portal in lang (its
+// canonical pages that answer 200) but for the very large one and those
+// with a planted placeholder, longest body first.
+func portalArticles(tb testing.TB, lang string) []*archive.Page {
+	tb.Helper()
+	p, err := portal.New(portal.Config{Seed: 1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var pages []*archive.Page
+	for _, pg := range p.Manifest().Pages {
+		if pg.Kind != portal.KindArticle || pg.Lang != lang || pg.Status != http.StatusOK || pg.Article == nil || pg.DuplicateOf != "" ||
+			slices.Contains(pg.Quirks, portal.QuirkLarge) || slices.Contains(pg.Defects, portal.DefectPlaceholderText) {
+			continue
+		}
+		rec := httptest.NewRecorder()
+		p.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, pg.URL, nil))
+		page, err := extract.Page(&archive.Capture{URL: "http://portal.example" + pg.URL, Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()})
+		if err != nil {
+			tb.Fatalf("extract %s: %v", pg.URL, err)
+		}
+		pages = append(pages, page)
+	}
+	if len(pages) == 0 {
+		tb.Fatalf("no %s articles in the demo portal", lang)
+	}
+	slices.SortStableFunc(pages, func(a, b *archive.Page) int { return cmp.Compare(len(b.Body), len(a.Body)) })
+	return pages
+}
+
+// BenchmarkPlaceholder runs the placeholder check with the default
+// patterns on articles of the demo portal, which hold no placeholder: the
+// longest Russian and English articles as extracted (headline, title,
+// body, captions, authors), and long articles whose body is the bodies of
+// the articles of the language joined up to 8 KB.
+func BenchmarkPlaceholder(b *testing.B) {
+	pc, err := newPlaceholder(nil, Params{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, lang := range []string{"ru", "en"} {
+		pages := portalArticles(b, lang)
+		long := *pages[0]
+		var body strings.Builder
+		for _, pg := range pages {
+			if body.Len() >= 8<<10 {
+				break
+			}
+			body.WriteString(pg.Body)
+			body.WriteString("\n\n")
+		}
+		long.Body = body.String()
+		for _, bc := range []struct {
+			name string
+			page *archive.Page
+		}{{lang + "-article", pages[0]}, {lang + "-long", &long}} {
+			pctx := &PageContext{Page: bc.page}
+			b.Run(bc.name, func(b *testing.B) {
+				b.SetBytes(int64(len(bc.page.Headline) + len(bc.page.Title) + len(bc.page.Body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := pc.CheckPage(context.Background(), pctx, func(f archive.Finding) { b.Fatalf("finding on a clean article: %s", f.Message) }); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
