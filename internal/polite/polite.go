@@ -79,14 +79,20 @@ type Limiter struct {
 
 	mu    sync.Mutex
 	hosts map[string]*hostState
+
+	// signals holds empty channels with room for one value, for the
+	// tickets that wait (see ticket).
+	signals sync.Pool
 }
 
 type hostState struct {
 	mu       sync.Mutex
 	inflight int
-	wake     chan struct{} // closed when a slot frees or the limit grows
-	next     time.Time     // the earliest start of the next request
-	minDelay time.Duration // the host's own minimum (robots.txt Crawl-delay)
+	// first and last are the ends of the queue of requests waiting for a
+	// slot, served first come, first served.
+	first, last *ticket
+	next        time.Time     // the earliest start of the next request
+	minDelay    time.Duration // the host's own minimum (robots.txt Crawl-delay)
 
 	// Adaptive mode.
 	limit    int           // requests allowed in flight now
@@ -112,7 +118,7 @@ func (l *Limiter) state(host string) *hostState {
 	defer l.mu.Unlock()
 	s := l.hosts[host]
 	if s == nil {
-		s = &hostState{wake: make(chan struct{}), limit: l.opts.Concurrency, penalty: 1}
+		s = &hostState{limit: l.opts.Concurrency, penalty: 1}
 		if l.opts.Adaptive {
 			s.limit = min(l.opts.Concurrency, l.opts.StartConcurrency)
 		}
@@ -136,45 +142,40 @@ func (l *Limiter) gap(s *hostState) time.Duration {
 	return max(g, s.minDelay)
 }
 
+// A ticket is one request's claim on a slot of a host. While the host is
+// full the ticket waits in the host's queue; the request that frees a slot
+// (or the answer that raises the limit) hands the slot to the first ticket
+// in the queue: it takes the slot on the ticket's behalf, sets start and
+// sends on ready, so that exactly one waiting goroutine wakes. The host's
+// mutex guards every field.
+type ticket struct {
+	prev, next *ticket
+	ready      chan struct{} // from Limiter.signals while the ticket waits
+	granted    bool          // the slot was handed to the ticket
+	released   bool          // the slot was freed
+	start      time.Time     // when the request may start
+}
+
 // Acquire waits for a free slot of the host and for its next start time,
 // and returns the function that frees the slot (calling it again does
-// nothing). It returns ctx's error if ctx ends first.
+// nothing). It returns ctx's error if ctx ends first. Requests waiting for
+// a slot of one host get it in the order they asked.
 func (l *Limiter) Acquire(ctx context.Context, host string) (func(), error) {
 	s := l.state(host)
+	t := &ticket{}
 	s.mu.Lock()
-	for s.inflight >= s.limit {
-		wake := s.wake
+	if s.first == nil && s.inflight < s.limit {
+		t.start = l.take(s)
 		s.mu.Unlock()
+	} else if err := l.wait(ctx, s, t); err != nil {
+		return nil, err
+	}
+	release := func() { l.free(s, t) }
+	if wait := time.Until(t.start); wait > 0 {
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
 		select {
-		case <-wake:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		s.mu.Lock()
-	}
-	s.inflight++
-	s.requests++
-	now := time.Now()
-	start := s.next
-	if start.Before(now) {
-		start = now
-	}
-	s.next = start.Add(l.gap(s))
-	s.mu.Unlock()
-	var once sync.Once
-	release := func() {
-		once.Do(func() {
-			s.mu.Lock()
-			s.inflight--
-			s.signal()
-			s.mu.Unlock()
-		})
-	}
-	if wait := time.Until(start); wait > 0 {
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		select {
-		case <-t.C:
+		case <-timer.C:
 		case <-ctx.Done():
 			release()
 			return nil, ctx.Err()
@@ -183,10 +184,98 @@ func (l *Limiter) Acquire(ctx context.Context, host string) (func(), error) {
 	return release, nil
 }
 
-// signal wakes the requests waiting for a slot; s.mu is held.
-func (s *hostState) signal() {
-	close(s.wake)
-	s.wake = make(chan struct{})
+// wait queues t for a slot of the host and waits until the slot is handed
+// to it or ctx ends; s.mu is held on entry and free on return. A slot
+// handed to t as ctx ended goes on to the next in the queue.
+func (l *Limiter) wait(ctx context.Context, s *hostState, t *ticket) error {
+	ready, _ := l.signals.Get().(chan struct{})
+	if ready == nil {
+		ready = make(chan struct{}, 1)
+	}
+	t.ready = ready
+	s.push(t)
+	s.mu.Unlock()
+	select {
+	case <-ready:
+		l.signals.Put(ready)
+		return nil
+	case <-ctx.Done():
+	}
+	s.mu.Lock()
+	granted := t.granted
+	if granted {
+		<-ready // sent with granted set: empty the channel for its reuse
+	} else {
+		s.remove(t)
+	}
+	s.mu.Unlock()
+	l.signals.Put(ready)
+	if granted {
+		l.free(s, t)
+	}
+	return ctx.Err()
+}
+
+// take takes a slot of the host and returns when its request may start;
+// s.mu is held.
+func (l *Limiter) take(s *hostState) time.Time {
+	s.inflight++
+	s.requests++
+	start := s.next
+	if now := time.Now(); start.Before(now) {
+		start = now
+	}
+	s.next = start.Add(l.gap(s))
+	return start
+}
+
+// free frees t's slot of the host, once, and hands it on.
+func (l *Limiter) free(s *hostState, t *ticket) {
+	s.mu.Lock()
+	if !t.released {
+		t.released = true
+		s.inflight--
+		l.handOff(s)
+	}
+	s.mu.Unlock()
+}
+
+// handOff gives the free slots of the host to the first tickets in the
+// queue, one each, and wakes them; s.mu is held.
+func (l *Limiter) handOff(s *hostState) {
+	for s.first != nil && s.inflight < s.limit {
+		t := s.first
+		s.remove(t)
+		t.start = l.take(s)
+		t.granted = true
+		t.ready <- struct{}{} // never blocks: room for one, and one grant
+	}
+}
+
+// push queues t last; s.mu is held.
+func (s *hostState) push(t *ticket) {
+	t.prev = s.last
+	if s.last != nil {
+		s.last.next = t
+	} else {
+		s.first = t
+	}
+	s.last = t
+}
+
+// remove takes t out of the queue; s.mu is held.
+func (s *hostState) remove(t *ticket) {
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else {
+		s.first = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	} else {
+		s.last = t.prev
+	}
+	t.prev, t.next = nil, nil
 }
 
 // Pause keeps every request to the host from starting before until (a
@@ -254,7 +343,7 @@ func (l *Limiter) Answered(host string, took time.Duration) {
 		s.limit++
 		s.good = 0
 		s.maxLimit = max(s.maxLimit, s.limit)
-		s.signal()
+		l.handOff(s)
 	}
 }
 
