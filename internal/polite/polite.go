@@ -147,7 +147,8 @@ func (l *Limiter) gap(s *hostState) time.Duration {
 // (or the answer that raises the limit) hands the slot to the first ticket
 // in the queue: it takes the slot on the ticket's behalf, sets start and
 // sends on ready, so that exactly one waiting goroutine wakes. The host's
-// mutex guards every field.
+// mutex guards the fields; the goroutine that received from ready reads
+// start without it (the send orders the write before the read).
 type ticket struct {
 	prev, next *ticket
 	ready      chan struct{} // from Limiter.signals while the ticket waits
