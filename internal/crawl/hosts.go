@@ -42,6 +42,12 @@ func (c *crawler) observe(host string, ex *exchange) {
 		c.hosts.Strained(host)
 		return
 	}
+	if ex.Starved {
+		// Read late by the crawler's own doing (every processor busy,
+		// deriving pages, say): not the host slowing down.
+		c.hosts.AnsweredLate(host, ex.Response)
+		return
+	}
 	c.hosts.Answered(host, ex.Response)
 }
 

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/archiver-dev/archiver/internal/polite"
 )
 
 // exchangeHeader carries the id of an exchange from the crawler, through
@@ -38,8 +40,11 @@ type exchange struct {
 	Duration      time.Duration // the whole exchange, body included
 	// Response is the host's response time: from sending the request to
 	// its response headers (or the failure), without the body's transfer,
-	// as the link checker measures it.
+	// as the link checker measures it. Starved reports that the process
+	// kept its processors busy all that time, so that the answer was read
+	// late by its own doing (polite.Stopwatch).
 	Response      time.Duration
+	Starved       bool
 	ContentLength int64
 	Body          []byte
 	Truncated     bool
@@ -115,8 +120,9 @@ func (t *teeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ex.Started = t.now().UTC()
 	start := time.Now()
+	w := polite.Start()
 	resp, err := rt.RoundTrip(req)
-	ex.Response = time.Since(start)
+	ex.Response, ex.Starved = w.Stop()
 	if err != nil {
 		ex.Err = err
 		ex.Duration = ex.Response

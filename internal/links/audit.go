@@ -210,11 +210,11 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		return nil, fmt.Errorf("links: captures of run %d: %w", run.ID, err)
 	}
 	if opts.Checker != nil {
-		// The crawl's median fetch time is a crawled host's usual response
-		// time until the checker measures its own.
+		// The crawl's median fetch time is what a crawled host is expected
+		// to answer in, until it answers the checker (polite.Expect).
 		for host, ds := range took {
 			slices.Sort(ds)
-			opts.Checker.hosts.expect(host, ds[len(ds)/2])
+			opts.Checker.hosts.limiter.Expect(host, ds[len(ds)/2])
 		}
 	}
 

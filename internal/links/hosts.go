@@ -25,11 +25,6 @@ type hosts struct {
 type hostRecord struct {
 	lastOK    time.Time // last 2xx answer
 	refuseTil time.Time // the host asked for a longer wait than we grant
-	// usual is the host's response time as measured while the checker's
-	// process had CPU to spare: a moving average of such answers (calm of
-	// them so far), or, before the first, the crawl's (expect).
-	usual time.Duration
-	calm  int
 }
 
 // The adaptive politeness of AutoDelay, as the crawler's defaults: twice
@@ -119,47 +114,12 @@ func (h *hosts) answered(ctx context.Context, host string, a answer) {
 	case a.err != nil, a.status == http.StatusTooManyRequests, a.status >= 500,
 		a.status == http.StatusForbidden && servedBefore:
 		h.limiter.Strained(host)
+	case a.starved:
+		// Read late by the checker's own doing (every processor busy
+		// deriving pages): not the host slowing down.
+		h.limiter.AnsweredLate(host, a.took)
 	default:
-		h.limiter.Answered(host, h.responseTime(host, a))
-	}
-}
-
-// responseTime is the response time of a healthy answer that the host's
-// politeness learns from. An answer read while the process had no CPU to
-// spare (a.starved: its goroutines waited for a processor, so the answer
-// was read late, by up to the runtime's 10 ms network poll and more) is
-// taken as no slower than the host's usual time: the lateness is the
-// checker's own, and read as the host's it would slow every check of
-// the host down while the pages are derived, and for long after, since
-// the slower the requests go the fewer answers correct it. Without a
-// usual time yet, it is taken as measured.
-func (h *hosts) responseTime(host string, a answer) time.Duration {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	r := h.record(host)
-	if a.starved {
-		if r.usual > 0 {
-			return min(a.took, r.usual)
-		}
-		return a.took
-	}
-	if r.calm == 0 {
-		r.usual = a.took
-	} else {
-		r.usual += (a.took - r.usual) / 4
-	}
-	r.calm++
-	return a.took
-}
-
-// expect gives a host the usual response time d, measured elsewhere (the
-// median time of the crawl's fetches from it), until the checker has
-// measured its own.
-func (h *hosts) expect(host string, d time.Duration) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if r := h.record(host); r.calm == 0 && d > 0 {
-		r.usual = d
+		h.limiter.Answered(host, a.took)
 	}
 }
 

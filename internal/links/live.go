@@ -9,12 +9,12 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/polite"
 )
 
 // Config sets how the live checker behaves. Start from [DefaultConfig].
@@ -453,7 +453,8 @@ type answer struct {
 	// body, which is the checker's own work.
 	took time.Duration
 	// starved reports that the process kept its processors busy for
-	// nearly all of took (see starved).
+	// nearly all of took: the answer was read late by its own doing
+	// (polite.Stopwatch).
 	starved bool
 }
 
@@ -490,15 +491,9 @@ func (c *Checker) do(ctx context.Context, client *http.Client, method string, u 
 	}
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-	cpu, cpuOK := processCPU()
-	start := time.Now()
+	w := polite.Start()
 	resp, err := client.Do(req)
-	a.took = time.Since(start)
-	if cpuOK {
-		if now, ok := processCPU(); ok {
-			a.starved = starved(now-cpu, a.took, runtime.GOMAXPROCS(0))
-		}
-	}
+	a.took, a.starved = w.Stop()
 	if err != nil {
 		a.err = err
 		return a
@@ -516,14 +511,6 @@ func (c *Checker) do(ctx context.Context, client *http.Client, method string, u 
 	// come is not our concern here.
 	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 	return a
-}
-
-// starved reports whether a request that took took was answered while the
-// process used nearly all of its procs processors (cpu of CPU time over
-// took): then the runtime polls the network only every 10 ms or so, and
-// the answer is read late by the process's own doing, not the host's.
-func starved(cpu, took time.Duration, procs int) bool {
-	return took > 0 && float64(cpu) >= 0.75*float64(procs)*float64(took)
 }
 
 func isHTML(contentType string) bool {

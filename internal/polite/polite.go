@@ -311,6 +311,47 @@ func (l *Limiter) Answered(host string, took time.Duration) {
 	s := l.state(host)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	l.answered(s, took)
+}
+
+// AnsweredLate feeds a healthy answer that the process read late by its
+// own doing (a Stopwatch found it starved of CPU) back into the host's
+// politeness: it counts as healthy, but as no slower than the host's
+// response time so far (or, before any, than Expect's), so that a process
+// busy deriving pages on every processor does not take its own lateness
+// for the host slowing down. Without a response time yet, took is taken
+// as measured.
+func (l *Limiter) AnsweredLate(host string, took time.Duration) {
+	if !l.opts.Adaptive {
+		return
+	}
+	s := l.state(host)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.latency > 0 {
+		took = min(took, s.latency)
+	}
+	l.answered(s, took)
+}
+
+// Expect gives the host the response time d, measured elsewhere (the
+// crawl's fetches from it, for the link checker), until it answers:
+// answers read late (AnsweredLate) are then taken as no slower than d.
+// It does nothing once the host has answered.
+func (l *Limiter) Expect(host string, d time.Duration) {
+	if !l.opts.Adaptive || d <= 0 {
+		return
+	}
+	s := l.state(host)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.samples == 0 {
+		s.latency = d
+	}
+}
+
+// answered is Answered; s.mu is held.
+func (l *Limiter) answered(s *hostState, took time.Duration) {
 	s.samples++
 	switch {
 	case s.samples == 1:

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package links
+package polite
 
 import "time"
 
