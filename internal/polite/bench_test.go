@@ -26,7 +26,7 @@ func BenchmarkAcquireContended(b *testing.B) {
 	var wg sync.WaitGroup
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0, cpuOK := processCPU()
+	cpu0, cpuOK := polite.ProcessCPU()
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -43,7 +43,7 @@ func BenchmarkAcquireContended(b *testing.B) {
 		}()
 	}
 	wg.Wait()
-	if cpu1, ok := processCPU(); ok && cpuOK {
+	if cpu1, ok := polite.ProcessCPU(); ok && cpuOK {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 	}
 }
