@@ -965,7 +965,7 @@ func (f *foldASCII) in(s string) bool {
 		} else {
 			at, up = up, indexByteFrom(s[:end], up+1, f.up)
 		}
-		if equalFoldASCII(s[at-f.anchor:at-f.anchor+n], f.lower) {
+		if fold.HasPrefixASCII(s[at-f.anchor:], f.lower) {
 			return true
 		}
 	}
@@ -978,21 +978,6 @@ func indexByteFrom(s string, from int, c byte) int {
 		return from + i
 	}
 	return -1
-}
-
-// equalFoldASCII reports whether s equals lower, a string whose ASCII
-// letters are lower-case, with the ASCII letters of s in either case.
-func equalFoldASCII(s, lower string) bool {
-	for i := 0; i < len(lower); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // isASCII reports whether s is all ASCII.

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/archiver-dev/archiver/internal/archive"
+	"github.com/archiver-dev/archiver/internal/fold"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -208,19 +209,7 @@ func lowerHasPrefix(s, prefix string) bool {
 			return strings.HasPrefix(strings.ToLower(s), prefix)
 		}
 	}
-	if len(s) < len(prefix) {
-		return false // ASCII, as long lower-cased
-	}
-	for i := 0; i < len(prefix); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != prefix[i] {
-			return false
-		}
-	}
-	return true
+	return fold.HasPrefixASCII(s, prefix)
 }
 
 // placeOf says where on the page an element stands: in the breadcrumb, the

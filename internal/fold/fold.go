@@ -297,3 +297,23 @@ func ToLower(r rune) rune {
 	}
 	return unicode.ToLower(r)
 }
+
+// HasPrefixASCII reports whether s begins with lower, a string whose ASCII
+// letters are lower-case, comparing the ASCII letters of s in either case
+// and every other byte as it is: strings.HasPrefix(strings.ToLower(s),
+// lower) for an ASCII s, without the lower-cased copy.
+func HasPrefixASCII(s, lower string) bool {
+	if len(s) < len(lower) {
+		return false
+	}
+	for i := 0; i < len(lower); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -281,3 +281,42 @@ func TestToLower(t *testing.T) {
 		}
 	}
 }
+
+// TestHasPrefixASCII compares HasPrefixASCII with strings.HasPrefix of the
+// lower-cased text on ASCII texts, and checks that other bytes are
+// compared as they are.
+func TestHasPrefixASCII(t *testing.T) {
+	tests := []struct {
+		s, lower string
+		want     bool
+	}{
+		{"JavaScript:void(0)", "javascript:", true},
+		{"FILE:///c:/x", "file:", true},
+		{"java", "javascript:", false},
+		{"", "", true},
+		{"x", "", true},
+		{"javascrIpt", "javascript", true},
+		{"javascrİpt", "javascript", false}, // İ is not ASCII
+		{"ſcript", "script", false},         // nor is ſ
+	}
+	for _, tc := range tests {
+		if got := HasPrefixASCII(tc.s, tc.lower); got != tc.want {
+			t.Errorf("HasPrefixASCII(%q, %q) = %v, want %v", tc.s, tc.lower, got, tc.want)
+		}
+	}
+	r := rand.New(rand.NewSource(1))
+	const letters = "aAbBjJ:-/"
+	word := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = letters[r.Intn(len(letters))]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		s, p := word(r.Intn(6)), strings.ToLower(word(r.Intn(4)))
+		if got, want := HasPrefixASCII(s, p), strings.HasPrefix(strings.ToLower(s), p); got != want {
+			t.Fatalf("HasPrefixASCII(%q, %q) = %v, strings.HasPrefix of the lower-cased text %v", s, p, got, want)
+		}
+	}
+}
