@@ -4,11 +4,15 @@
 // host, and, in adaptive mode, a delay and a concurrency that follow how
 // the host answers. The crawler (internal/crawl) and the live link checker
 // (internal/links) share it, so that a site is treated the same by both.
+// A Stopwatch times each request and tells an answer the process read late
+// by its own doing (every processor busy) from a host slowing down.
 //
 //	l := polite.New(polite.Options{Concurrency: 4, Adaptive: true, Factor: 2})
 //	release, err := l.Acquire(ctx, "portal.example:443")
+//	w := polite.Start()
 //	… make the request …
-//	l.Answered("portal.example:443", took) // or l.Strained on a refusal
+//	took, late := w.Stop()
+//	l.Answered("portal.example:443", took) // l.AnsweredLate if late, l.Strained on a refusal
 //	release()
 package polite
 
