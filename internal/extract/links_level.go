@@ -9,13 +9,16 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// noNewsPhrases are, lower-cased, every "no news" phrase that the page
-// kind (noNews) or the link checker's soft-404 test reads in a page's
-// text. A links-level extraction computes the body of a page whose visible
-// text holds one, so that those signals are the same as after a full
+// noNewsList are, lower-cased, every "no news" phrase that the page kind
+// (noNews) or the link checker's soft-404 test reads in a page's text. A
+// links-level extraction computes the body of a page whose visible text
+// holds one, so that those signals are the same as after a full
 // extraction.
-var noNewsPhrases = fold.Lower("no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет",
-	"новостей за этот день нет", "няма навін", "навін няма", "навін за гэты дзень няма", "ничего не найдено")
+var noNewsList = []string{"no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет",
+	"новостей за этот день нет", "няма навін", "навін няма", "навін за гэты дзень няма", "ничего не найдено"}
+
+// noNewsPhrases finds noNewsList in a text.
+var noNewsPhrases = fold.Lower(noNewsList...)
 
 // saysNoNews reports whether text holds one of noNewsPhrases, in any case:
 // whether strings.ToLower(text) contains one (found without lower-casing
