@@ -178,8 +178,9 @@ func (d *doc) mainTextLen() int {
 const maxTrafilaturaBytes = 2 << 20
 
 // extractBody sets the body text and word count: go-trafilatura's main
-// content when it finds one, else the paragraphs of the main element.
-func (d *doc) extractBody(text string) {
+// content when it finds one, else the paragraphs of the main element;
+// textLen is the length of the decoded page.
+func (d *doc) extractBody(textLen int) {
 	body := ""
 	if !d.x.opts.NoBody {
 		nodes := 0
@@ -187,7 +188,7 @@ func (d *doc) extractBody(text string) {
 		switch {
 		case nodes > maxTrafilaturaNodes:
 			d.page.Warnings = append(d.page.Warnings, fmt.Sprintf("more than %d nodes: body read by the paragraph heuristic only", maxTrafilaturaNodes))
-		case len(text) > maxTrafilaturaBytes:
+		case textLen > maxTrafilaturaBytes:
 			d.page.Warnings = append(d.page.Warnings, fmt.Sprintf("page larger than %d bytes: body read by the paragraph heuristic only", maxTrafilaturaBytes))
 		default:
 			body = d.trafilaturaBody()

@@ -1,8 +1,10 @@
 package extract
 
 import (
+	"bytes"
 	"fmt"
 	"html"
+	"io"
 	"strings"
 
 	xhtml "golang.org/x/net/html"
@@ -19,15 +21,33 @@ const (
 // maxNesting and cutting attribute values longer than maxAttrBytes, and
 // returns the warnings that describe what was changed.
 func parseBounded(text string) (*xhtml.Node, []string) {
+	return parseBoundedFrom(strings.NewReader(text), func() string { return text })
+}
+
+// parseBoundedBytes is parseBounded of string(b), which it copies only in
+// the rare case of markup too deep for the parser.
+func parseBoundedBytes(b []byte) (*xhtml.Node, []string) {
+	return parseBoundedFrom(bytes.NewReader(b), func() string { return string(b) })
+}
+
+// parseBoundedFrom is parseBounded of the text that r reads and text
+// returns.
+func parseBoundedFrom(r io.Reader, text func() string) (*xhtml.Node, []string) {
 	var warns []string
-	root, err := xhtml.Parse(strings.NewReader(text))
+	root, err := xhtml.Parse(r)
 	if err == nil {
 		if cut, longest := cutLongAttrs(root); cut > 0 {
 			warns = append(warns, fmt.Sprintf("%d attribute value(s) longer than %d bytes cut (longest %d bytes)", cut, maxAttrBytes, longest))
 		}
 		return root, warns
 	}
-	// Too deep for the parser: flatten the nesting and try again.
+	return parseFlattened(text())
+}
+
+// parseFlattened parses text, too deep for the parser, once its nesting is
+// flattened and its long attribute values cut, else its text alone.
+func parseFlattened(text string) (*xhtml.Node, []string) {
+	var warns []string
 	_, depth, _ := scanLimits(text)
 	text, dropped, cut := rewriteBounded(text)
 	if dropped > 0 {
@@ -36,7 +56,7 @@ func parseBounded(text string) (*xhtml.Node, []string) {
 	if cut > 0 {
 		warns = append(warns, fmt.Sprintf("%d attribute value(s) longer than %d bytes cut", cut, maxAttrBytes))
 	}
-	root, err = xhtml.Parse(strings.NewReader(text))
+	root, err := xhtml.Parse(strings.NewReader(text))
 	if err == nil {
 		return root, warns
 	}

@@ -81,8 +81,9 @@ type dateCand struct {
 
 // extractDates fills the published and modified dates with their evidence.
 // guess lets go-htmldate search the whole page when no other source gives
-// a publication date (it is never asked in high-precision mode).
-func (d *doc) extractDates(text string, guess bool) {
+// a publication date (it is never asked in high-precision mode, nor for a
+// decoded page, textLen bytes long, larger than go-trafilatura takes).
+func (d *doc) extractDates(textLen int, guess bool) {
 	p := d.page
 	maxDate := d.now.Add(36 * time.Hour)
 	ok := func(pd parsedDate) bool {
@@ -175,7 +176,7 @@ func (d *doc) extractDates(text string, guess bool) {
 	}
 
 	best := bestDate(pub)
-	if best == nil && guess && !d.x.opts.HighPrecision && len(text) <= maxTrafilaturaBytes {
+	if best == nil && guess && !d.x.opts.HighPrecision && textLen <= maxTrafilaturaBytes {
 		if pd, text, found := d.htmldateGuess(maxDate); found && ok(pd) {
 			best = &dateCand{pd, text, DateFromHTMLDate, rankHTMLDate}
 		}

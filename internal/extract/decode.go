@@ -49,18 +49,32 @@ const maxMetaScan = 512 << 10
 // undeclared pages: valid UTF-8 first, then windows-1251, windows-1250 or
 // windows-1252 by the shape of their high bytes.
 func Decode(body []byte, contentType string) Decoded {
-	headerName, metaName := headerCharset(contentType), metaCharset(body)
-	out := decode(body, headerName, metaName)
-	out.Header, out.Meta = declaredName(headerName), declaredName(metaName)
+	out, raw := decodeBody(body, contentType)
+	if raw != nil {
+		out.Text = string(raw)
+	}
 	return out
 }
 
-// decode is Decode with the declared charset labels read.
-func decode(body []byte, headerName, metaName string) Decoded {
+// decodeBody is Decode, but for a text that is bytes of body as they are
+// (valid UTF-8): it then leaves Text empty and returns those bytes as raw,
+// so that the caller reads them without a copy. raw is nil otherwise.
+func decodeBody(body []byte, contentType string) (out Decoded, raw []byte) {
+	headerName, metaName := headerCharset(contentType), metaCharset(body)
+	out, raw = decode(body, headerName, metaName)
+	out.Header, out.Meta = declaredName(headerName), declaredName(metaName)
+	return out, raw
+}
+
+// decode is decodeBody with the declared charset labels read.
+func decode(body []byte, headerName, metaName string) (Decoded, []byte) {
 	// 1. Byte order mark.
 	switch {
 	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
-		return Decoded{Text: toValidUTF8(body[3:]), Charset: "utf-8", From: "bom"}
+		if rest := body[3:]; utf8.Valid(rest) {
+			return Decoded{Charset: "utf-8", From: "bom"}, rest
+		}
+		return Decoded{Text: toValidUTF8(body[3:]), Charset: "utf-8", From: "bom"}, nil
 	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}), bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
 		name := "utf-16le"
 		if body[0] == 0xFE {
@@ -68,7 +82,7 @@ func decode(body []byte, headerName, metaName string) Decoded {
 		}
 		enc, _ := charset.Lookup(name)
 		if s, err := decodeWith(enc, body); err == nil {
-			return Decoded{Text: strings.TrimPrefix(s, "\uFEFF"), Charset: name, From: "bom"}
+			return Decoded{Text: strings.TrimPrefix(s, "\uFEFF"), Charset: name, From: "bom"}, nil
 		}
 	}
 
@@ -80,36 +94,38 @@ func decode(body []byte, headerName, metaName string) Decoded {
 		notes = append(notes, fmt.Sprintf("HTTP header declares %s but <meta> declares %s", headerName, metaName))
 	}
 
-	try := func(name, from string) (Decoded, bool) {
+	// try decodes body as the declared charset name; raw is body when the
+	// text is body as it is.
+	try := func(name, from string) (out Decoded, raw []byte, ok bool) {
 		canon := canonicalCharset(name)
 		if canon == "" {
 			notes = append(notes, fmt.Sprintf("unknown charset %q declared in %s", name, from))
-			return Decoded{}, false
+			return Decoded{}, nil, false
 		}
 		if canon == "utf-8" {
 			if validUTF8 {
-				return Decoded{Text: string(body), Charset: "utf-8", From: from}, true
+				return Decoded{Charset: "utf-8", From: from}, body, true
 			}
 			notes = append(notes, fmt.Sprintf("%s declares utf-8 but the bytes are not valid UTF-8", from))
-			return Decoded{}, false
+			return Decoded{}, nil, false
 		}
 		if isUTF16(canon) {
 			// A declaration of UTF-16 without a BOM is almost always wrong
 			// (the spec says to treat it as UTF-8).
 			notes = append(notes, fmt.Sprintf("%s declares %s without a byte order mark", from, name))
-			return Decoded{}, false
+			return Decoded{}, nil, false
 		}
 		if hasHigh && validUTF8 && hasMultiByteUTF8(body) {
 			notes = append(notes, fmt.Sprintf("%s declares %s but the bytes are valid UTF-8", from, name))
-			return Decoded{}, false
+			return Decoded{}, nil, false
 		}
 		enc, _ := charset.Lookup(canon)
 		s, err := decodeWith(enc, body)
 		if err != nil {
 			notes = append(notes, fmt.Sprintf("%s declares %s, which cannot decode the bytes: %v", from, name, err))
-			return Decoded{}, false
+			return Decoded{}, nil, false
 		}
-		return Decoded{Text: s, Charset: canon, From: from}, true
+		return Decoded{Text: s, Charset: canon, From: from}, nil, true
 	}
 
 	// 2. HTTP header, 3. <meta>.
@@ -117,36 +133,37 @@ func decode(body []byte, headerName, metaName string) Decoded {
 		if d.name == "" {
 			continue
 		}
-		if out, ok := try(d.name, d.from); ok {
+		if out, raw, ok := try(d.name, d.from); ok {
 			out.Note = strings.Join(notes, "; ")
-			return out
+			return out, raw
 		}
 	}
 
 	// 4. Sniff.
-	out := sniff(body, validUTF8, hasHigh)
+	out, raw := sniff(body, validUTF8, hasHigh)
 	if headerName != "" || metaName != "" {
 		notes = append(notes, "decoded as "+out.Charset+" by sniffing the bytes")
 	}
 	out.Note = strings.Join(notes, "; ")
-	return out
+	return out, raw
 }
 
-// sniff decides the charset of a page whose declarations are absent or wrong.
-func sniff(body []byte, validUTF8, hasHigh bool) Decoded {
+// sniff decides the charset of a page whose declarations are absent or
+// wrong; raw is body when the text is body as it is.
+func sniff(body []byte, validUTF8, hasHigh bool) (out Decoded, raw []byte) {
 	if !hasHigh {
-		return Decoded{Text: string(body), Charset: "utf-8", From: "default"}
+		return Decoded{Charset: "utf-8", From: "default"}, body
 	}
 	if validUTF8 {
-		return Decoded{Text: string(body), Charset: "utf-8", From: "sniff"}
+		return Decoded{Charset: "utf-8", From: "sniff"}, body
 	}
 	name := guessLegacy(body)
 	enc, _ := charset.Lookup(name)
 	s, err := decodeWith(enc, body)
 	if err != nil {
-		return Decoded{Text: toValidUTF8(body), Charset: "utf-8", From: "sniff"}
+		return Decoded{Text: toValidUTF8(body), Charset: "utf-8", From: "sniff"}, nil
 	}
-	return Decoded{Text: s, Charset: name, From: "sniff"}
+	return Decoded{Text: s, Charset: name, From: "sniff"}, nil
 }
 
 // guessLegacy picks windows-1251, windows-1250 or windows-1252 for bytes that
@@ -213,6 +230,15 @@ func metaCharset(body []byte) string {
 	if len(body) > maxMetaScan {
 		body = body[:maxMetaScan]
 	}
+	if !hasMetaTag(body) {
+		return ""
+	}
+	return metaCharsetTokens(body)
+}
+
+// metaCharsetTokens is metaCharset of body, at most maxMetaScan bytes,
+// read by the tokenizer.
+func metaCharsetTokens(body []byte) string {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	z.SetMaxBuf(maxMetaScan)
 	for {
@@ -253,6 +279,25 @@ func metaCharset(body []byte) string {
 					}
 				}
 			}
+		}
+	}
+}
+
+// hasMetaTag reports whether b holds "<meta" in any case: the tokenizer
+// reads a <meta> start tag only there (a tag's name is the bytes right
+// after its "<", lower-cased), so that without it metaCharset finds
+// nothing and need not tokenize.
+func hasMetaTag(b []byte) bool {
+	for {
+		i := bytes.IndexByte(b, '<')
+		if i < 0 || len(b)-i < 5 {
+			return false
+		}
+		b = b[i+1:]
+		// c|0x20 is the lower case of c for a letter, and no other byte
+		// gives a lower-case letter so.
+		if b[0]|0x20 == 'm' && b[1]|0x20 == 'e' && b[2]|0x20 == 't' && b[3]|0x20 == 'a' {
+			return true
 		}
 	}
 }

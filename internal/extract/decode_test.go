@@ -62,3 +62,59 @@ func TestDecode(t *testing.T) {
 }
 
 func utf8ValidString(s string) bool { return utf8.ValidString(s) }
+
+// checkMetaCharset holds metaCharset, which skips the tokenizer for bytes
+// without "<meta" (hasMetaTag), to the tokenizer's answer, and decodeBody,
+// which hands back UTF-8 bytes as they are, to Decode.
+func checkMetaCharset(t *testing.T, body []byte, ct string) {
+	t.Helper()
+	if got, want := metaCharset(body), metaCharsetTokens(body); got != want {
+		t.Errorf("metaCharset(%q) = %q, the tokenizer reads %q", body, got, want)
+	}
+	dec := Decode(body, ct)
+	out, raw := decodeBody(body, ct)
+	if raw != nil {
+		if out.Text != "" || string(raw) != dec.Text {
+			t.Errorf("decodeBody(%q, %q): text %q and raw %q, Decode's text %q", body, ct, out.Text, raw, dec.Text)
+		}
+		out.Text = string(raw)
+	}
+	if out != dec {
+		t.Errorf("decodeBody(%q, %q) = %+v, Decode = %+v", body, ct, out, dec)
+	}
+}
+
+func TestMetaCharsetPrefilter(t *testing.T) {
+	for _, tc := range []struct{ body, ct string }{
+		{"", ""},
+		{"<meta charset=utf-8>", ""},
+		{"<META CHARSET=windows-1251>\xcf\xf0\xe8", "text/html"},
+		{"<MeTa\tcharset='koi8-r'>", "text/html; charset=utf-8"},
+		{"<meta", ""},
+		{"<met", ""},
+		{"<me\x00ta charset=x>", ""},
+		{"<!-- <meta charset=windows-1252> --><p>x", ""},
+		{"<script><meta charset=windows-1252></script>", ""},
+		{"<html><head></head><meta charset=windows-1252>", ""},
+		{"<html><body><meta charset=windows-1252>", ""},
+		{"<meta http-equiv=Content-Type content='text/html; charset=windows-1250'>", ""},
+		{"<metadata charset=x>", ""},
+		{"<<meta charset=iso-8859-5>", ""},
+		{"\xef\xbb\xbf<p>bom</p>", ""},
+		{"\xef\xbb\xbf<p>bom \xff</p>", ""},
+		{"caf\xe9", "text/html; charset=utf-8"},
+		{"plain ascii", "text/html; charset=windows-1251"},
+		{"Кириллица", "text/html; charset=windows-1251"},
+	} {
+		checkMetaCharset(t, []byte(tc.body), tc.ct)
+	}
+}
+
+func FuzzMetaCharsetPrefilter(f *testing.F) {
+	for _, s := range []string{"<meta charset=utf-8>", "<MeTa charset=x>", "<!-- <meta charset=y> -->", "<me\x00ta>", "\xef\xbb\xbfx", "caf\xe9"} {
+		f.Add([]byte(s), "text/html")
+	}
+	f.Fuzz(func(t *testing.T, body []byte, ct string) {
+		checkMetaCharset(t, body, ct)
+	})
+}

@@ -173,9 +173,9 @@ type doc struct {
 	removed  map[*html.Node]bool // noise removed by the profile
 	siteName string
 
-	// text is the decoded page, for the steps that hand it to go-htmldate
-	// or go-trafilatura.
-	text string
+	// textLen is the length of the decoded page in bytes, which bounds
+	// the pages handed to go-htmldate and go-trafilatura.
+	textLen int
 	// visible caches textOf(body), the page's visible text; mainMark is
 	// the place of the main element's text in it.
 	visible    string
@@ -323,15 +323,32 @@ func (x *Extractor) run(in Input, page *archive.Page) {
 		page.Warnings = append(page.Warnings, "body is not text (binary bytes)")
 		return
 	}
-	dec := Decode(in.Body, ct)
+	// The decoded text is, for UTF-8 input, the body's bytes themselves
+	// (raw), parsed without a copy.
+	dec, raw := decodeBody(in.Body, ct)
 	page.Charset, page.CharsetFrom, page.CharsetNote = dec.Charset, dec.From, dec.Note
 	page.CharsetHeader, page.CharsetMeta = dec.Header, dec.Meta
-	text := dec.Text
-	if len(text) > x.opts.MaxBytes {
-		page.Warnings = append(page.Warnings, fmt.Sprintf("page of %d bytes cut to %d bytes for extraction", len(text), x.opts.MaxBytes))
-		text = strings.ToValidUTF8(text[:x.opts.MaxBytes], "")
+	textLen := len(dec.Text)
+	if raw != nil {
+		textLen = len(raw)
 	}
-	root, warns := parseBounded(text)
+	if textLen > x.opts.MaxBytes {
+		page.Warnings = append(page.Warnings, fmt.Sprintf("page of %d bytes cut to %d bytes for extraction", textLen, x.opts.MaxBytes))
+		if raw != nil {
+			raw = bytes.ToValidUTF8(raw[:x.opts.MaxBytes], nil)
+			textLen = len(raw)
+		} else {
+			dec.Text = strings.ToValidUTF8(dec.Text[:x.opts.MaxBytes], "")
+			textLen = len(dec.Text)
+		}
+	}
+	var root *html.Node
+	var warns []string
+	if raw != nil {
+		root, warns = parseBoundedBytes(raw)
+	} else {
+		root, warns = parseBounded(dec.Text)
+	}
 	page.Warnings = append(page.Warnings, warns...)
 	if root == nil {
 		page.Kind = archive.KindOther
@@ -339,7 +356,7 @@ func (x *Extractor) run(in Input, page *archive.Page) {
 		return
 	}
 
-	d := &doc{x: x, page: page, root: root, meta: map[string][]string{}, text: text, contentWords: -1}
+	d := &doc{x: x, page: page, root: root, meta: map[string][]string{}, textLen: textLen, contentWords: -1}
 	d.now = in.FetchedAt
 	if d.now.IsZero() {
 		d.now = x.opts.Now()

@@ -89,7 +89,7 @@ func (d *doc) needHeadline() {
 func (d *doc) needBody() {
 	if !d.bodyDone {
 		d.bodyDone = true
-		d.extractBody(d.text)
+		d.extractBody(d.textLen)
 	}
 }
 
@@ -110,7 +110,7 @@ func (d *doc) needDates(guess bool) {
 	if !d.datesDone {
 		d.needHeadline()
 		d.datesDone = true
-		d.extractDates(d.text, guess)
+		d.extractDates(d.textLen, guess)
 	}
 }
 
