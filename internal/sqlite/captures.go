@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -712,10 +713,13 @@ func (s *Store) EachCapture(ctx context.Context, q CaptureQuery, fn func(c *arch
 	if q.RunID != 0 {
 		inRun = `c.run_id = ? AND c.run_id = ?`
 	}
+	// The limit is written in the query, not bound: SQLite would parse
+	// and plan the query a second time for the value of a bare "LIMIT ?"
+	// (see sqlClaimRead).
 	sel := captureQuery(q.Body, `WHERE c.id > ? AND `+inRun+`
 		AND (? = '' OR lower(substr(c.content_type, 1, ?)) = lower(?))
 		AND (? = 0 OR c.status <> 0)
-		ORDER BY c.id LIMIT ?`)
+		ORDER BY c.id LIMIT `+strconv.Itoa(eachBatch))
 	after := q.AfterID
 	type item struct {
 		c *archive.Capture
@@ -725,7 +729,7 @@ func (s *Store) EachCapture(ctx context.Context, q CaptureQuery, fn func(c *arch
 		batch := make([]item, 0, eachBatch)
 		err := s.read(ctx, func(tx *sql.Tx) error {
 			rows, err := tx.QueryContext(ctx, sel, after, q.RunID, q.RunID,
-				q.ContentType, len(q.ContentType), q.ContentType, q.Responses, eachBatch)
+				q.ContentType, len(q.ContentType), q.ContentType, q.Responses)
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -284,7 +285,7 @@ func (s *Store) readPageBatch(ctx context.Context, q PageQuery, after int64) ([]
 			LEFT JOIN crawl_captures r ON r.id = c.revisit_of AND c.verdict = 'revisit'
 			LEFT JOIN crawl_captures rb ON rb.id = c.revisit_of
 			WHERE c.run_id = ? AND c.id > ? AND c.status <> 0
-			ORDER BY c.id LIMIT ?`, q.RunID, after, pageBatch)
+			ORDER BY c.id LIMIT `+strconv.Itoa(pageBatch), q.RunID, after) // a bound limit is planned twice (see sqlClaimRead)
 		if err != nil {
 			return err
 		}

@@ -19,13 +19,19 @@ const (
 		VALUES (?, ?, 'queued', ?, ?, ?, ?, ?) ON CONFLICT (run_id, url_id) DO NOTHING`
 	// Claim reads the entries to claim, then marks them, in one write
 	// transaction: cheaper than one UPDATE … RETURNING, whose rows SQLite
-	// gathers in a temporary table.
+	// gathers in a temporary table. The limit is "+?", not "?": SQLite
+	// plans with the value bound to a bare "LIMIT ?" and so parses and
+	// plans the statement again whenever that value changes, and the
+	// crawl claims as many entries as it has room for, a different number
+	// almost every time (BenchmarkClaim/room=varying; about 8 ms of CPU in
+	// the 742-page crawl of linkbench). An expression as the limit is
+	// evaluated, not planned with.
 	sqlClaimRead = `SELECT f.seq, u.url, coalesce(d.url, ''), f.reason, f.depth, f.attempts, f.not_before
 		FROM crawl_frontier f
 		JOIN urls u ON u.id = f.url_id
 		LEFT JOIN urls d ON d.id = f.from_id
 		WHERE f.run_id = ? AND f.state = 'queued' AND f.not_before <= ?
-		ORDER BY f.depth, f.seq LIMIT ?`
+		ORDER BY f.depth, f.seq LIMIT +?`
 	sqlClaimMark = `UPDATE crawl_frontier SET state = 'claimed' WHERE seq IN (SELECT value FROM json_each(?))`
 	sqlFinish    = `UPDATE crawl_frontier SET state = ?, reason = ?
 		WHERE run_id = ? AND url_id = (SELECT id FROM urls WHERE url = ?)`

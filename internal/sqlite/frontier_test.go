@@ -407,31 +407,44 @@ func TestSkippedEntriesShareTheTransaction(t *testing.T) {
 }
 
 // BenchmarkClaim claims a queued frontier of portal URLs (portalURL, each
-// discovered from the home page) 16 entries at a time, as the crawl loop
-// of 8 workers does: the cost per claimed entry, its transaction's share
-// included.
+// discovered from the home page) as the crawl loop of 8 workers does: 16
+// entries at a time, or as many as there is room for, between 10 and 16
+// (room=varying: the crawl's case, a different limit almost every time).
+// It reports the cost per claimed entry, its transaction's share included.
 //
 //	go test -run '^$' -bench Claim ./internal/sqlite
 func BenchmarkClaim(b *testing.B) {
-	ctx := context.Background()
-	s, _ := mustOpen(b)
-	run := mustRun(b, s)
-	entries := make([]archive.FrontierEntry, b.N)
-	for i := range entries {
-		entries[i] = archive.FrontierEntry{URL: portalURL(i), Depth: 1 + i%3, DiscoveredFrom: "https://www.portal.example/en/"}
-	}
-	if _, err := s.Enqueue(ctx, run, entries); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	cpu := sqlite.ProcessCPU()
-	for claimed := 0; claimed < b.N; {
-		got, err := s.Claim(ctx, run, min(16, b.N-claimed), t0)
-		if err != nil || len(got) == 0 {
-			b.Fatalf("claim after %d of %d: %d, %v", claimed, b.N, len(got), err)
+	for _, varying := range []bool{false, true} {
+		name := "room=16"
+		if varying {
+			name = "room=varying"
 		}
-		claimed += len(got)
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			s, _ := mustOpen(b)
+			run := mustRun(b, s)
+			entries := make([]archive.FrontierEntry, b.N)
+			for i := range entries {
+				entries[i] = archive.FrontierEntry{URL: portalURL(i), Depth: 1 + i%3, DiscoveredFrom: "https://www.portal.example/en/"}
+			}
+			if _, err := s.Enqueue(ctx, run, entries); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			cpu := sqlite.ProcessCPU()
+			for claims, claimed := 0, 0; claimed < b.N; claims++ {
+				room := 16
+				if varying {
+					room = 10 + claims%7
+				}
+				got, err := s.Claim(ctx, run, min(room, b.N-claimed), t0)
+				if err != nil || len(got) == 0 {
+					b.Fatalf("claim after %d of %d: %d, %v", claimed, b.N, len(got), err)
+				}
+				claimed += len(got)
+			}
+			b.StopTimer()
+			reportCPU(b, cpu)
+		})
 	}
-	b.StopTimer()
-	reportCPU(b, cpu)
 }
