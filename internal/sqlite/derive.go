@@ -313,6 +313,7 @@ func (b *derivedBatch) derive(ctx context.Context, s *Store, q PageQuery, i int)
 			b.fail(err)
 			return
 		}
+		r.absent = !b.items[i].version.Valid
 		b.encoded[i] = r
 	}
 	b.pages[i], b.derived[i] = p, true

@@ -8,13 +8,20 @@ import (
 	"fmt"
 	"strings"
 
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
 	"github.com/archiver-dev/archiver/internal/archive"
 )
 
 // The statements of PutPage, prepared at Open (hotWrites).
 const (
 	sqlPageExists = `SELECT EXISTS (SELECT 1 FROM pages WHERE capture_id = ?)`
-	sqlPutPage    = `INSERT OR REPLACE INTO pages (capture_id, extractor_version, url, canonical_url, kind, lang,
+	sqlPutPage    = `INSERT OR REPLACE INTO pages` + pageColumns
+	// sqlNewPage stores a page that is believed new: it fails, changing
+	// nothing, if the capture has a page after all (see putPageRowTx).
+	sqlNewPage  = `INSERT INTO pages` + pageColumns
+	pageColumns = ` (capture_id, extractor_version, url, canonical_url, kind, lang,
 		headline, published, modified, source, authors, word_count, page, links) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 	sqlDeleteImages  = `DELETE FROM page_images WHERE capture_id = ?`
 	sqlDeleteCredits = `DELETE FROM page_credits WHERE capture_id = ?`
@@ -62,6 +69,11 @@ type pageRow struct {
 	values  []any
 	images  [][]any
 	credits [][]any
+	// absent is set when the capture had no page a moment before (a
+	// capture written in the same transaction, a page EachPageDerived
+	// found missing): the row is inserted without first looking for a
+	// page to replace.
+	absent bool
 }
 
 // encodePageRow checks and encodes p for its rows.
@@ -122,14 +134,60 @@ func encodePage(p *archive.Page) (doc string, links any, err error) {
 // putPageTx stores p, encoded as doc and links (see encodePage), in the
 // write transaction tx, replacing the page of its capture if there is one.
 func (s *Store) putPageTx(ctx context.Context, tx *sql.Tx, p *archive.Page, doc string, links any) error {
-	return s.putPageRowTx(ctx, tx, newPageRow(p, doc, links))
+	r := newPageRow(p, doc, links)
+	r.absent = true // p's capture was inserted in tx
+	return s.putPageRowTx(ctx, tx, r)
 }
 
 // putPageRowTx stores an encoded page in the write transaction tx,
 // replacing the page of its capture if there is one.
 func (s *Store) putPageRowTx(ctx context.Context, tx *sql.Tx, r pageRow) error {
 	stmt := func(q string) (*sql.Stmt, error) { return s.txStmt(ctx, tx, q) }
-	st, err := stmt(sqlPageExists)
+	inserted := false
+	if r.absent {
+		// One statement instead of two for the usual case; a page stored
+		// since (a rebuild, another process) makes the insert fail on
+		// the primary key, undoing only itself, and is replaced below.
+		st, err := stmt(sqlNewPage)
+		if err != nil {
+			return err
+		}
+		_, err = st.ExecContext(ctx, r.values...)
+		if err != nil && !isPrimaryKeyConflict(err) {
+			return err
+		}
+		inserted = err == nil
+	}
+	if !inserted {
+		if err := s.replacePageTx(ctx, tx, r); err != nil {
+			return err
+		}
+	}
+	for _, rows := range []struct {
+		q    string
+		rows [][]any
+	}{{sqlInsertImage, r.images}, {sqlInsertCredit, r.credits}} {
+		if len(rows.rows) == 0 {
+			continue
+		}
+		st, err := stmt(rows.q)
+		if err != nil {
+			return err
+		}
+		for _, args := range rows.rows {
+			if _, err := st.ExecContext(ctx, args...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// replacePageTx stores the pages row of r in the write transaction tx,
+// replacing the capture's page and deleting its images and credits if it
+// has one.
+func (s *Store) replacePageTx(ctx context.Context, tx *sql.Tx, r pageRow) error {
+	st, err := s.txStmt(ctx, tx, sqlPageExists)
 	if err != nil {
 		return err
 	}
@@ -140,7 +198,7 @@ func (s *Store) putPageRowTx(ctx context.Context, tx *sql.Tx, r pageRow) error {
 	if existed {
 		// Images and credits are stored only with a page.
 		for _, q := range []string{sqlDeleteImages, sqlDeleteCredits} {
-			if st, err = stmt(q); err != nil {
+			if st, err = s.txStmt(ctx, tx, q); err != nil {
 				return err
 			}
 			if _, err := st.ExecContext(ctx, r.id); err != nil {
@@ -148,29 +206,18 @@ func (s *Store) putPageRowTx(ctx context.Context, tx *sql.Tx, r pageRow) error {
 			}
 		}
 	}
-	if st, err = stmt(sqlPutPage); err != nil {
+	if st, err = s.txStmt(ctx, tx, sqlPutPage); err != nil {
 		return err
 	}
-	if _, err := st.ExecContext(ctx, r.values...); err != nil {
-		return err
-	}
-	for _, rows := range []struct {
-		q    string
-		rows [][]any
-	}{{sqlInsertImage, r.images}, {sqlInsertCredit, r.credits}} {
-		if len(rows.rows) == 0 {
-			continue
-		}
-		if st, err = stmt(rows.q); err != nil {
-			return err
-		}
-		for _, args := range rows.rows {
-			if _, err := st.ExecContext(ctx, args...); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	_, err = st.ExecContext(ctx, r.values...)
+	return err
+}
+
+// isPrimaryKeyConflict reports whether err is SQLite's refusal of a row
+// whose primary key is taken.
+func isPrimaryKeyConflict(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
 
 // linksSize is about the length of links as appendLinks writes them: their

@@ -451,7 +451,7 @@ func runFn(r *writeReq, tx *sql.Tx) (err error) {
 func hotWrites() []string {
 	return []string{sqlInsertBody, sqlBodySize, sqlInsertCapture, sqlEndClaim, sqlClaimRead, sqlClaimMark, sqlFinish, sqlEnqueue,
 		sqlURLID, sqlInsertURL, sqlHeaderSetID, sqlInsertHeader, sqlPeerID, sqlInsertPeer, sqlRevisitedBody,
-		sqlRetry, sqlSkip, sqlAddAlias, sqlPageExists, sqlPutPage, sqlDeleteImages, sqlDeleteCredits, sqlInsertImage, sqlInsertCredit}
+		sqlRetry, sqlSkip, sqlAddAlias, sqlPageExists, sqlPutPage, sqlNewPage, sqlDeleteImages, sqlDeleteCredits, sqlInsertImage, sqlInsertCredit}
 }
 
 // hotReads are the frequent reader statements, prepared at Open.
