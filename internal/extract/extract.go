@@ -200,6 +200,18 @@ type doc struct {
 	hrefs      map[string]*parsedHref
 	hrefBase   *url.URL
 	hrefPrefix string
+	// hrefSlab holds the parsedHref values that hrefs points to, allocated
+	// together.
+	hrefSlab []parsedHref
+
+	// linkHint and textHint are counted by readHead's walk of the page, to
+	// size what the later steps build: linkHint the elements that may be
+	// links (a, area, link and the resources extractLinks reads), textHint
+	// a bound (but for invalid UTF-8) on the bytes of the visible text: the
+	// bytes of every text node outside <script>, <style>, <svg> and
+	// <title>, trimmed of ASCII white space, and one more for the space
+	// before it.
+	linkHint, textHint int
 }
 
 // regionBits says which of the region maps (crumbNodes, menuNodes,
@@ -228,14 +240,18 @@ type parsedHref struct {
 // url.URL.ResolveReference would, without parsing it.
 func (d *doc) parseHref(trimmed string) *parsedHref {
 	if d.hrefs == nil || d.hrefBase != d.base {
-		d.hrefs, d.hrefBase, d.hrefPrefix = map[string]*parsedHref{}, d.base, ""
+		d.hrefs, d.hrefBase, d.hrefPrefix = make(map[string]*parsedHref, d.linkHint), d.base, ""
 		if b := d.base; b != nil && b.Scheme != "" && b.Host != "" {
 			d.hrefPrefix = (&url.URL{Scheme: b.Scheme, User: b.User, Host: b.Host}).String()
 		}
 	}
 	h := d.hrefs[trimmed]
 	if h == nil {
-		h = &parsedHref{}
+		if len(d.hrefSlab) == cap(d.hrefSlab) {
+			d.hrefSlab = make([]parsedHref, 0, max(16, d.linkHint-len(d.hrefs)))
+		}
+		d.hrefSlab = d.hrefSlab[:len(d.hrefSlab)+1]
+		h = &d.hrefSlab[len(d.hrefSlab)-1]
 		if d.hrefPrefix != "" && plainRootRelative(trimmed) {
 			h.ok, h.resolved, h.s, h.abs = true, true, d.hrefPrefix+trimmed, true
 		} else if u, err := url.Parse(trimmed); err == nil {
@@ -436,7 +452,14 @@ func (d *doc) readHead() {
 	titleSeen := false
 	walk(d.root, func(n *html.Node) bool {
 		if n.Type != html.ElementNode {
+			if n.Type == html.TextNode {
+				d.textHint += len(strings.Trim(n.Data, asciiSpace)) + 1
+			}
 			return true
+		}
+		switch n.DataAtom {
+		case atom.A, atom.Area, atom.Link, atom.Img, atom.Script, atom.Iframe, atom.Source, atom.Embed, atom.Video, atom.Audio:
+			d.linkHint++
 		}
 		switch n.DataAtom {
 		case atom.Meta:

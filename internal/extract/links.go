@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"maps"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -45,6 +46,17 @@ var (
 func (d *doc) extractLinks() {
 	p := d.page
 	seenID := map[string]bool{}
+	// Room for the links readHead counted (the few hrefs resolved before,
+	// such as the canonical URL's, were cached in a smaller map).
+	if d.linkHint > 0 && p.Links == nil {
+		p.Links = make([]archive.Link, 0, d.linkHint)
+		d.anchorWords = make([]nodeWords, 0, d.linkHint)
+		if d.hrefs != nil && len(d.hrefs) < d.linkHint/2 {
+			m := make(map[string]*parsedHref, d.linkHint)
+			maps.Copy(m, d.hrefs)
+			d.hrefs = m
+		}
+	}
 	walk(d.root, func(n *html.Node) bool {
 		if n.Type != html.ElementNode {
 			return true
@@ -141,6 +153,9 @@ func (d *doc) extractLinks() {
 		}
 		return true
 	})
+	if len(p.Links) == 0 {
+		p.Links = nil // as without the room made above
+	}
 }
 
 // fillLink sets Href, URL and Issue from a raw attribute value.

@@ -57,6 +57,7 @@ func (d *doc) runLinks() {
 func (d *doc) visibleText() string {
 	if !d.visibleSet {
 		var c collapser
+		c.b.Grow(d.textHint)
 		d.mainMark = textMark{n: d.main, from: -1}
 		c.text(d.body, nil, &d.mainMark)
 		d.visible = c.b.String()
