@@ -44,11 +44,12 @@ func (s *Store) PutCaptures(ctx context.Context, runID int64, writes []archive.C
 		}
 		prepared[i] = p
 	}
-	if err := s.compressBodies(ctx, prepared); err != nil {
+	asked, err := s.compressBodies(ctx, prepared)
+	if err != nil {
 		return fmt.Errorf("put captures in run %d: %w", runID, err)
 	}
 	in := &interned{}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		in.reset()
 		for i := range writes {
 			if err := s.putWriteTx(ctx, tx, in, runID, &writes[i], prepared[i]); err != nil {
@@ -61,11 +62,22 @@ func (s *Store) PutCaptures(ctx context.Context, runID int64, writes []archive.C
 		return fmt.Errorf("put captures in run %d: %w", runID, err)
 	}
 	s.cache.add(in)
+	known, fresh := 0, 0
 	for i := range writes {
 		if p := prepared[i]; p != nil {
 			p.done()
 			writes[i].ID, writes[i].NewBody = p.id, p.newBody
+			switch {
+			case !p.compress:
+			case p.newBody:
+				fresh++
+			default:
+				known++
+			}
 		}
+	}
+	if !asked {
+		s.cache.sawBodies(known, fresh)
 	}
 	return nil
 }

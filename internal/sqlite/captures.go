@@ -352,10 +352,16 @@ func validSHA256(s string) bool {
 
 // compressBodies compresses the bodies of prepared (nil entries are
 // skipped) that the archive does not hold yet, outside the write
-// transaction, so that concurrent writers compress in parallel. Which
-// bodies the archive holds (bodies are never deleted) is asked in one query
-// for all of them; a body met twice in prepared is compressed once.
-func (s *Store) compressBodies(ctx context.Context, prepared []*preparedCapture) error {
+// transaction, so that concurrent writers compress in parallel. A body met
+// twice in prepared is compressed once. Which bodies the archive holds
+// (bodies are never deleted) is asked in one query for all of them when
+// the last bodies stored were mostly there already, as in a recrawl; when
+// they were mostly new, as in a first crawl, the query would mostly answer
+// "none", and every body is compressed without asking: the insert of one
+// the archive holds after all changes nothing (see insertTx). It returns
+// whether it asked; if not, the caller reports what the inserts found
+// with sawBodies.
+func (s *Store) compressBodies(ctx context.Context, prepared []*preparedCapture) (asked bool, err error) {
 	var sums []string
 	for _, p := range prepared {
 		if p != nil && p.haveRaw {
@@ -363,11 +369,15 @@ func (s *Store) compressBodies(ctx context.Context, prepared []*preparedCapture)
 		}
 	}
 	if len(sums) == 0 {
-		return nil
+		return false, nil
 	}
-	stored, err := s.bodiesStored(ctx, sums)
-	if err != nil {
-		return err
+	var stored map[string]bool
+	if s.cache.expectStoredBodies() {
+		if stored, err = s.bodiesStored(ctx, sums); err != nil {
+			return false, err
+		}
+		s.cache.sawBodies(len(stored), len(sums)-len(stored))
+		asked = true
 	}
 	compressed := map[string]*preparedCapture{}
 	for _, p := range prepared {
@@ -380,14 +390,14 @@ func (s *Store) compressBodies(ctx context.Context, prepared []*preparedCapture)
 			continue
 		}
 		if p.kind, p.blob, err = s.codec.encode(p.raw); err != nil {
-			return fmt.Errorf("put capture %s: compress: %w", p.c.URL, err)
+			return asked, fmt.Errorf("put capture %s: compress: %w", p.c.URL, err)
 		}
 		if p.blob == nil {
 			p.blob = []byte{}
 		}
 		compressed[p.sum] = p
 	}
-	return nil
+	return asked, nil
 }
 
 // bodiesStored returns the set of sums (lowercase hex SHA-256s) whose

@@ -43,6 +43,9 @@ type internCache struct {
 	// known weighs the last URL lookups that missed the cache: above 0,
 	// most found the URL already in the archive (see urlID).
 	known int
+	// bodiesKnown weighs the last bodies whose presence in the archive was
+	// learned: above 0, most were there already (see compressBodies).
+	bodiesKnown int
 }
 
 // expectKnown reports whether the next URL the cache does not know is
@@ -63,6 +66,22 @@ func (c *internCache) sawURL(known bool) {
 	case !known && c.known > -16:
 		c.known--
 	}
+}
+
+// expectStoredBodies reports whether the next bodies to store are more
+// likely in the archive already than new.
+func (c *internCache) expectStoredBodies() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bodiesKnown > 0
+}
+
+// sawBodies records how many bodies were found in the archive already and
+// how many were new to it.
+func (c *internCache) sawBodies(known, fresh int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bodiesKnown = max(-16, min(16, c.bodiesKnown+known-fresh))
 }
 
 func newInternCache() *internCache {
