@@ -278,6 +278,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 	// resolve parses and canonicalizes a link's URL once per distinct URL:
 	// a site's menus and footers repeat the same links on every page.
 	resolved := map[string]*resolvedURL{}
+	ignore := newIgnoreSet(opts.Ignore)
 	resolve := func(raw string) *resolvedURL {
 		if r, ok := resolved[raw]; ok {
 			return r
@@ -297,7 +298,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 			}
 			doc := withoutFragment(u)
 			r = &resolvedURL{u: u, doc: doc, key: key, reasons: reasons, internal: internal,
-				ignored: matchesAny(opts.Ignore, key) || doc != key && matchesAny(opts.Ignore, doc)}
+				ignored: ignore.match(key) || doc != key && ignore.match(doc)}
 		}
 		resolved[raw] = r
 		return r
@@ -570,16 +571,6 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		return rep.Hygiene[i].Href < rep.Hygiene[j].Href
 	})
 	return rep, nil
-}
-
-// matchesAny reports whether one of res matches s.
-func matchesAny(res []*regexp.Regexp, s string) bool {
-	for _, re := range res {
-		if re.MatchString(s) {
-			return true
-		}
-	}
-	return false
 }
 
 // wantBody reports whether a live check of a link's target reads its body
