@@ -149,8 +149,12 @@ func (d *doc) extractDates(textLen int, guess bool) {
 			}
 		}
 	}
-	// Microdata and <time>, and visible dates near the headline.
-	visible := d.visibleDates()
+	// Microdata and <time>, and visible dates near the headline. A
+	// links-level extraction reads only whether there is a publication
+	// date and its source (for the kind): the first publication date
+	// printed near the headline, of the highest rank the visible dates
+	// reach, ends the search (see visibleDates).
+	visible := d.visibleDates(d.x.opts.LinksOnly)
 	for _, v := range visible {
 		switch {
 		case v.modified:
@@ -306,17 +310,25 @@ type visibleDate struct {
 // visibleDates collects the dates of itemprop=datePublished/dateModified,
 // <time> elements and short date-like elements, ranked by how close they
 // stand to the headline and the main content.
-func (d *doc) visibleDates() []visibleDate {
+//
+// With firstNear, it stops at the first publication date (from 1995 on,
+// as extractDates keeps them) of rankVisibleNear, the highest rank of a
+// visible date, that its walk of the page finds: every later one ranks no
+// higher, so that it stays the best of them (the first among equals), and
+// the publication date that extractDates chooses is the same. Only the
+// modified date and the printed text of the chosen date may then differ.
+func (d *doc) visibleDates(firstNear bool) []visibleDate {
 	var out []visibleDate
 	headTop := d.headlineBlock()
 	count := 0
+	stop := false
 	var firstLong *html.Node
 	if d.main != nil {
 		firstLong = findFirst(d.main, func(c *html.Node) bool { return c.DataAtom == atom.P && textLen(c) > 120 })
 	}
 	passedFirst := false
 	walk(d.body, func(n *html.Node) bool {
-		if count > 400 {
+		if count > 400 || stop {
 			return false
 		}
 		if n == firstLong {
@@ -415,8 +427,12 @@ func (d *doc) visibleDates() []visibleDate {
 		}
 		modified := reModWords.MatchString(t) && !rePubWords.MatchString(t)
 		out = append(out, visibleDate{pd, pd.Match, DateFromVisible, rank, modified})
+		stop = firstNear && rank == rankVisibleNear && !modified && pd.Year >= 1995
 		return false
 	})
+	if stop {
+		return out
+	}
 	// Short elements right before or after the headline ("3 Apr 2024" in
 	// the page header, whatever their class).
 	for _, n := range d.headlineNeighbours() {

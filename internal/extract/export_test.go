@@ -2,7 +2,9 @@ package extract
 
 import (
 	"strings"
+	"time"
 
+	"github.com/archiver-dev/archiver/internal/archive"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -40,4 +42,26 @@ func VisibleSaysNoNews(in Input) bool {
 		}
 	}
 	return false
+}
+
+// PublishedBothWays runs the date step on the page in as the kind of a
+// links-level extraction asks for it (without go-htmldate), once with the
+// search of visible dates that stops at the first near the headline
+// (links, as Options.LinksOnly runs it) and once with the whole search
+// (all), and returns the two publication dates.
+func PublishedBothWays(in Input) (links, all archive.Date) {
+	for _, linksOnly := range []bool{true, false} {
+		x := New(Options{Now: func() time.Time { return time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC) }, LinksOnly: linksOnly})
+		d := x.prepare(in, &archive.Page{URL: in.URL})
+		if d == nil {
+			continue
+		}
+		d.needDates(false)
+		if linksOnly {
+			links = d.page.Published
+		} else {
+			all = d.page.Published
+		}
+	}
+	return links, all
 }

@@ -323,6 +323,35 @@ func unreserved(c byte) bool {
 }
 
 func (x *Extractor) run(in Input, page *archive.Page) {
+	d := x.prepare(in, page)
+	if d == nil {
+		return
+	}
+	if x.opts.LinksOnly {
+		d.runLinks()
+		return
+	}
+	d.needHeadline()
+	d.extractNavigation()
+	d.extractLinks()
+	d.needBody()
+	d.needDateline()
+	d.needDates(true)
+	d.extractAuthors()
+	d.findEmptyByline()
+	d.countH1()
+	d.extractImages()
+	d.extractLanguage()
+	d.classify()
+	if page.Breadcrumbs == nil {
+		page.Breadcrumbs = []archive.Crumb{}
+	}
+}
+
+// prepare runs the steps that every extraction shares, up to the regions
+// and the main element, and returns the page's doc; it returns nil for a
+// page it has finished (empty, binary or unparseable).
+func (x *Extractor) prepare(in Input, page *archive.Page) *doc {
 	ct := ""
 	if in.Header != nil {
 		ct = in.Header.Get("Content-Type")
@@ -331,13 +360,13 @@ func (x *Extractor) run(in Input, page *archive.Page) {
 		page.Kind = archive.KindOther
 		page.KindEvidence = "empty body"
 		page.Warnings = append(page.Warnings, "empty body")
-		return
+		return nil
 	}
 	if looksBinary(in.Body) {
 		page.Kind = archive.KindOther
 		page.KindEvidence = "binary content"
 		page.Warnings = append(page.Warnings, "body is not text (binary bytes)")
-		return
+		return nil
 	}
 	// The decoded text is, for UTF-8 input, the body's bytes themselves
 	// (raw), parsed without a copy.
@@ -369,7 +398,7 @@ func (x *Extractor) run(in Input, page *archive.Page) {
 	if root == nil {
 		page.Kind = archive.KindOther
 		page.KindEvidence = "unparseable"
-		return
+		return nil
 	}
 
 	d := &doc{x: x, page: page, root: root, meta: map[string][]string{}, textLen: textLen, contentWords: -1}
@@ -406,25 +435,7 @@ func (x *Extractor) run(in Input, page *archive.Page) {
 
 	d.findRegions()
 	d.findMain()
-	if x.opts.LinksOnly {
-		d.runLinks()
-		return
-	}
-	d.needHeadline()
-	d.extractNavigation()
-	d.extractLinks()
-	d.needBody()
-	d.needDateline()
-	d.needDates(true)
-	d.extractAuthors()
-	d.findEmptyByline()
-	d.countH1()
-	d.extractImages()
-	d.extractLanguage()
-	d.classify()
-	if page.Breadcrumbs == nil {
-		page.Breadcrumbs = []archive.Crumb{}
-	}
+	return d
 }
 
 // looksBinary reports whether the body is evidently not text: NUL bytes in
@@ -453,7 +464,7 @@ func (d *doc) readHead() {
 	walk(d.root, func(n *html.Node) bool {
 		if n.Type != html.ElementNode {
 			if n.Type == html.TextNode {
-				d.textHint += len(strings.Trim(n.Data, asciiSpace)) + 1
+				d.textHint += trimmedLen(n.Data) + 1
 			}
 			return true
 		}
@@ -498,6 +509,24 @@ func (d *doc) readHead() {
 		d.page.Lang = normLang(d.metaFirst("content-language", "og:locale", "dc.language", "language"))
 	}
 	d.siteName = d.metaFirst("og:site_name", "application-name", "al:android:app_name", "twitter:app:name:iphone")
+}
+
+// trimmedLen is len(strings.Trim(s, asciiSpace)), without building the
+// cut set that strings.Trim builds on every call.
+func trimmedLen(s string) int {
+	i, j := 0, len(s)
+	for i < j && isASCIISpace(s[i]) {
+		i++
+	}
+	for j > i && isASCIISpace(s[j-1]) {
+		j--
+	}
+	return j - i
+}
+
+// isASCIISpace reports whether c is one of asciiSpace.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 func textOfTitle(n *html.Node) string {

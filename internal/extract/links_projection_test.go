@@ -162,3 +162,54 @@ func TestLinksLevelIsFullProjectionEval(t *testing.T) {
 	}
 	checkLinksProjection(t, evalPages(t), step)
 }
+
+// checkPublishedBothWays fails unless the publication date that the
+// links-level date step finds, stopping at the first date printed near
+// the headline, has the value and the source of the whole search's: all
+// the kind reads of it.
+func checkPublishedBothWays(t *testing.T, in extract.Input) (found bool) {
+	t.Helper()
+	links, all := extract.PublishedBothWays(in)
+	if links.Value != all.Value || links.Source != all.Source {
+		t.Errorf("%s: the links level's publication date is %+v, the whole search's %+v", in.URL, links, all)
+	}
+	return all.Value != ""
+}
+
+// TestPublishedFirstNear holds the links level's date search to the whole
+// one on pages with several dates around the headline (published and
+// updated, before 1995, in a link, a <time>, a URL date that outranks
+// them) and on every page of a demo portal and of the evaluation data.
+func TestPublishedFirstNear(t *testing.T) {
+	pages := []string{
+		`<h1>Talks</h1><div class="date">3 April 2024</div><div class="date">5 April 2024</div><p>text</p>`,
+		`<div><h1>Talks</h1><span class="date">Updated 5 April 2024</span><span class="date">3 April 2024</span></div>`,
+		`<div><h1>Talks</h1><span class="date">3 April 1990</span><span class="date">4 April 2024</span></div>`,
+		`<div><h1>Talks</h1><a class="date" href="/d">3 April 2024</a><time datetime="2024-04-02">2 April</time></div><span class="date">1 April 2024</span>`,
+		`<main><div class="post-date">7 May 2023</div><p>` + strings.Repeat("word ", 40) + `</p></main><div><h1>Late</h1><span class="date">8 May 2023</span></div>`,
+		`<html><head><meta property="article:published_time" content="2024-01-02"></head><body><div><h1>T</h1><p class="meta">9 June 2024</p></div></body></html>`,
+		`<div><h1>T</h1><p class="date">10 June 2024</p></div><p>2 days ago</p><p class="date">11 June 2024</p>`,
+	}
+	for i, p := range pages {
+		u := "https://portal.example/story"
+		if i == len(pages)-1 {
+			u = "https://portal.example/2024/06/12/story"
+		}
+		if !checkPublishedBothWays(t, extract.Input{URL: u, Body: []byte("<body>" + p)}) {
+			t.Errorf("page %d: no publication date found", i)
+		}
+	}
+	all := portalPages(t, portal.Config{Seed: 1})
+	if !testing.Short() {
+		all = append(all, evalPages(t)...)
+	}
+	found := 0
+	for _, in := range all {
+		if checkPublishedBothWays(t, in) {
+			found++
+		}
+	}
+	if found < len(all)/4 {
+		t.Errorf("a publication date on only %d of %d pages", found, len(all))
+	}
+}

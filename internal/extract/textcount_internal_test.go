@@ -266,3 +266,11 @@ func FuzzWordCount(f *testing.F) {
 		}
 	})
 }
+
+func TestTrimmedLen(t *testing.T) {
+	for _, s := range []string{"", " ", "\t\n\v\f\r ", "a", " a ", "\n  word  word \r\n", "\u00a0x\u00a0", "x\x00", " \x85 "} {
+		if got, want := trimmedLen(s), len(strings.Trim(s, asciiSpace)); got != want {
+			t.Errorf("trimmedLen(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
