@@ -279,6 +279,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 	// a site's menus and footers repeat the same links on every page.
 	resolved := map[string]*resolvedURL{}
 	ignore := newIgnoreSet(opts.Ignore)
+	order := pageOrder{}
 	resolve := func(raw string) *resolvedURL {
 		if r, ok := resolved[raw]; ok {
 			return r
@@ -353,6 +354,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		if srcURL != nil && c.FinalURL != "" && c.FinalURL != c.URL {
 			onPage, _ = canon(srcURL)
 		}
+		order.add(onPage)
 		// How links are written is judged on the site's pages, not on its
 		// error pages (a 404 page's "load more" handler is not a page's).
 		flag := func(problem, href, target, detail string, o Occurrence) {
@@ -552,16 +554,17 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 		}
 	}
 
+	order.rank()
 	for _, t := range targets {
-		sortOccurrences(t.Occurrences)
+		order.sort(t.Occurrences)
 		for _, os := range t.MissingFragments {
-			sortOccurrences(os)
+			order.sort(os)
 		}
 		rep.Targets = append(rep.Targets, t)
 	}
 	sort.Slice(rep.Targets, func(i, j int) bool { return rep.Targets[i].URL < rep.Targets[j].URL })
 	for _, h := range hyg {
-		sortOccurrences(h.Occurrences)
+		order.sort(h.Occurrences)
 		rep.Hygiene = append(rep.Hygiene, h)
 	}
 	sort.Slice(rep.Hygiene, func(i, j int) bool {
@@ -835,9 +838,60 @@ func statusText(code int) string {
 // sortOccurrences orders occurrences by page, anchor text and place,
 // keeping the order of equal ones.
 func sortOccurrences(os []Occurrence) {
-	slices.SortStableFunc(os, func(a, b Occurrence) int {
-		return cmp.Or(strings.Compare(a.Page, b.Page), strings.Compare(a.Text, b.Text), cmp.Compare(a.Place, b.Place))
+	slices.SortStableFunc(os, compareOccurrences)
+}
+
+func compareOccurrences(a, b Occurrence) int {
+	return cmp.Or(strings.Compare(a.Page, b.Page), strings.Compare(a.Text, b.Text), cmp.Compare(a.Place, b.Place))
+}
+
+// pageOrder ranks the pages links stand on by URL, so that occurrences
+// are sorted by an integer before their anchor texts rather than by URLs
+// that share their first forty bytes, and moved once each.
+type pageOrder map[string]int
+
+// add records a page (before rank).
+func (po pageOrder) add(page string) { po[page] = 0 }
+
+// rank numbers the pages added in the order of their URLs.
+func (po pageOrder) rank() {
+	pages := make([]string, 0, len(po))
+	for p := range po {
+		pages = append(pages, p)
+	}
+	slices.Sort(pages)
+	for i, p := range pages {
+		po[p] = i
+	}
+}
+
+// sort orders os as sortOccurrences does: by page, anchor text and place,
+// keeping the order of equal ones.
+func (po pageOrder) sort(os []Occurrence) {
+	if len(os) < 2 {
+		return
+	}
+	type key struct{ page, i int }
+	keys := make([]key, len(os))
+	for i := range os {
+		r, ok := po[os[i].Page]
+		if !ok { // not a page of the run: compare the URLs
+			sortOccurrences(os)
+			return
+		}
+		keys[i] = key{r, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.page != b.page {
+			return cmp.Compare(a.page, b.page)
+		}
+		return cmp.Or(compareOccurrences(os[a.i], os[b.i]), cmp.Compare(a.i, b.i))
 	})
+	sorted := make([]Occurrence, len(os))
+	for j, k := range keys {
+		sorted[j] = os[k.i]
+	}
+	copy(os, sorted)
 }
 
 func firstNonEmpty(a, b string) string {
