@@ -181,6 +181,9 @@ type doc struct {
 	visible    string
 	visibleSet bool
 	mainMark   textMark
+	// visibleNoNews is saysNoNews of the visible text, once runLinks has
+	// read it (noNewsRead).
+	visibleNoNews, noNewsRead bool
 	// The steps that ran, so that a links-level extraction runs them on
 	// demand, once (see links_level.go).
 	headlineDone, bodyDone, datelineDone, datesDone bool

@@ -3,7 +3,9 @@ package extract
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/fold"
@@ -25,7 +27,39 @@ var (
 // matches as the regular expression
 // (?i)no news|no articles|nothing found|no results|нет новостей|новостей нет|няма навін|навін няма|ничего не найдено
 // does, which cost a quarter of a links-level extraction.
-var noNews = fold.Of("no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет", "няма навін", "навін няма", "ничего не найдено")
+var noNews = fold.Of(noNewsOf...)
+
+// noNewsOf are the phrases of noNews.
+var noNewsOf = []string{"no news", "no articles", "nothing found", "no results", "нет новостей", "новостей нет", "няма навін", "навін няма", "ничего не найдено"}
+
+// foldOnlyRunes are, UTF-8 encoded, the runes that match a rune of a
+// noNews phrase under simple case folding but do not lower-case to it (ſ
+// for s, ᲂ for о; built once, read only). A text without any of them
+// holds a noNews phrase only where its lower-cased text holds the phrase,
+// which noNewsPhrases finds (noNewsList has every phrase of noNewsOf).
+var foldOnlyRunes = func() []string {
+	var out []string
+	for _, phrase := range noNewsOf {
+		for _, p := range phrase {
+			for f := unicode.SimpleFold(p); f != p; f = unicode.SimpleFold(f) {
+				if unicode.ToLower(f) != p && !slices.Contains(out, string(f)) {
+					out = append(out, string(f))
+				}
+			}
+		}
+	}
+	return out
+}()
+
+// hasFoldOnlyRune reports whether text holds one of foldOnlyRunes.
+func hasFoldOnlyRune(text string) bool {
+	for _, r := range foldOnlyRunes {
+		if strings.Contains(text, r) {
+			return true
+		}
+	}
+	return false
+}
 
 // classify decides the kind of page and says why. Each case tests the
 // cheap conditions (the count of words, which most cases read, and the
@@ -99,9 +133,17 @@ func (d *doc) classify() {
 // they are the space and the first 19,999 runes of the visible text, where
 // no phrase begins with the space: the visible text is read without a
 // copy.
+//
+// When runLinks has found no noNewsPhrases phrase in the visible text
+// and the text holds none of foldOnlyRunes, the answer is no without
+// reading it again.
 func (d *doc) bodySaysNoNews() bool {
 	if d.page.Body == "" {
-		return noNews.MatchString(truncateRunes(d.visibleText(), 20000-1))
+		visible := d.visibleText()
+		if d.noNewsRead && !d.visibleNoNews && !hasFoldOnlyRune(visible) {
+			return false
+		}
+		return noNews.MatchString(truncateRunes(visible, 20000-1))
 	}
 	return noNews.MatchString(truncateRunes(d.page.Body+" "+d.visibleText(), 20000))
 }

@@ -39,7 +39,8 @@ func (d *doc) runLinks() {
 	p := d.page
 	d.extractNavigation()
 	d.extractLinks()
-	if saysNoNews(d.visibleText()) {
+	d.visibleNoNews, d.noNewsRead = saysNoNews(d.visibleText()), true
+	if d.visibleNoNews {
 		d.needBody()
 	}
 	d.extractLanguage()
