@@ -143,8 +143,9 @@ func (t *teeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// colly gets the status and the headers, not the body: the crawler
 	// reads the exchange, never colly's response, and colly would copy
 	// the body (and transcode it, for a declared charset other than
-	// UTF-8) for nothing.
-	h := resp.Header.Clone()
+	// UTF-8) for nothing. The headers are the response's own (ex.Header
+	// is a copy), which nothing reads after this.
+	h := resp.Header
 	if note == "" {
 		h.Del("Content-Encoding")
 	}

@@ -80,3 +80,37 @@ func TestTeeRecordsTheBodyForTheCrawlerOnly(t *testing.T) {
 		t.Errorf("colly was handed %d bytes of body", len(collyBody))
 	}
 }
+
+// cannedTransport answers every request with the same 8 KB page and the
+// headers of a portal's page, without a network.
+type cannedTransport struct{ page string }
+
+func (c cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	h := http.Header{}
+	for k, v := range map[string]string{"Content-Type": "text/html; charset=utf-8", "Content-Length": strconv.Itoa(len(c.page)),
+		"Date": "Fri, 27 Nov 2026 21:00:00 GMT", "Etag": `"5d8c72a5edda8d6a"`, "Last-Modified": "Thu, 26 Nov 2026 10:00:00 GMT",
+		"Cache-Control": "max-age=60", "Vary": "Accept-Encoding", "X-Frame-Options": "SAMEORIGIN"} {
+		h.Set(k, v)
+	}
+	return &http.Response{Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: h,
+		ContentLength: int64(len(c.page)), Body: io.NopCloser(strings.NewReader(c.page)), Request: req}, nil
+}
+
+// BenchmarkTeeRoundTrip measures what the tee adds to an exchange: the
+// transport under it answers from memory.
+func BenchmarkTeeRoundTrip(b *testing.B) {
+	tee := &teeTransport{network: cannedTransport{strings.Repeat("<p>news</p>", 8<<10/11)}, maxBody: 1 << 20, now: time.Now, pending: map[string]*exchange{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		id, _ := tee.register()
+		req := httptest.NewRequest(http.MethodGet, "http://portal.example/en/news/a.html", nil)
+		req.Header.Set(exchangeHeader, id)
+		req.Header.Set("User-Agent", "archiver")
+		resp, err := tee.RoundTrip(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+		tee.unregister(id)
+	}
+}
