@@ -233,7 +233,170 @@ func metaCharset(body []byte) string {
 	if !hasMetaTag(body) {
 		return ""
 	}
+	if cs, ok := metaCharsetPlain(body); ok {
+		return cs
+	}
 	return metaCharsetTokens(body)
+}
+
+// metaCharsetPlain is metaCharset of the plain heads most pages open
+// with (<!DOCTYPE html> <html lang="en"> <head> <meta charset="utf-8">),
+// read without a tokenizer: it reads white space, a doctype, <html>,
+// <head> and <meta> start tags, </head> and <body> as the tokenizer does,
+// and gives up (false) at anything else, or at what it would read
+// otherwise: a tag whose attributes are not plain (plainTag), text other
+// than white space, comments, other tags.
+func metaCharsetPlain(b []byte) (string, bool) {
+	for {
+		i := 0
+		for i < len(b) && isTagSpace(b[i]) {
+			i++
+		}
+		b = b[i:]
+		if len(b) == 0 || b[0] != '<' {
+			return "", false
+		}
+		switch {
+		case len(b) >= 9 && b[1] == '!' && asciiFoldPrefix(string(b[2:9]), "doctype"):
+			end := bytes.IndexByte(b, '>')
+			if end < 0 {
+				return "", false
+			}
+			b = b[end+1:]
+			continue
+		case tagNamed(b[1:], "body"):
+			return "", true
+		case len(b) >= 7 && b[1] == '/' && asciiFoldPrefix(string(b[2:6]), "head") && b[6] == '>':
+			return "", true
+		case tagNamed(b[1:], "html"), tagNamed(b[1:], "head"):
+			end, _, ok := plainTag(b[5:])
+			if !ok {
+				return "", false
+			}
+			b = b[5+end:]
+		case tagNamed(b[1:], "meta"):
+			end, attrs, ok := plainTag(b[5:])
+			if !ok {
+				return "", false
+			}
+			b = b[5+end:]
+			if cs := strings.TrimSpace(attrs.charset); cs != "" {
+				return cs, true
+			}
+			if strings.ToLower(attrs.equiv) == "content-type" && attrs.content != "" {
+				if c := headerCharset(attrs.content); c != "" {
+					return c, true
+				}
+			}
+		default:
+			return "", false
+		}
+	}
+}
+
+// metaAttrs are the attributes of a <meta> tag that metaCharset reads:
+// the first value of each, as the tokenizer keeps only the first of
+// attributes of the same name.
+type metaAttrs struct {
+	charset, content, equiv          string
+	hasCharset, hasContent, hasEquiv bool
+}
+
+// isTagSpace is the white space of the tokenizer.
+func isTagSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'
+}
+
+// tagNamed reports whether b, after a tag's "<", opens a tag of the given
+// lower-case name of four letters: the name in any case, then white space,
+// "/" or ">".
+func tagNamed(b []byte, name string) bool {
+	return len(b) > 4 && asciiFoldPrefix(string(b[:4]), name) && (isTagSpace(b[4]) || b[4] == '/' || b[4] == '>')
+}
+
+// plainTag reads the rest of a start tag after its name, as the tokenizer
+// does, when it is plain: attributes set apart by white space, each a name
+// of ASCII letters, digits, "-", "_", ":" and ".", with an optional value,
+// quoted or not, that holds no "&" (an entity), NUL or carriage return
+// (which the tokenizer rewrites); then white space, and "/>" or ">". It
+// returns the length read, up to the ">", and the attributes metaCharset
+// reads; ok is false for a tag that is not plain, or not closed.
+func plainTag(b []byte) (n int, attrs metaAttrs, ok bool) {
+	i := 0
+	for {
+		start := i
+		for i < len(b) && isTagSpace(b[i]) {
+			i++
+		}
+		if i == len(b) {
+			return 0, attrs, false
+		}
+		switch {
+		case b[i] == '>':
+			return i + 1, attrs, true
+		case b[i] == '/' && i+1 < len(b) && b[i+1] == '>':
+			return i + 2, attrs, true
+		case i == start:
+			return 0, attrs, false // no white space before an attribute
+		}
+		k := i
+		for i < len(b) && attrNameByte(b[i]) {
+			i++
+		}
+		if i == k || i == len(b) {
+			return 0, attrs, false
+		}
+		key := strings.ToLower(string(b[k:i]))
+		j := i
+		for j < len(b) && isTagSpace(b[j]) {
+			j++
+		}
+		val := ""
+		if j < len(b) && b[j] == '=' {
+			i = j + 1
+			for i < len(b) && isTagSpace(b[i]) {
+				i++
+			}
+			if i == len(b) {
+				return 0, attrs, false
+			}
+			var v []byte
+			switch q := b[i]; q {
+			case '>':
+				// An empty value, and the tag's end.
+			case '"', '\'':
+				end := bytes.IndexByte(b[i+1:], q)
+				if end < 0 {
+					return 0, attrs, false
+				}
+				v, i = b[i+1:i+1+end], i+2+end
+			default:
+				end := i
+				for end < len(b) && !isTagSpace(b[end]) && b[end] != '>' {
+					end++
+				}
+				v, i = b[i:end], end
+			}
+			if bytes.IndexByte(v, '&') >= 0 || bytes.IndexByte(v, 0) >= 0 || bytes.IndexByte(v, '\r') >= 0 {
+				return 0, attrs, false
+			}
+			val = string(v)
+		}
+		switch {
+		case key == "charset" && !attrs.hasCharset:
+			attrs.charset, attrs.hasCharset = val, true
+		case key == "content" && !attrs.hasContent:
+			attrs.content, attrs.hasContent = val, true
+		case key == "http-equiv" && !attrs.hasEquiv:
+			attrs.equiv, attrs.hasEquiv = val, true
+		}
+	}
+}
+
+// attrNameByte reports whether c may stand in an attribute name that
+// plainTag reads.
+func attrNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == ':' || c == '.'
 }
 
 // metaCharsetTokens is metaCharset of body, at most maxMetaScan bytes,

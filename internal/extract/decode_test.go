@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -64,12 +65,19 @@ func TestDecode(t *testing.T) {
 func utf8ValidString(s string) bool { return utf8.ValidString(s) }
 
 // checkMetaCharset holds metaCharset, which skips the tokenizer for bytes
-// without "<meta" (hasMetaTag), to the tokenizer's answer, and decodeBody,
-// which hands back UTF-8 bytes as they are, to Decode.
-func checkMetaCharset(t *testing.T, body []byte, ct string) {
+// without "<meta" (hasMetaTag) and for plain heads (metaCharsetPlain), to
+// the tokenizer's answer, and decodeBody, which hands back UTF-8 bytes as
+// they are, to Decode. It reports whether metaCharsetPlain read the head.
+func checkMetaCharset(t *testing.T, body []byte, ct string) (plain bool) {
 	t.Helper()
-	if got, want := metaCharset(body), metaCharsetTokens(body); got != want {
+	want := metaCharsetTokens(body)
+	if got := metaCharset(body); got != want {
 		t.Errorf("metaCharset(%q) = %q, the tokenizer reads %q", body, got, want)
+	}
+	if got, ok := metaCharsetPlain(body); ok && got != want {
+		t.Errorf("metaCharsetPlain(%q) = %q, the tokenizer reads %q", body, got, want)
+	} else if ok {
+		plain = true
 	}
 	dec := Decode(body, ct)
 	out, raw := decodeBody(body, ct)
@@ -82,9 +90,11 @@ func checkMetaCharset(t *testing.T, body []byte, ct string) {
 	if out != dec {
 		t.Errorf("decodeBody(%q, %q) = %+v, Decode = %+v", body, ct, out, dec)
 	}
+	return plain
 }
 
 func TestMetaCharsetPrefilter(t *testing.T) {
+	plain := 0
 	for _, tc := range []struct{ body, ct string }{
 		{"", ""},
 		{"<meta charset=utf-8>", ""},
@@ -105,16 +115,84 @@ func TestMetaCharsetPrefilter(t *testing.T) {
 		{"caf\xe9", "text/html; charset=utf-8"},
 		{"plain ascii", "text/html; charset=windows-1251"},
 		{"Кириллица", "text/html; charset=windows-1251"},
+		{"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>t</title>", ""},
+		{"<!doctype html><html><head><meta name=viewport content=\"width=device-width\"><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\">", ""},
+		{"<html><head><meta charset=\"\" charset=\"koi8-r\"><meta charset='cp1251'>", ""},
+		{"<html><head><meta CHARSET = utf-8/>", ""},
+		{"<html><head><meta charset=utf-8 />", ""},
+		{"<html><head><meta charset=\"utf&#45;8\">", ""},
+		{"<html><head><meta charset=\"windows\r-1251\">", ""},
+		{"<html><head><meta/charset=utf-8>", ""},
+		{"<html><head><meta charset=\"utf-8\"charset=x>", ""},
+		{"<html><head><meta content=\"text/html; charset=koi8-r\" http-equiv=CONTENT-TYPE>", ""},
+		{"<html><head></head><body><meta charset=koi8-r>", ""},
+		{"<html><head></HEAD\x1e<meta charset=koi8-r>", ""},
+		{"<html><head></head\x1e<meta charset=koi8-r>", ""},
+		{"<html><head><title>x</title><meta charset=koi8-r>", ""},
+		{"<html data-x=\"<meta charset=koi8-r>\"><meta charset=utf-8>", ""},
+		{"<html><head><meta charset=", ""},
+		{"<html><head><meta charset=\"utf-8", ""},
+		{"<!DOCTYPE html", ""},
+		{"<!DOCTYPEhtml><meta charset=\" koi8-r \">", ""},
+		{"<html>text<meta charset=koi8-r>", ""},
+		{"<html><head><meta name=x><meta http-equiv=content-type content=text/html;charset=koi8-r>", ""},
+		{"<html><head><meta =x charset=koi8-r>", ""},
 	} {
-		checkMetaCharset(t, []byte(tc.body), tc.ct)
+		if checkMetaCharset(t, []byte(tc.body), tc.ct) {
+			plain++
+		}
+	}
+	if plain < 10 {
+		t.Errorf("metaCharsetPlain read only %d of the heads", plain)
 	}
 }
 
 func FuzzMetaCharsetPrefilter(f *testing.F) {
-	for _, s := range []string{"<meta charset=utf-8>", "<MeTa charset=x>", "<!-- <meta charset=y> -->", "<me\x00ta>", "\xef\xbb\xbfx", "caf\xe9"} {
+	for _, s := range []string{"<meta charset=utf-8>", "<MeTa charset=x>", "<!-- <meta charset=y> -->", "<me\x00ta>", "\xef\xbb\xbfx", "caf\xe9",
+		"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">", "<html><head><meta http-equiv='content-type' content=\"text/html; charset=koi8-r\"/>",
+		"<head><meta charset=\"\" charset=x></head><body>"} {
 		f.Add([]byte(s), "text/html")
 	}
 	f.Fuzz(func(t *testing.T, body []byte, ct string) {
 		checkMetaCharset(t, body, ct)
 	})
+}
+
+// TestMetaCharsetPlainRandom builds random heads out of the pieces that
+// metaCharsetPlain reads and those it gives up at, and holds metaCharset
+// to the tokenizer on each.
+func TestMetaCharsetPlainRandom(t *testing.T) {
+	rng := rand.New(rand.NewSource(6))
+	pick := func(xs ...string) string { return xs[rng.Intn(len(xs))] }
+	value := func() string {
+		v := pick("utf-8", " koi8-r ", "", "text/html; charset=windows-1251", "Content-Type", "x&amp;y", "a\x00b", "a\rb", "a>b", "a/", "<meta charset=x>")
+		return pick(`"`+v+`"`, `'`+v+`'`, v, `"`+v, "")
+	}
+	attr := func() string {
+		return pick("charset", "CHARSET", "content", "http-equiv", "name", "lang", "data-x", "=x", "a'b") + pick("", "=", " = ", "=") + value()
+	}
+	tag := func() string {
+		var b strings.Builder
+		b.WriteString(pick("<meta", "<META", "<html", "<head", "<body", "</head>", "<title>x</title>", "<!-- c -->", "<!DOCTYPE html>", "<!doctype", "<metadata", "text", "\x1e"))
+		for n := rng.Intn(4); n > 0; n-- {
+			b.WriteString(pick(" ", "\n", "", "/", "\t\r"))
+			b.WriteString(attr())
+		}
+		b.WriteString(pick(">", "/>", " >", "", " / >"))
+		return b.String()
+	}
+	plain := 0
+	for range 20000 {
+		var b strings.Builder
+		for n := 1 + rng.Intn(6); n > 0; n-- {
+			b.WriteString(pick("", " ", "\n"))
+			b.WriteString(tag())
+		}
+		if checkMetaCharset(t, []byte(b.String()), "") {
+			plain++
+		}
+	}
+	if plain < 2000 {
+		t.Errorf("metaCharsetPlain read only %d of the 20,000 heads", plain)
+	}
 }
