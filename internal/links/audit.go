@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/fold"
@@ -372,15 +374,14 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 				}
 				flag(problem, href, "", "", o)
 			}
-			low := strings.ToLower(strings.TrimSpace(l.Href))
-			switch {
-			case strings.HasPrefix(low, "mailto:"):
-				if d := mailtoProblem(strings.TrimSpace(l.Href)); d != "" {
+			switch href := strings.TrimSpace(l.Href); {
+			case hasLowerPrefix(href, "mailto:"):
+				if d := mailtoProblem(href); d != "" {
 					flag("mailto-syntax", l.Href, "", d, o)
 				}
 				continue
-			case strings.HasPrefix(low, "tel:"):
-				if d := telProblem(strings.TrimSpace(l.Href)); d != "" {
+			case hasLowerPrefix(href, "tel:"):
+				if d := telProblem(href); d != "" {
 					flag("tel-syntax", l.Href, "", d, o)
 				}
 				continue
@@ -759,13 +760,27 @@ func hygieneIssue(l archive.Link) string {
 
 // skipRel reports link relations that are hints, not links to check.
 func skipRel(rel string) bool {
-	for _, r := range strings.Fields(rel) {
+	for r := range strings.FieldsSeq(rel) {
 		switch r {
 		case "preconnect", "dns-prefetch", "prefetch", "prerender":
 			return true
 		}
 	}
 	return false
+}
+
+// hasLowerPrefix reports whether strings.ToLower(s) begins with prefix
+// (lowercase ASCII), without lowering s: rune by rune, as ToLower maps
+// them ("MAİLTO:" lowers to "mailto:").
+func hasLowerPrefix(s, prefix string) bool {
+	for i := 0; i < len(prefix); i++ {
+		r, n := utf8.DecodeRuneInString(s)
+		if n == 0 || unicode.ToLower(r) != rune(prefix[i]) {
+			return false
+		}
+		s = s[n:]
+	}
+	return true
 }
 
 // ignorableFragment reports fragments that are not element ids: "top"
