@@ -65,7 +65,9 @@ func hasFoldOnlyRune(text string) bool {
 // cheap conditions (the count of words, which most cases read, and the
 // title) before the steps that a links-level extraction runs only on
 // demand (the dateline, the headline, the dates): their order does not
-// change the decision, only how often those steps run.
+// change the decision, only how often those steps run. The count of item
+// links, too, is read only by the cases that reach it (a home page, a day
+// archive, a calendar or a JSON-LD article never do).
 func (d *doc) classify() {
 	p := d.page
 	path, query := "", ""
@@ -89,7 +91,14 @@ func (d *doc) classify() {
 	}
 	ogType := strings.ToLower(d.metaFirst("og:type"))
 	articleSignal := ldType != "" && ldType != "WebPage" && ldType != "ItemPage" && ldType != "AboutPage"
-	listLinks := d.listingLinks()
+	// The count of item links is read only by the cases that reach it.
+	listCount := -1
+	listLinks := func() int {
+		if listCount < 0 {
+			listCount = d.listingLinks()
+		}
+		return listCount
+	}
 	_, hasDay := dayQ("?" + query)
 	_, hasMonth := monthQ("?" + query)
 	dayQuery := hasDay && hasMonth
@@ -108,23 +117,23 @@ func (d *doc) classify() {
 		set(archive.KindArticle, "JSON-LD @type %s", ldType)
 	case ogType == "article" && d.mainWords() >= 60:
 		set(archive.KindArticle, "og:type article and %d words of main content", d.mainWords())
-	case (reListingPath.MatchString(path) || (reListingQuery.MatchString("?"+query) && !reArticlePath.MatchString(path))) && listLinks >= 1:
-		set(archive.KindListing, "URL of a list (%s) with %d item links", path, listLinks)
-	case listLinks < 8 && d.mainWords() >= 20 && d.domDateline().Raw != "":
+	case (reListingPath.MatchString(path) || (reListingQuery.MatchString("?"+query) && !reArticlePath.MatchString(path))) && listLinks() >= 1:
+		set(archive.KindListing, "URL of a list (%s) with %d item links", path, listLinks())
+	case listLinks() < 8 && d.mainWords() >= 20 && d.domDateline().Raw != "":
 		set(archive.KindArticle, "a wire dateline (%q) and %d words of main content", d.domDateline().Raw, d.mainWords())
-	case listLinks < 12 && d.mainWords() >= 40 && (p.Title != "" || d.headlineText() != "") && d.published().Value != "" && p.Published.Source != DateFromHTMLDate:
+	case listLinks() < 12 && d.mainWords() >= 40 && (p.Title != "" || d.headlineText() != "") && d.published().Value != "" && p.Published.Source != DateFromHTMLDate:
 		// A date that only go-htmldate's search of the whole page found
 		// (a "Today" widget, a footer year) does not make a short page
 		// an article.
 		set(archive.KindArticle, "headline, a date (%s) and %d words of main content", p.Published.Source, d.mainWords())
-	case listLinks >= 8:
-		set(archive.KindListing, "%d item links with teaser-length text", listLinks)
+	case listLinks() >= 8:
+		set(archive.KindListing, "%d item links with teaser-length text", listLinks())
 	case p.Calendar != nil && d.mainWords() < 80 && !d.calendarInSidebar():
 		set(archive.KindCalendar, "archive calendar and little text")
 	case d.mainWords() >= 150 && d.headlineText() != "":
 		set(archive.KindArticle, "headline and %d words of main content", d.mainWords())
 	default:
-		set(archive.KindOther, "no article, list, archive or home signals (%d words of main content, %d item links)", d.mainWords(), listLinks)
+		set(archive.KindOther, "no article, list, archive or home signals (%d words of main content, %d item links)", d.mainWords(), listLinks())
 	}
 }
 
