@@ -191,10 +191,10 @@ type doc struct {
 	// computed).
 	domDL        *archive.Dateline
 	contentWords int
-	// anchorWords are the <a> elements of the page in document order with
-	// the count of words of their text, from extractLinks; anchorNext is
-	// linkWords' cursor in them.
-	anchorWords []nodeWords
+	// anchorTexts are the <a> elements of the page in document order with
+	// their text, from extractLinks; anchorNext is linkWords' cursor in
+	// them.
+	anchorTexts []nodeText
 	anchorNext  int
 	// hrefs caches the hrefs parsed and resolved against hrefBase (a page
 	// links to many URLs more than once: menus, calendars, teasers);
@@ -291,20 +291,20 @@ func plainRootRelative(href string) bool {
 	if hasQuery && query == "" {
 		return false
 	}
-	seg := 0 // the length of the current segment, -1 while it is all dots
+	seg := 0 // the length of the current segment
 	dots := 0
 	for i := 1; i < len(path); i++ {
-		c := path[i]
-		switch {
-		case c == '/':
+		switch hrefBytes[path[i]] {
+		case hrefUnreserved:
+		case hrefDot:
+			dots++
+		case hrefSlash:
 			if seg == 0 || dots == seg && dots <= 2 {
 				return false
 			}
 			seg, dots = 0, 0
 			continue
-		case c == '.':
-			dots++
-		case !unreserved(c):
+		default:
 			return false
 		}
 		seg++
@@ -313,12 +313,39 @@ func plainRootRelative(href string) bool {
 		return false
 	}
 	for i := 0; i < len(query); i++ {
-		if c := query[i]; !unreserved(c) && c != '=' && c != '&' && c != '/' {
+		if hrefBytes[query[i]] == hrefOther {
 			return false
 		}
 	}
 	return true
 }
+
+// The classes of hrefBytes.
+const (
+	hrefOther      = iota
+	hrefUnreserved // an unreserved character other than "."
+	hrefDot
+	hrefSlash
+	hrefQuery // "=" or "&"
+)
+
+// hrefBytes classes the bytes of a plain root-relative href (built once,
+// read only): one look-up per byte instead of unreserved's comparisons.
+var hrefBytes = func() (t [256]uint8) {
+	for c := range 256 {
+		switch b := byte(c); {
+		case b == '.':
+			t[c] = hrefDot
+		case b == '/':
+			t[c] = hrefSlash
+		case b == '=' || b == '&':
+			t[c] = hrefQuery
+		case unreserved(b):
+			t[c] = hrefUnreserved
+		}
+	}
+	return t
+}()
 
 // unreserved reports whether c is an unreserved URL character.
 func unreserved(c byte) bool {

@@ -41,8 +41,8 @@ var (
 // empty, javascript: and malformed ones), links that exist only in onclick,
 // and the resources of <link>, <img>, <script>, <iframe>, with their place
 // and anchor text. In the same walk it records the element ids and <a
-// name> anchors, for fragment checks, and the word counts of the anchors'
-// texts, for listingLinks.
+// name> anchors, for fragment checks, and the anchors' texts, whose words
+// listingLinks counts.
 func (d *doc) extractLinks() {
 	p := d.page
 	seenID := map[string]bool{}
@@ -50,7 +50,7 @@ func (d *doc) extractLinks() {
 	// such as the canonical URL's, were cached in a smaller map).
 	if d.linkHint > 0 && p.Links == nil {
 		p.Links = make([]archive.Link, 0, d.linkHint)
-		d.anchorWords = make([]nodeWords, 0, d.linkHint)
+		d.anchorTexts = make([]nodeText, 0, d.linkHint)
 		if d.hrefs != nil && len(d.hrefs) < d.linkHint/2 {
 			m := make(map[string]*parsedHref, d.linkHint)
 			maps.Copy(m, d.hrefs)
@@ -88,10 +88,10 @@ func (d *doc) extractLinks() {
 				}
 				l.Issue = IssueNoTarget
 			}
-			var words int
-			l.Text, words = linkTextWords(n)
+			var full string
+			l.Text, full = linkTextFull(n)
 			if n.DataAtom == atom.A {
-				d.anchorWords = append(d.anchorWords, nodeWords{n, words})
+				d.anchorTexts = append(d.anchorTexts, nodeText{n, full})
 			}
 			if l.Text == "" && l.Issue == "" {
 				l.Issue = IssueEmptyText
@@ -256,17 +256,16 @@ func (d *doc) placeOf(n *html.Node) archive.LinkPlace {
 // linkText is the anchor text of a link, else the alt of an image in it,
 // else its title or aria-label.
 func linkText(n *html.Node) string {
-	t, _ := linkTextWords(n)
+	t, _ := linkTextFull(n)
 	return t
 }
 
-// linkTextWords is linkText and the count of words of n's text
-// (textWords).
-func linkTextWords(n *html.Node) (string, int) {
+// linkTextFull is linkText and textOf(n), whose words linkWords counts.
+func linkTextFull(n *html.Node) (text, full string) {
 	if t := textOf(n); t != "" {
-		return truncateRunes(t, 500), wordCount(t)
+		return truncateRunes(t, 500), t
 	}
-	return linkTextOther(n), 0
+	return linkTextOther(n), ""
 }
 
 // linkTextOther is linkText of a link without text.
@@ -299,21 +298,22 @@ func (d *doc) recordIDs(n *html.Node, seen map[string]bool) {
 	}
 }
 
-// nodeWords is an element with the count of words of its text.
-type nodeWords struct {
-	n     *html.Node
-	words int
+// nodeText is an element with its text (textOf).
+type nodeText struct {
+	n    *html.Node
+	text string
 }
 
-// linkWords is textWords(a) for an <a> element: the count extractLinks
-// recorded, read with a cursor (listingLinks asks for anchors in document
-// order, as extractLinks met them), else counted.
+// linkWords is textWords(a) for an <a> element: the words of the text
+// extractLinks recorded, read with a cursor (listingLinks asks for anchors
+// in document order, as extractLinks met them), else of its text read
+// again. They are counted only for the anchors listingLinks asks for.
 func (d *doc) linkWords(a *html.Node) int {
-	for d.anchorNext < len(d.anchorWords) {
-		w := d.anchorWords[d.anchorNext]
+	for d.anchorNext < len(d.anchorTexts) {
+		w := d.anchorTexts[d.anchorNext]
 		d.anchorNext++
 		if w.n == a {
-			return w.words
+			return wordCount(w.text)
 		}
 	}
 	return textWords(a)
