@@ -281,7 +281,7 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 	// a site's menus and footers repeat the same links on every page.
 	resolved := map[string]*resolvedURL{}
 	ignore := newIgnoreSet(opts.Ignore)
-	order := pageOrder{}
+	var order pageOrder
 	resolve := func(raw string) *resolvedURL {
 		if r, ok := resolved[raw]; ok {
 			return r
@@ -863,50 +863,63 @@ func compareOccurrences(a, b Occurrence) int {
 // pageOrder ranks the pages links stand on by URL, so that occurrences
 // are sorted by an integer before their anchor texts rather than by URLs
 // that share their first forty bytes, and moved once each.
-type pageOrder map[string]int
+type pageOrder struct {
+	ranks map[string]int
+	keys  []occurrenceKey // scratch, reused by sort
+	buf   []Occurrence    // scratch, reused by sort
+}
+
+// occurrenceKey is an occurrence's page rank and its index before sorting.
+type occurrenceKey struct{ page, i int }
 
 // add records a page (before rank).
-func (po pageOrder) add(page string) { po[page] = 0 }
+func (po *pageOrder) add(page string) {
+	if po.ranks == nil {
+		po.ranks = map[string]int{}
+	}
+	po.ranks[page] = 0
+}
 
 // rank numbers the pages added in the order of their URLs.
-func (po pageOrder) rank() {
-	pages := make([]string, 0, len(po))
-	for p := range po {
+func (po *pageOrder) rank() {
+	pages := make([]string, 0, len(po.ranks))
+	for p := range po.ranks {
 		pages = append(pages, p)
 	}
 	slices.Sort(pages)
 	for i, p := range pages {
-		po[p] = i
+		po.ranks[p] = i
 	}
 }
 
 // sort orders os as sortOccurrences does: by page, anchor text and place,
 // keeping the order of equal ones.
-func (po pageOrder) sort(os []Occurrence) {
+func (po *pageOrder) sort(os []Occurrence) {
 	if len(os) < 2 {
 		return
 	}
-	type key struct{ page, i int }
-	keys := make([]key, len(os))
+	keys := po.keys[:0]
 	for i := range os {
-		r, ok := po[os[i].Page]
+		r, ok := po.ranks[os[i].Page]
 		if !ok { // not a page of the run: compare the URLs
 			sortOccurrences(os)
 			return
 		}
-		keys[i] = key{r, i}
+		keys = append(keys, occurrenceKey{r, i})
 	}
-	slices.SortFunc(keys, func(a, b key) int {
+	po.keys = keys
+	slices.SortFunc(keys, func(a, b occurrenceKey) int {
 		if a.page != b.page {
 			return cmp.Compare(a.page, b.page)
 		}
 		return cmp.Or(compareOccurrences(os[a.i], os[b.i]), cmp.Compare(a.i, b.i))
 	})
-	sorted := make([]Occurrence, len(os))
-	for j, k := range keys {
-		sorted[j] = os[k.i]
+	sorted := po.buf[:0]
+	for _, k := range keys {
+		sorted = append(sorted, os[k.i])
 	}
 	copy(os, sorted)
+	po.buf = sorted
 }
 
 func firstNonEmpty(a, b string) string {

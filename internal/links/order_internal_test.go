@@ -17,7 +17,7 @@ import (
 func TestPageOrderSort(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	pages := []string{"https://p.example/en/", "https://p.example/en/a?page=2", "https://p.example/en/a", "https://p.example/ru/x", "https://p.example/en/a/"}
-	po := pageOrder{}
+	var po pageOrder
 	for _, p := range pages {
 		po.add(p)
 	}
