@@ -153,6 +153,12 @@ func regionClassID(n *html.Node) string { return hintedClassID(n, regionHints) }
 // divs holds.
 var calHints = newSubstrings("cal", "date")
 
+// dayHints is "day", which the class or id of a calendar's day cell holds:
+// hintedClassID(n, dayHints) != "" is strings.Contains(classID(n), "day"),
+// without building the lower-cased class and id of every element of the
+// calendar.
+var dayHints = newSubstrings("day")
+
 // hintedClassID is classID(n) when it holds one of hints (lower-case,
 // without white space), else "". An ASCII class and id (whose lower-cased
 // join holds a hint only where one of them does) are tested without
@@ -531,7 +537,7 @@ func (d *doc) readCalendar(n *html.Node) *archive.Calendar {
 	}
 	var days []archive.CalendarDay
 	for _, td := range findAll(n, func(c *html.Node) bool {
-		return c.DataAtom == atom.Td || (c.DataAtom != atom.Table && strings.Contains(classID(c), "day"))
+		return c.DataAtom == atom.Td || (c.DataAtom != atom.Table && hintedClassID(c, dayHints) != "")
 	}) {
 		day, ok := numberText(td)
 		if !ok {

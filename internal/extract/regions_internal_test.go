@@ -218,19 +218,23 @@ func checkRegionClassID(t *testing.T, class, id string) {
 	if got := hintedClassID(n, dateHints); (got != "") != wantDate || wantDate && got != ci {
 		t.Fatalf("hintedClassID(class %q, id %q, dateHints) = %q, want %q (%v)", class, id, got, ci, wantDate)
 	}
+	// The test of a calendar's day cell it replaces.
+	if got, want := hintedClassID(n, dayHints) != "", strings.Contains(ci, "day"); got != want {
+		t.Fatalf("hintedClassID(class %q, id %q, dayHints) says %v, strings.Contains(classID, \"day\") %v", class, id, got, want)
+	}
 }
 
 // TestRegionClassID compares regionClassID and hintedClassID (with the
-// region, calendar and date hints) with the tests
+// region, calendar, date and day hints) with the tests
 // of the lower-cased class and id they replace, on values built of the hints' pieces in both
 // cases, separators, and runes that lower-case to ASCII letters.
 func TestRegionClassID(t *testing.T) {
-	for _, h := range slices.Concat(regionHints.subs, calHints.subs, dateHints.subs) {
+	for _, h := range slices.Concat(regionHints.subs, calHints.subs, dateHints.subs, dayHints.subs) {
 		if strings.ContainsAny(h, " \t\n\f\r") || strings.ToLower(h) != h {
 			t.Fatalf("region hint %q: a hint must be lower-case, without white space", h)
 		}
 	}
-	pieces := []string{"cr", "UMB", "pa", "TH", "nav", "NAV", "foo", "T", "men", "u", "Cal", "da", "te", "loa", "d", "pag", " ", "-", "x", "İ", "\u212a", "é", "\xff", "c", "AL", "DATE", "ca", "TI", "me", "PUB", "врем", "Я", "ДАТА", "by", "line"}
+	pieces := []string{"cr", "UMB", "pa", "TH", "nav", "NAV", "foo", "T", "men", "u", "Cal", "da", "te", "loa", "d", "pag", " ", "-", "x", "İ", "\u212a", "é", "\xff", "c", "AL", "DATE", "ca", "TI", "me", "PUB", "врем", "Я", "ДАТА", "by", "line", "DAY", "dA", "y", "Y"}
 	r := rand.New(rand.NewSource(5))
 	for range 20000 {
 		var parts [2]strings.Builder
