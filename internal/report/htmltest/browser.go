@@ -93,7 +93,7 @@ func Open(t testing.TB, scripts bool) *Browser {
 		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,AutofillServerCommunication"),
 		chromedp.Flag("metrics-recording-only", true),
 		chromedp.Flag("no-pings", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profileDir(t)),
 		chromedp.WindowSize(1280, 900),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -110,6 +110,36 @@ func Open(t testing.TB, scripts bool) *Browser {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return b
+}
+
+// profileDir returns a fresh directory for the browser's profile, removed
+// when the test ends, after the browser is stopped (cleanups run last
+// first, and Open registers the browser's after this one). Chromium's
+// helper processes outlive the browser process by a moment and may still
+// write into the profile then, which makes a plain t.TempDir's removal
+// fail ("directory not empty"): the removal is retried until they are
+// gone, for up to 10 seconds, and only then reported.
+func profileDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "archiver-chromium-")
+	if err != nil {
+		t.Fatalf("chromium profile: %v", err)
+	}
+	t.Cleanup(func() {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			err := os.RemoveAll(dir)
+			if err == nil {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("remove chromium's profile: %v", err)
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+	return dir
 }
 
 // listen records what happens in one target (the page, or a frame that
