@@ -317,3 +317,19 @@ func HasPrefixASCII(s, lower string) bool {
 	}
 	return true
 }
+
+// HasPrefixLower reports whether strings.ToLower(s) begins with prefix, a
+// lower-case ASCII string, without the lower-cased copy: s is read rune by
+// rune and each rune lowered as ToLower lowers it, so "MAİLTO:" and
+// "\u212Ael:" (KELVIN SIGN) begin with "mailto:" and "kel:" as their
+// lowered forms do.
+func HasPrefixLower(s, prefix string) bool {
+	for i := 0; i < len(prefix); i++ {
+		r, n := utf8.DecodeRuneInString(s)
+		if n == 0 || unicode.ToLower(r) != rune(prefix[i]) {
+			return false
+		}
+		s = s[n:]
+	}
+	return true
+}

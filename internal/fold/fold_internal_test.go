@@ -320,3 +320,31 @@ func TestHasPrefixASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestHasPrefixLower: HasPrefixLower says what lowering the whole string
+// and testing its prefix says, Unicode case mappings included.
+func TestHasPrefixLower(t *testing.T) {
+	for _, s := range []string{"", "m", "mailto:", "MAILTO:x@y", "MaIlTo:", "MAİLTO:a", "mailto", "mailto;", "tel:+375", "TEL:1", "\u212Ael:", "te\xffl:", "mailto:\xff", " tel:"} {
+		for _, prefix := range []string{"mailto:", "tel:"} {
+			if got, want := HasPrefixLower(s, prefix), strings.HasPrefix(strings.ToLower(s), prefix); got != want {
+				t.Errorf("HasPrefixLower(%q, %q) = %v, want %v", s, prefix, got, want)
+			}
+		}
+	}
+}
+
+func FuzzHasPrefixLower(f *testing.F) {
+	f.Add("MAİLTO:a@b", "mailto:")
+	f.Add("tel:+375", "tel:")
+	f.Fuzz(func(t *testing.T, s, prefix string) {
+		prefix = strings.ToLower(prefix)
+		for i := 0; i < len(prefix); i++ {
+			if prefix[i] >= utf8.RuneSelf {
+				return // the prefixes are lowercase ASCII
+			}
+		}
+		if got, want := HasPrefixLower(s, prefix), strings.HasPrefix(strings.ToLower(s), prefix); got != want {
+			t.Fatalf("HasPrefixLower(%q, %q) = %v, want %v", s, prefix, got, want)
+		}
+	})
+}

@@ -13,8 +13,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/archiver-dev/archiver/internal/archive"
 	"github.com/archiver-dev/archiver/internal/fold"
@@ -375,12 +373,12 @@ func Audit(ctx context.Context, a Pages, run archive.Run, opts Options) (*Report
 				flag(problem, href, "", "", o)
 			}
 			switch href := strings.TrimSpace(l.Href); {
-			case hasLowerPrefix(href, "mailto:"):
+			case fold.HasPrefixLower(href, "mailto:"):
 				if d := mailtoProblem(href); d != "" {
 					flag("mailto-syntax", l.Href, "", d, o)
 				}
 				continue
-			case hasLowerPrefix(href, "tel:"):
+			case fold.HasPrefixLower(href, "tel:"):
 				if d := telProblem(href); d != "" {
 					flag("tel-syntax", l.Href, "", d, o)
 				}
@@ -767,20 +765,6 @@ func skipRel(rel string) bool {
 		}
 	}
 	return false
-}
-
-// hasLowerPrefix reports whether strings.ToLower(s) begins with prefix
-// (lowercase ASCII), without lowering s: rune by rune, as ToLower maps
-// them ("MAİLTO:" lowers to "mailto:").
-func hasLowerPrefix(s, prefix string) bool {
-	for i := 0; i < len(prefix); i++ {
-		r, n := utf8.DecodeRuneInString(s)
-		if n == 0 || unicode.ToLower(r) != rune(prefix[i]) {
-			return false
-		}
-		s = s[n:]
-	}
-	return true
 }
 
 // ignorableFragment reports fragments that are not element ids: "top"

@@ -1,10 +1,6 @@
 package links
 
-import (
-	"strings"
-	"testing"
-	"unicode/utf8"
-)
+import "testing"
 
 func TestMailtoAndTel(t *testing.T) {
 	tests := []struct {
@@ -47,33 +43,5 @@ func FuzzMailtoTel(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		_ = mailtoProblem("mailto:" + s)
 		_ = telProblem("tel:" + s)
-	})
-}
-
-// TestHasLowerPrefix: hasLowerPrefix says what lowering the whole string
-// and testing its prefix says, Unicode case mappings included.
-func TestHasLowerPrefix(t *testing.T) {
-	for _, s := range []string{"", "m", "mailto:", "MAILTO:x@y", "MaIlTo:", "MAİLTO:a", "mailto", "mailto;", "tel:+375", "TEL:1", "\u212Ael:", "te\xffl:", "mailto:\xff", " tel:"} {
-		for _, prefix := range []string{"mailto:", "tel:"} {
-			if got, want := hasLowerPrefix(s, prefix), strings.HasPrefix(strings.ToLower(s), prefix); got != want {
-				t.Errorf("hasLowerPrefix(%q, %q) = %v, want %v", s, prefix, got, want)
-			}
-		}
-	}
-}
-
-func FuzzHasLowerPrefix(f *testing.F) {
-	f.Add("MAİLTO:a@b", "mailto:")
-	f.Add("tel:+375", "tel:")
-	f.Fuzz(func(t *testing.T, s, prefix string) {
-		prefix = strings.ToLower(prefix)
-		for i := 0; i < len(prefix); i++ {
-			if prefix[i] >= utf8.RuneSelf {
-				return // the prefixes are lowercase ASCII
-			}
-		}
-		if got, want := hasLowerPrefix(s, prefix), strings.HasPrefix(strings.ToLower(s), prefix); got != want {
-			t.Fatalf("hasLowerPrefix(%q, %q) = %v, want %v", s, prefix, got, want)
-		}
 	})
 }
