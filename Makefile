@@ -36,7 +36,7 @@ cover: ## test coverage summary
 	$(GO) test -coverprofile=cover.out ./... && $(GO) tool cover -func=cover.out | tail -1
 
 .PHONY: bench-links
-bench-links: ## archiver's link check beside linkinator 8 and LinkChecker on the demo portal (ARTICLES=300: 2,135 pages of 31 links a page in the scope all three crawl)
+bench-links: ## archiver's link check beside linkinator 8 and LinkChecker on the demo portal (ARTICLES=300: about 2,135 pages of 31 links a page in the scope all three crawl)
 	ARTICLES=$(or $(ARTICLES),300) bash internal/links/testdata/bench-links.sh
 
 accuracy: build ## extraction accuracy on ../shared/evaldata against the issue's targets (skipped when absent)

@@ -7,10 +7,10 @@
 #
 # ARTICLES=300 (per language) gives a portal of 6,357 pages. Without its
 # crawler traps, which is the scope linkinator and LinkChecker crawl, a crawl
-# captures 2,284 URLs, 2,135 of them pages answered 200, with 31 links a page
-# on average: the site the issue's reference figures are for ("a 2,000-page
-# site of 30 links a page"). ARTICLES=100 gives a 2,203-page portal of which
-# that scope holds 790 URLs (741 pages answered 200).
+# captures about 2,285 URLs, about 2,135 of them pages answered 200, with 31
+# links a page on average: the site the issue's reference figures are for
+# ("a 2,000-page site of 30 links a page"). ARTICLES=100 gives a 2,203-page
+# portal of which that scope holds about 790 URLs (741 pages answered 200).
 #
 # linkinator and Node 22 are installed with npm into a temporary directory
 # (or LINKBENCH_TOOLS, to reuse one), never into the repository; LinkChecker

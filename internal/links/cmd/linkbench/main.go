@@ -51,7 +51,7 @@ func run(args []string, out io.Writer) error {
 		return errors.New("usage: linkbench serve|archiver|score …")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	articles := fs.Int("articles", 300, "articles per language (300: the scope without traps holds 2,135 pages, as make bench-links)")
+	articles := fs.Int("articles", 300, "articles per language (300: the scope without traps holds about 2,135 pages, as make bench-links)")
 	seed := fs.Int64("seed", 1, "portal seed")
 	db := fs.String("db", "", "archive file")
 	tool := fs.String("tool", "", "archiver, linkinator or linkchecker")
